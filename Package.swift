@@ -1,0 +1,116 @@
+// swift-tools-version: 6.2
+// pumpmond: watches implanted drug-infusion pumps and decides, with evidence, when replacing one is
+// medically necessary under coverage policy CG-SURG-79. See README.md for the map of modules.
+import PackageDescription
+
+/// Every target of ours builds in Swift 6 language mode with warnings treated as errors.
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "pumpmond",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pumpmond", targets: ["pumpmond"]),
+        .executable(name: "pumpctl", targets: ["pumpctl"]),
+        .executable(name: "pumpsim", targets: ["pumpsim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+    ],
+    targets: [
+        // MARK: Pure core (Foundation only)
+        .target(name: "PumpPolicy", swiftSettings: strict),
+        .target(name: "PumpTelemetry", swiftSettings: strict),
+        .target(name: "PumpHealth", dependencies: ["PumpTelemetry", "PumpPolicy"], swiftSettings: strict),
+        .target(name: "PumpControlProtocol", dependencies: ["PumpPolicy", "PumpTelemetry"], swiftSettings: strict),
+
+        // MARK: Edges
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .target(
+            name: "SystemdSupport",
+            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(
+            name: "PumpStore",
+            dependencies: [
+                "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "PumpDaemon",
+            dependencies: [
+                "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol", "PumpStore", "SystemdSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "PumpCtlKit",
+            dependencies: [
+                "PumpPolicy", "PumpControlProtocol", "PumpTelemetry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "PumpSimKit",
+            dependencies: [
+                "PumpPolicy", "PumpTelemetry", "PumpControlProtocol",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "simulator/Sources/PumpSimKit",
+            swiftSettings: strict),
+        .target(
+            name: "PumpTesting",
+            dependencies: ["PumpTelemetry", "PumpControlProtocol"],
+            swiftSettings: strict),
+
+        // MARK: Thin executables
+        .executableTarget(
+            name: "pumpmond",
+            dependencies: [
+                "PumpDaemon", "SystemdSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(name: "pumpctl", dependencies: ["PumpCtlKit"], swiftSettings: strict),
+        .executableTarget(
+            name: "pumpsim",
+            dependencies: ["PumpSimKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "simulator/Sources/pumpsim",
+            swiftSettings: strict),
+
+        // MARK: Tests, one target per module
+        .testTarget(
+            name: "PumpPolicyTests",
+            dependencies: ["PumpPolicy", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict),
+        .testTarget(name: "PumpTelemetryTests", dependencies: ["PumpTelemetry"], swiftSettings: strict),
+        .testTarget(name: "PumpHealthTests", dependencies: ["PumpHealth"], swiftSettings: strict),
+        .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "PumpStoreTests", dependencies: ["PumpStore", "PumpTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "PumpDaemonTests", dependencies: ["PumpDaemon", "PumpStore", "PumpTesting"],
+            swiftSettings: strict),
+        .testTarget(name: "PumpCtlTests", dependencies: ["PumpCtlKit", "PumpTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "PumpSimTests", dependencies: ["PumpSimKit", "PumpTesting"], path: "simulator/Tests/PumpSimTests",
+            swiftSettings: strict),
+    ]
+)

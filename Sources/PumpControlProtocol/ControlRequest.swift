@@ -1,0 +1,137 @@
+/// One request on the control socket: a single JSON line from `pumpctl` to the daemon, answered by
+/// one `ControlReply` line. Fields that an operation does not use are absent.
+///
+/// Wire example: `{"op":"events","serial":"SM2-004211","limit":50}`.
+public struct ControlRequest: Codable, Sendable, Hashable {
+    /// The operation; one word per `pumpctl` command.
+    public enum Operation: String, Codable, Sendable, CaseIterable {
+        /// `pumpctl status`.
+        case status
+        /// `pumpctl devices`.
+        case devices
+        /// `pumpctl device SERIAL`.
+        case device
+        /// `pumpctl events SERIAL`.
+        case events
+        /// `pumpctl eligibility`.
+        case eligibility
+        /// `pumpctl enroll SERIAL ...`.
+        case enroll
+        /// `pumpctl request-replacement SERIAL ...`.
+        case requestReplacement = "request-replacement"
+        /// `pumpctl rejected`.
+        case rejected
+    }
+
+    /// The operation asked for.
+    public var op: Operation
+    /// The pump serial (device, events, enroll, request-replacement; a filter for eligibility).
+    public var serial: String?
+    /// The most rows to return (events, rejected); the daemon uses 50 when absent.
+    public var limit: Int?
+    /// A pump-state filter (devices): `functional`, `impending_failure`, ...
+    public var state: String?
+    /// A determination filter (eligibility).
+    public var determination: String?
+    /// The therapy to enroll (enroll).
+    public var therapy: EnrollmentDocument?
+    /// The reason of a replacement request: `convenience`, `upgrade` or `malfunction`.
+    public var reason: String?
+    /// A free-text note kept with a replacement request.
+    public var note: String?
+
+    /// Creates a request; only the fields the operation uses need values.
+    public init(
+        op: Operation, serial: String? = nil, limit: Int? = nil, state: String? = nil,
+        determination: String? = nil, therapy: EnrollmentDocument? = nil, reason: String? = nil,
+        note: String? = nil
+    ) {
+        self.op = op
+        self.serial = serial
+        self.limit = limit
+        self.state = state
+        self.determination = determination
+        self.therapy = therapy
+        self.reason = reason
+        self.note = note
+    }
+}
+
+/// The therapy a clinician enrolls for a pump, as words of the policy vocabulary (`policy.md`).
+/// Criteria that are absent (nil) are unknown, which is not the same as false.
+public struct EnrollmentDocument: Codable, Sendable, Hashable {
+    /// The patient reference (protected health information; kept, shown to permitted callers only).
+    public var patient: String
+    /// Indication word, e.g. `spasticity`.
+    public var indication: String
+    /// Drug word, e.g. `baclofen`.
+    public var drug: String
+    /// Route word, e.g. `intrathecal`.
+    public var route: String
+    /// The indication's criteria.
+    public var criteria: CriteriaDocument
+
+    /// Creates an enrollment.
+    public init(patient: String, indication: String, drug: String, route: String, criteria: CriteriaDocument) {
+        self.patient = patient
+        self.indication = indication
+        self.drug = drug
+        self.route = route
+        self.criteria = criteria
+    }
+}
+
+/// The criteria of an enrolled therapy, each true, false or null (unknown).
+public struct CriteriaDocument: Codable, Sendable, Hashable {
+    /// Spasticity: severe, refractory, of cerebral or spinal cord origin.
+    public var severeRefractory: Bool?
+    /// Spasticity: unresponsive to or cannot tolerate oral baclofen.
+    public var oralBaclofenFailed: Bool?
+    /// Colorectal cancer: metastases limited to the liver.
+    public var metastasesLimitedToLiver: Bool?
+    /// PAH: previously receiving treprostinil via an external pump.
+    public var priorExternalTreprostinil: Bool?
+    /// Pain: severe, chronic, intractable.
+    public var severeChronicIntractable: Bool?
+    /// Pain: the trial's pain reduction, percent (0 to 100).
+    public var trialReductionPercent: Double?
+    /// Pain: the trial's route word.
+    public var trialRoute: String?
+
+    enum CodingKeys: String, CodingKey {
+        case severeRefractory = "severe_refractory"
+        case oralBaclofenFailed = "oral_baclofen_failed"
+        case metastasesLimitedToLiver = "metastases_limited_to_liver"
+        case priorExternalTreprostinil = "prior_external_treprostinil"
+        case severeChronicIntractable = "severe_chronic_intractable"
+        case trialReductionPercent = "trial_reduction_percent"
+        case trialRoute = "trial_route"
+    }
+
+    /// Creates criteria; each absent one is unknown.
+    public init(
+        severeRefractory: Bool? = nil, oralBaclofenFailed: Bool? = nil, metastasesLimitedToLiver: Bool? = nil,
+        priorExternalTreprostinil: Bool? = nil, severeChronicIntractable: Bool? = nil,
+        trialReductionPercent: Double? = nil, trialRoute: String? = nil
+    ) {
+        self.severeRefractory = severeRefractory
+        self.oralBaclofenFailed = oralBaclofenFailed
+        self.metastasesLimitedToLiver = metastasesLimitedToLiver
+        self.priorExternalTreprostinil = priorExternalTreprostinil
+        self.severeChronicIntractable = severeChronicIntractable
+        self.trialReductionPercent = trialReductionPercent
+        self.trialRoute = trialRoute
+    }
+
+    /// Writes every criterion, unknown ones as `null`, so a reader sees which are not on file.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(severeRefractory, forKey: .severeRefractory)
+        try c.encode(oralBaclofenFailed, forKey: .oralBaclofenFailed)
+        try c.encode(metastasesLimitedToLiver, forKey: .metastasesLimitedToLiver)
+        try c.encode(priorExternalTreprostinil, forKey: .priorExternalTreprostinil)
+        try c.encode(severeChronicIntractable, forKey: .severeChronicIntractable)
+        try c.encode(trialReductionPercent, forKey: .trialReductionPercent)
+        try c.encode(trialRoute, forKey: .trialRoute)
+    }
+}
