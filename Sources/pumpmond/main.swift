@@ -1,1 +1,144 @@
-print("not yet built")
+import ArgumentParser
+import Foundation
+import Logging
+import PumpDaemon
+import PumpHealth
+import SystemdSupport
+
+/// `pumpmond`: parses flags and the environment, bootstraps logging once, and runs the daemon.
+struct Pumpmond: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pumpmond",
+        abstract: "Watches implanted infusion pumps and raises CG-SURG-79 replacement eligibility records.",
+        discussion: """
+            Takes protocol-v1 telemetry on a Unix socket (and optionally TCP), stores every message in
+            SQLite, detects non-function and impending-failure notifications, and answers pumpctl on the
+            control socket. Under systemd it uses the sockets passed by socket activation (names 'ingest'
+            and 'control'), tells systemd READY=1, keeps STATUS= current and pings the watchdog.
+            On SIGTERM it stops accepting, answers what it has read, commits, and exits 0.
+
+            A --config FILE is JSON with any of the keys state_dir, ingest_socket, control_socket, listen,
+            stall_grace, mri_stall_grace (seconds) and control_group; flags override it.
+            """,
+        version: PumpmondVersion.string)
+
+    @Option(help: "Where the SQLite store lives. Default: $STATE_DIRECTORY.")
+    var stateDir: String?
+
+    @Option(help: "The ingest Unix socket. Default: $RUNTIME_DIRECTORY/ingest.sock, else in the state directory.")
+    var ingestSocket: String?
+
+    @Option(help: "The control Unix socket. Default: $RUNTIME_DIRECTORY/control.sock, else in the state directory.")
+    var controlSocket: String?
+
+    @Option(help: "Also take telemetry on TCP, HOST:PORT (e.g. 127.0.0.1:7410).")
+    var listen: String?
+
+    @Option(help: "Seconds a motor stall may last before the pump counts as not functioning. Default: 7200.")
+    var stallGrace: Int?
+
+    @Option(help: "Seconds allowed for a stall beginning within an hour after an MRI exposure. Default: 86400.")
+    var mriStallGrace: Int?
+
+    @Option(help: "The group whose members may use the control socket. Default: pumpmon.")
+    var controlGroup: String?
+
+    @Option(help: "A JSON configuration file (see the discussion above).")
+    var config: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let file: ConfigFile
+        do {
+            file = try config.map(ConfigFile.load(path:)) ?? ConfigFile()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        guard let stateDirectory = stateDir ?? file.stateDir ?? environment["STATE_DIRECTORY"] else {
+            throw ValidationError("no state directory: pass --state-dir DIR (systemd sets $STATE_DIRECTORY)")
+        }
+        let runtime = environment["RUNTIME_DIRECTORY"]?.split(separator: ":").first.map(String.init)
+        func socket(_ flag: String?, _ fromFile: String?, _ name: String) -> String? {
+            flag ?? fromFile ?? runtime.map { ($0 as NSString).appendingPathComponent(name) }
+        }
+        var tcp: (host: String, port: Int)?
+        if let listen = listen ?? file.listen {
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+                (1...65535).contains(port)
+            else { throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:7410, not '\(listen)'") }
+            tcp = (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+        }
+        let grace = stallGrace ?? file.stallGrace ?? 7200
+        let mriGrace = mriStallGrace ?? file.mriStallGrace ?? 86400
+        guard grace > 0, mriGrace > 0 else {
+            throw ValidationError("--stall-grace and --mri-stall-grace must be positive numbers of seconds")
+        }
+        var rules = StallRules()
+        rules.stallGrace = Int64(grace) * 1_000_000
+        rules.mriStallGrace = Int64(mriGrace) * 1_000_000
+        let configuration = DaemonConfiguration(
+            stateDirectory: stateDirectory,
+            ingestSocketPath: socket(ingestSocket, file.ingestSocket, "ingest.sock"),
+            controlSocketPath: socket(controlSocket, file.controlSocket, "control.sock"), tcpListen: tcp,
+            stallRules: rules, controlGroup: controlGroup ?? file.controlGroup ?? "pumpmon")
+
+        LoggingSystem.bootstrap { label in JournalLogging.makeHandler(label: label, identifier: "pumpmond") }
+        let logger = Logger(label: "pumpmond")
+        do {
+            try await Daemon(configuration: configuration, logger: logger).run()
+        } catch let error as DaemonError {
+            logger.critical("pumpmond cannot run", metadata: ["error": "\(error)"])
+            throw ExitCode(71)
+        }
+    }
+}
+
+/// The `--config` file: every key optional; unknown keys are an error (loaded strictly).
+struct ConfigFile: Decodable {
+    var stateDir: String?
+    var ingestSocket: String?
+    var controlSocket: String?
+    var listen: String?
+    var stallGrace: Int?
+    var mriStallGrace: Int?
+    var controlGroup: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case stateDir = "state_dir"
+        case ingestSocket = "ingest_socket"
+        case controlSocket = "control_socket"
+        case listen
+        case stallGrace = "stall_grace"
+        case mriStallGrace = "mri_stall_grace"
+        case controlGroup = "control_group"
+    }
+
+    init() {}
+
+    static func load(path: String) throws -> ConfigFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError("cannot read the configuration file \(path)")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ConfigError("the configuration file \(path) is not a JSON object")
+        }
+        let known = Set(CodingKeys.allCases.map(\.rawValue))
+        if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
+            throw ConfigError(
+                "unknown key '\(unknown)' in \(path); known keys: \(known.sorted().joined(separator: ", "))")
+        }
+        do {
+            return try JSONDecoder().decode(ConfigFile.self, from: data)
+        } catch {
+            throw ConfigError("the configuration file \(path) has a value of the wrong type: \(error)")
+        }
+    }
+}
+
+/// A configuration file that cannot be used.
+struct ConfigError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+await Pumpmond.main()

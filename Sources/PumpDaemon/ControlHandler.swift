@@ -1,0 +1,199 @@
+import Foundation
+import Logging
+import PumpControlProtocol
+import PumpHealth
+import PumpPolicy
+import PumpStore
+
+/// Answers control requests: checks the caller, validates the request, runs it against the store,
+/// writes the audit row (committed before the answer), and returns the reply line.
+struct ControlHandler: Sendable {
+    let store: PumpStore
+    let configuration: DaemonConfiguration
+    let access: ControlAccessPolicy
+    let clock: any DaemonClock
+    let startedAt: Int64
+    let logger: Logger
+
+    private static let serialPattern = /^[A-Za-z0-9][A-Za-z0-9-]{2,31}$/
+
+    /// The reply line (JSON + `\n`) for one request line from `peer`.
+    func respond(to line: [UInt8], from peer: PeerCredentials?) async -> [UInt8] {
+        let request = try? JSONDecoder().decode(ControlRequest.self, from: Data(line))
+        let command = request?.op.rawValue ?? "unreadable"
+        let arguments = String(decoding: line, as: UTF8.self)
+        guard let peer, access.allows(peer) else {
+            let failure = ControlFailure(
+                code: .notPermitted,
+                message:
+                    "not permitted: the control socket is for root, the daemon's user and members of the group "
+                    + "'\(configuration.controlGroup)'; ask an administrator to add you to it")
+            return await finish(.failure(failure), command: command, arguments: arguments, peer: peer)
+        }
+        guard let request else {
+            let failure = ControlFailure(
+                code: .badUsage, message: "the request is not a control request this daemon understands")
+            return await finish(.failure(failure), command: command, arguments: arguments, peer: peer)
+        }
+        let result: Result<any Encodable & Sendable, ControlFailure>
+        do {
+            result = .success(try await perform(request))
+        } catch let failure as ControlFailure {
+            result = .failure(failure)
+        } catch let error as StoreError {
+            result = .failure(ControlFailure(code: .unavailable, message: error.description))
+        } catch {
+            result = .failure(ControlFailure(code: .internalError, message: "internal error: \(error)"))
+        }
+        return await finish(result, command: command, arguments: arguments, peer: peer)
+    }
+
+    /// Audits, then encodes the reply. When the audit row cannot be written, the caller gets
+    /// `unavailable` and no data: an unaudited answer is not given.
+    private func finish(
+        _ result: Result<any Encodable & Sendable, ControlFailure>, command: String, arguments: String,
+        peer: PeerCredentials?
+    ) async -> [UInt8] {
+        let outcome: String
+        switch result {
+        case .success: outcome = "allowed: ok"
+        case .failure(let f) where f.code == .notPermitted: outcome = "refused: not permitted"
+        case .failure(let f): outcome = "allowed: \(f.code.rawValue)"
+        }
+        do {
+            try await store.appendAudit(
+                at: clock.nowMicros(), uid: peer?.uid, user: peer?.userName, command: command, arguments: arguments,
+                outcome: outcome)
+        } catch {
+            logger.error("Cannot write the audit trail", metadata: ["error": "\(error)"])
+            return Self.encode(
+                .failure(
+                    ControlFailure(
+                        code: .unavailable,
+                        message: "the daemon cannot write its audit trail (\(error.description)); try again later")))
+        }
+        return Self.encode(result)
+    }
+
+    private static func encode(_ result: Result<any Encodable & Sendable, ControlFailure>) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        var bytes: [UInt8]
+        do {
+            switch result {
+            case .success(let document):
+                bytes = Array(#"{"ok":true,"result":"#.utf8)
+                bytes += try encoder.encode(document)
+                bytes += Array("}".utf8)
+            case .failure(let failure):
+                bytes = Array(try encoder.encode(ControlReply<EmptyDocument>(error: failure)))
+            }
+        } catch {
+            bytes = Array(#"{"ok":false,"error":{"code":"internal_error","message":"cannot encode the reply"}}"#.utf8)
+        }
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+
+    private func perform(_ r: ControlRequest) async throws -> any Encodable & Sendable {
+        let now = clock.nowMicros()
+        switch r.op {
+        case .status:
+            let c = try await store.counts()
+            return DaemonStatusDocument(
+                version: PumpmondVersion.string, uptimeS: Int((now - startedAt) / 1_000_000), store: store.path,
+                pumps: c.pumps, messages: c.messages, records: c.records, rejected: c.rejected)
+        case .devices:
+            let state = try r.state.map { w throws(ControlFailure) in try word(PumpState.self, w).rawValue }
+            return try await store.devices(state: state)
+        case .device:
+            let serial = try knownSerial(r.serial)
+            guard let device = try await store.device(serial) else { throw notFound(serial) }
+            return device
+        case .events:
+            let serial = try await existingSerial(r.serial)
+            return try await store.events(serial: serial, limit: try limit(r.limit))
+        case .eligibility:
+            var serial: String?
+            if r.serial != nil { serial = try await existingSerial(r.serial) }
+            let determination = try r.determination.map { w throws(ControlFailure) in
+                try word(Determination.self, w).rawValue
+            }
+            return try await store.records(serial: serial, determination: determination)
+        case .enroll:
+            let serial = try knownSerial(r.serial)
+            guard let enrollment = r.therapy else {
+                throw ControlFailure(code: .badUsage, message: "enroll needs a therapy")
+            }
+            let therapy = try therapy(from: enrollment)
+            return try await store.enroll(serial: serial, enrollment: enrollment, therapy: therapy, now: now)
+        case .requestReplacement:
+            let serial = try knownSerial(r.serial)
+            guard let reasonWord = r.reason else {
+                throw ControlFailure(code: .badUsage, message: "request-replacement needs --reason")
+            }
+            let reason = try word(RequestReason.self, reasonWord)
+            guard
+                let record = try await store.requestReplacement(
+                    serial: serial, reason: reason, note: r.note, rules: configuration.stallRules, now: now)
+            else { throw notFound(serial) }
+            return record
+        case .rejected:
+            return try await store.rejected(limit: try limit(r.limit))
+        }
+    }
+
+    private func therapy(from e: EnrollmentDocument) throws(ControlFailure) -> Therapy {
+        if e.patient.isEmpty {
+            throw ControlFailure(code: .badData, message: "the patient reference must not be empty")
+        }
+        if let p = e.criteria.trialReductionPercent, !(0...100).contains(p) {
+            throw ControlFailure(
+                code: .badData, message: "trial_reduction_percent must be between 0 and 100, not \(p)")
+        }
+        do {
+            return Therapy(
+                indication: try Indication(word: e.indication), drug: try Drug(word: e.drug),
+                route: try Route(word: e.route), criteria: try TherapyCriteria(document: e.criteria))
+        } catch {
+            throw ControlFailure(code: .badData, message: error.description)
+        }
+    }
+
+    private func word<W: PolicyVocabulary>(_ type: W.Type, _ w: String) throws(ControlFailure) -> W {
+        do { return try W(word: w) } catch { throw ControlFailure(code: .badData, message: error.description) }
+    }
+
+    private func limit(_ limit: Int?) throws(ControlFailure) -> Int {
+        let limit = limit ?? 50
+        guard limit >= 1 else {
+            throw ControlFailure(code: .badUsage, message: "--limit must be at least 1, not \(limit)")
+        }
+        return limit
+    }
+
+    private func knownSerial(_ serial: String?) throws(ControlFailure) -> String {
+        guard let serial else { throw ControlFailure(code: .badUsage, message: "a pump serial is required") }
+        guard serial.wholeMatch(of: Self.serialPattern) != nil else {
+            throw ControlFailure(
+                code: .badData,
+                message: "'\(serial)' is not a pump serial: 3 to 32 letters, digits or '-', starting with a letter or digit")
+        }
+        return serial
+    }
+
+    private func existingSerial(_ serial: String?) async throws -> String {
+        let serial = try knownSerial(serial)
+        guard try await store.pumpExists(serial) else { throw notFound(serial) }
+        return serial
+    }
+
+    private func notFound(_ serial: String) -> ControlFailure {
+        ControlFailure(
+            code: .notFound,
+            message: "no pump with serial \(serial) is known: it has never reported nor been enrolled")
+    }
+}
+
+/// The empty result of a failed reply.
+struct EmptyDocument: Codable, Sendable {}

@@ -1,0 +1,88 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// A control connection and its caller's credentials.
+struct ControlConnection: Sendable {
+    var channel: NIOAsyncChannel<[InboundFrame], ByteBuffer>
+    var peer: PeerCredentials?
+}
+
+/// A bound control listener.
+typealias ControlListener = NIOAsyncChannel<ControlConnection, Never>
+
+/// Serves the control socket: one request line, one reply line, per connection.
+final class ControlServer: Service, Sendable {
+    private let listener: ControlListener
+    private let handler: ControlHandler
+    private let logger: Logger
+
+    init(listener: ControlListener, handler: ControlHandler, logger: Logger) {
+        self.listener = listener
+        self.handler = handler
+        self.logger = logger
+    }
+
+    /// Binds the control listener; every accepted connection carries its peer's credentials.
+    static func bind(_ endpoint: ListenEndpoint, group: any EventLoopGroup) async throws -> ControlListener {
+        try await endpoint.bind(
+            ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 64)
+                .childChannelOption(.allowRemoteHalfClosure, value: true)
+        ) { channel in
+            let credentials: EventLoopFuture<ucred?>
+            if let provider = channel as? any SocketOptionProvider {
+                credentials = provider.unsafeGetSocketOption(
+                    level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED)
+                ).map { Optional($0) }.recover { _ in nil }
+            } else {
+                credentials = channel.eventLoop.makeSucceededFuture(nil)
+            }
+            return credentials.flatMapThrowing { cred in
+                try channel.pipeline.syncOperations.addHandler(LineFramer())
+                let async = try NIOAsyncChannel<[InboundFrame], ByteBuffer>(wrappingChannelSynchronously: channel)
+                return ControlConnection(
+                    channel: async, peer: cred.map { PeerCredentials(pid: $0.pid, uid: $0.uid, gid: $0.gid) })
+            }
+        }
+    }
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                do {
+                    try await listener.executeThenClose { connections in
+                        for try await connection in connections {
+                            group.addTask { await self.serve(connection) }
+                        }
+                    }
+                } catch let error as ChannelError where error == .ioOnClosedChannel || error == .alreadyClosed {
+                    // Closed by the shutdown.
+                }
+            }
+        } onGracefulShutdown: {
+            self.listener.channel.close(promise: nil)
+        }
+    }
+
+    private func serve(_ connection: ControlConnection) async {
+        do {
+            try await connection.channel.executeThenClose { inbound, outbound in
+                for try await frames in inbound {
+                    guard let first = frames.first else { continue }
+                    let line: [UInt8]
+                    switch first {
+                    case .line(let buffer): line = Array(buffer.readableBytesView)
+                    case .tooLarge: line = []
+                    }
+                    let reply = await handler.respond(to: line, from: connection.peer)
+                    try await outbound.write(ByteBuffer(bytes: reply))
+                    return
+                }
+            }
+        } catch {
+            logger.debug("Control connection ended with an error", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PumpStore
+import ServiceLifecycle
+import SystemdSupport
+
+/// The daemon, embeddable in tests: opens the store, binds (or adopts from systemd) the ingest and
+/// control sockets, tells systemd it is ready, and runs its services until SIGTERM/SIGINT (or the
+/// caller's cancellation), then drains: stops accepting, answers what it has read, commits, and
+/// tells systemd `STOPPING=1`.
+public struct Daemon: Sendable {
+    /// The configuration it runs with.
+    public let configuration: DaemonConfiguration
+    private let clock: any DaemonClock
+    private let logger: Logger
+
+    /// Creates the daemon.
+    public init(configuration: DaemonConfiguration, clock: any DaemonClock = SystemWallClock(), logger: Logger) {
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Runs until a shutdown signal; `handleSignals` false leaves signals to the caller (tests cancel).
+    public func run(handleSignals: Bool = true) async throws {
+        let started = clock.nowMicros()
+        let store: PumpStore
+        do {
+            store = try PumpStore(directory: configuration.stateDirectory)
+        } catch {
+            throw DaemonError.store(error)
+        }
+        let writer = IngestWriter(store: store, rules: configuration.stallRules)
+        let counters = IngestCounters()
+        let committer = IngestCommitter(
+            writer: writer, clock: clock, configuration: configuration, counters: counters, logger: logger)
+
+        let group = MultiThreadedEventLoopGroup.singleton
+        let inherited = SocketActivation.takeListenedSockets()
+        var ingestEndpoints: [ListenEndpoint] = []
+        let controlEndpoint: ListenEndpoint
+        if inherited.isEmpty {
+            ingestEndpoints.append(.unix(path: configuration.ingestSocketPath))
+            controlEndpoint = .unix(path: configuration.controlSocketPath)
+        } else {
+            ingestEndpoints += inherited.filter { $0.name == "ingest" }.map { .inherited(fd: $0.fd) }
+            guard let control = inherited.first(where: { $0.name == "control" }), !ingestEndpoints.isEmpty else {
+                throw DaemonError.socketActivation(names: inherited.map(\.name))
+            }
+            controlEndpoint = .inherited(fd: control.fd)
+        }
+        if let tcp = configuration.tcpListen {
+            ingestEndpoints.append(.tcp(host: tcp.host, port: tcp.port))
+        }
+
+        var listeners: [IngestListener] = []
+        let controlListener: ControlListener
+        do {
+            for endpoint in ingestEndpoints {
+                listeners.append(try await IngestServer.bind(endpoint, group: group))
+            }
+            controlListener = try await ControlServer.bind(controlEndpoint, group: group)
+            if case .unix(let path) = controlEndpoint {
+                chmod(path, configuration.controlSocketMode)
+            }
+        } catch {
+            for l in listeners { try? await l.channel.close() }
+            throw DaemonError.bind(reason: "\(error)")
+        }
+
+        let ingest = IngestServer(listeners: listeners, committer: committer, clock: clock, logger: logger)
+        let handler = ControlHandler(
+            store: store, configuration: configuration,
+            access: ControlAccessPolicy(groupName: configuration.controlGroup), clock: clock, startedAt: started,
+            logger: logger)
+        let control = ControlServer(listener: controlListener, handler: handler, logger: logger)
+        let sweeper = StallSweeper(
+            committer: committer, writer: writer, clock: clock, interval: configuration.sweepInterval, logger: logger)
+        let notifier = SystemdNotifier()
+        let systemd = SystemdIntegration(
+            notifier: notifier, committer: committer, statusInterval: configuration.statusInterval)
+
+        let serviceGroup = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [
+                    .init(service: systemd), .init(service: committer), .init(service: sweeper),
+                    .init(service: ingest), .init(service: control),
+                ],
+                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+                logger: logger))
+
+        notifier.notify(.ready, .status("ready: listening for telemetry"))
+        logger.notice(
+            "pumpmond ready",
+            metadata: [
+                "message_id": "\(JournalMessageIDs.ready)", "store": "\(store.path)",
+                "ingest": "\(ingestEndpoints.map(\.description).joined(separator: ", "))",
+                "control": "\(controlEndpoint.description)",
+            ])
+        try await serviceGroup.run()
+        notifier.notify(.stopping)
+        logger.notice("pumpmond stopped", metadata: ["messages.accepted": "\(counters.snapshot.accepted)"])
+    }
+}
+
+/// Why the daemon could not start, in words an operator can act on.
+public enum DaemonError: Error, CustomStringConvertible {
+    /// The store could not be opened.
+    case store(StoreError)
+    /// A socket could not be bound.
+    case bind(reason: String)
+    /// systemd passed sockets, but not the `ingest` and `control` ones.
+    case socketActivation(names: [String])
+
+    public var description: String {
+        switch self {
+        case .store(let e): "\(e)"
+        case .bind(let reason):
+            "cannot listen: \(reason); check that the socket directory exists and is writable, and that no other pumpmond runs"
+        case .socketActivation(let names):
+            "systemd passed sockets named \(names) but pumpmond needs FileDescriptorName=ingest and FileDescriptorName=control"
+        }
+    }
+}
+
+extension ListenEndpoint: CustomStringConvertible {
+    var description: String {
+        switch self {
+        case .unix(let path): path
+        case .tcp(let host, let port): "\(host):\(port)"
+        case .inherited(let fd): "fd \(fd) from systemd"
+        }
+    }
+}

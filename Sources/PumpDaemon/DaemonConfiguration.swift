@@ -1,0 +1,74 @@
+import Foundation
+import PumpHealth
+
+/// Everything the daemon needs to run, with a default for every field where one makes sense.
+/// Built by `pumpmond` from its flags and environment (`cli.md`), and directly by tests.
+public struct DaemonConfiguration: Sendable {
+    /// Where the SQLite store lives.
+    public var stateDirectory: String
+    /// The ingest Unix socket path (bound by the daemon unless systemd passes the socket).
+    public var ingestSocketPath: String
+    /// The control Unix socket path (bound by the daemon unless systemd passes the socket).
+    public var controlSocketPath: String
+    /// An optional TCP listener for telemetry, `HOST:PORT`.
+    public var tcpListen: (host: String, port: Int)?
+    /// The stall grace rules.
+    public var stallRules: StallRules
+    /// The group whose members may use the control socket, besides root and the daemon's user.
+    public var controlGroup: String
+    /// Mode of the control socket file when the daemon binds it.
+    public var controlSocketMode: mode_t
+    /// How often silent stalled pumps are judged on the daemon's clock at the latest.
+    public var sweepInterval: Duration
+    /// How often `STATUS=` is refreshed.
+    public var statusInterval: Duration
+    /// The most lines one transaction commits.
+    public var maxBatchLines: Int
+    /// The most lines waiting for a commit before readers pause (back pressure).
+    public var maxQueuedLines: Int
+
+    /// Creates a configuration; sockets default to the state directory.
+    public init(
+        stateDirectory: String, ingestSocketPath: String? = nil, controlSocketPath: String? = nil,
+        tcpListen: (host: String, port: Int)? = nil, stallRules: StallRules = StallRules(),
+        controlGroup: String = "pumpmon"
+    ) {
+        self.stateDirectory = stateDirectory
+        self.ingestSocketPath = ingestSocketPath ?? (stateDirectory as NSString).appendingPathComponent("ingest.sock")
+        self.controlSocketPath =
+            controlSocketPath ?? (stateDirectory as NSString).appendingPathComponent("control.sock")
+        self.tcpListen = tcpListen
+        self.stallRules = stallRules
+        self.controlGroup = controlGroup
+        self.controlSocketMode = 0o660
+        self.sweepInterval = .seconds(30)
+        self.statusInterval = .seconds(5)
+        self.maxBatchLines = 8192
+        self.maxQueuedLines = 65536
+    }
+}
+
+/// The daemon's wall clock, injectable so tests can move time.
+public protocol DaemonClock: Sendable {
+    /// Now, in microseconds since the Unix epoch (UTC).
+    func nowMicros() -> Int64
+}
+
+/// The real wall clock.
+public struct SystemWallClock: DaemonClock {
+    /// Creates the clock.
+    public init() {}
+
+    /// `clock_gettime(CLOCK_REALTIME)` in microseconds.
+    public func nowMicros() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
+    }
+}
+
+/// The daemon's version.
+public enum PumpmondVersion {
+    /// Semantic version of this build.
+    public static let string = "0.1.0"
+}

@@ -1,0 +1,156 @@
+import Logging
+import NIOCore
+import NIOPosix
+import PumpStore
+import PumpTelemetry
+import ServiceLifecycle
+
+/// A bound listening socket whose connections speak protocol v1.
+typealias IngestListener = NIOAsyncChannel<NIOAsyncChannel<[InboundFrame], ByteBuffer>, Never>
+
+/// Accepts telemetry connections on every ingest listener (Unix socket, optional TCP) and serves
+/// each in its own child task: frames are validated here, off the event loop, then handed to the
+/// group commit; replies go back in order, one line each. One bad connection never disturbs another.
+final class IngestServer: Service, Sendable {
+    private let listeners: [IngestListener]
+    private let committer: IngestCommitter
+    private let clock: any DaemonClock
+    private let logger: Logger
+    private let validator = FrameValidator()
+
+    init(listeners: [IngestListener], committer: IngestCommitter, clock: any DaemonClock, logger: Logger) {
+        self.listeners = listeners
+        self.committer = committer
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Binds a listener for ingest connections.
+    static func bind(_ endpoint: ListenEndpoint, group: any EventLoopGroup) async throws -> IngestListener {
+        try await endpoint.bind(
+            ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.allowRemoteHalfClosure, value: true)
+        ) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(LineFramer())
+                return try NIOAsyncChannel<[InboundFrame], ByteBuffer>(wrappingChannelSynchronously: channel)
+            }
+        }
+    }
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                for listener in listeners {
+                    group.addTask {
+                        try await self.accept(on: listener)
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            for listener in self.listeners {
+                listener.channel.close(promise: nil)
+            }
+        }
+    }
+
+    private func accept(on listener: IngestListener) async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            do {
+                try await listener.executeThenClose { connections in
+                    for try await connection in connections {
+                        group.addTask {
+                            await self.serve(connection)
+                        }
+                    }
+                }
+            } catch let error as ChannelError where error == .ioOnClosedChannel || error == .alreadyClosed {
+                // The listener was closed by the shutdown: stop accepting.
+            }
+        }
+    }
+
+    /// Serves one connection until its input ends: reads lines, submits them, writes replies.
+    private func serve(_ connection: NIOAsyncChannel<[InboundFrame], ByteBuffer>) async {
+        committer.counters.connectionOpened()
+        defer { committer.counters.connectionClosed() }
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                let (replies, sink) = AsyncStream<[Reply]>.makeStream()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        var bytes: [UInt8] = []
+                        for await batch in replies {
+                            bytes.removeAll(keepingCapacity: true)
+                            for reply in batch { reply.appendLine(to: &bytes) }
+                            try await outbound.write(ByteBuffer(bytes: bytes))
+                        }
+                    }
+                    await withGracefulShutdownHandler {
+                        do {
+                            for try await frames in inbound {
+                                await self.committer.submit(IngestSubmission(items: self.items(frames), sink: sink))
+                            }
+                        } catch {
+                            self.logger.debug("Ingest connection read ended", metadata: ["error": "\(error)"])
+                        }
+                    } onGracefulShutdown: {
+                        // Stop reading: what was read is still answered.
+                        connection.channel.close(mode: .input, promise: nil)
+                    }
+                    await self.committer.submit(IngestSubmission(items: [], sink: sink, finishesSink: true))
+                    try await group.waitForAll()
+                }
+            }
+        } catch {
+            logger.debug("Ingest connection closed with an error", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Validates a burst of frames into store items, stamped with the daemon's clock.
+    private func items(_ frames: [InboundFrame]) -> [IngestItem] {
+        let now = clock.nowMicros()
+        return frames.map { frame in
+            switch frame {
+            case .line(let line):
+                let raw = Array(line.readableBytesView)
+                switch raw.withUnsafeBytes({ validator.validate($0, nowMicros: now) }) {
+                case .valid(let message): return .message(message, raw: raw, receivedAt: now)
+                case .rejected(let rejection): return .rejected(rejection, raw: raw, receivedAt: now)
+                }
+            case .tooLarge(let prefix, let length):
+                let rejection = Rejection(
+                    id: nil, reason: .frameTooLarge,
+                    detail: "line of \(length) bytes exceeds the limit of \(LineFramer.maxLineBytes) bytes")
+                return .rejected(rejection, raw: Array(prefix.readableBytesView), receivedAt: now)
+            }
+        }
+    }
+}
+
+/// Where a server listens: a path it binds, a TCP address, or a socket systemd passed in.
+enum ListenEndpoint: Sendable {
+    /// A Unix socket path bound by the daemon (an old socket file there is removed first).
+    case unix(path: String)
+    /// A TCP host and port.
+    case tcp(host: String, port: Int)
+    /// A listening socket inherited from systemd.
+    case inherited(fd: Int32)
+
+    func bind<Output: Sendable>(
+        _ bootstrap: ServerBootstrap, childChannelInitializer: @escaping @Sendable (any Channel) -> EventLoopFuture<Output>
+    ) async throws -> NIOAsyncChannel<Output, Never> {
+        switch self {
+        case .unix(let path):
+            try await bootstrap.bind(
+                unixDomainSocketPath: path, cleanupExistingSocketFile: true,
+                childChannelInitializer: childChannelInitializer)
+        case .tcp(let host, let port):
+            try await bootstrap.bind(host: host, port: port, childChannelInitializer: childChannelInitializer)
+        case .inherited(let fd):
+            try await bootstrap.bind(fd, childChannelInitializer: childChannelInitializer)
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import GRDB
+
+/// The store's schema as frozen SQL migrations. A shipped migration is never edited: a change is a
+/// new migration appended below. Times are integers, microseconds since the Unix epoch (UTC).
+enum Schema {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    static let v1 = """
+        -- Every message accepted from a pump, raw bytes as received, plus the indexed fields.
+        -- (serial, message_id) is the idempotency key; content_hash is a 64-bit FNV-1a of the
+        -- canonical JSON, compared before the exact canonical comparison of a resend.
+        CREATE TABLE message (
+            id INTEGER PRIMARY KEY,
+            serial TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            code TEXT,
+            alert_state TEXT,
+            at INTEGER NOT NULL,
+            at_text TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            content_hash INTEGER NOT NULL,
+            raw BLOB NOT NULL
+        );
+        CREATE UNIQUE INDEX message_identity ON message(serial, message_id);
+        CREATE INDEX message_serial_at ON message(serial, at, id);
+
+        -- Lines that were rejected: raw bytes, reason and detail (pumpctl rejected).
+        CREATE TABLE quarantine (
+            id INTEGER PRIMARY KEY,
+            received_at INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            detail TEXT,
+            message_id TEXT,
+            raw BLOB NOT NULL
+        );
+
+        -- One row per pump known from telemetry or enrollment, with its latest state and the
+        -- failure-detection state (JSON of PumpHealth) so that restarts replay nothing.
+        CREATE TABLE pump (
+            serial TEXT PRIMARY KEY,
+            model TEXT,
+            battery TEXT,
+            state TEXT NOT NULL DEFAULT 'unknown',
+            first_seen INTEGER NOT NULL,
+            last_seen INTEGER,
+            latest_status_id INTEGER,
+            latest_status_at INTEGER,
+            health BLOB,
+            stall_deadline INTEGER,
+            raised_non_function INTEGER NOT NULL DEFAULT 0,
+            raised_impending_failure INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE INDEX pump_state ON pump(state);
+        CREATE INDEX pump_stall_deadline ON pump(stall_deadline) WHERE stall_deadline IS NOT NULL;
+
+        -- Enrolled therapies; the current one per pump has current = 1, earlier ones stay as history.
+        CREATE TABLE therapy (
+            id INTEGER PRIMARY KEY,
+            serial TEXT NOT NULL,
+            patient TEXT NOT NULL,
+            indication TEXT NOT NULL,
+            drug TEXT NOT NULL,
+            route TEXT NOT NULL,
+            criteria TEXT NOT NULL,
+            enrolled_at INTEGER NOT NULL,
+            current INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX therapy_current ON therapy(serial) WHERE current = 1;
+        CREATE INDEX therapy_serial ON therapy(serial, id);
+
+        -- Eligibility records: facts, never updated nor deleted. A telemetry record is raised
+        -- once per pump and criterion, which the partial unique index enforces.
+        CREATE TABLE record (
+            id INTEGER PRIMARY KEY,
+            serial TEXT NOT NULL,
+            type TEXT NOT NULL,
+            trigger TEXT NOT NULL,
+            request_reason TEXT,
+            determination TEXT NOT NULL,
+            clause TEXT NOT NULL,
+            replacement_criterion TEXT,
+            indication_status TEXT NOT NULL,
+            indication_clause TEXT,
+            missing TEXT NOT NULL,
+            supplies_covered INTEGER NOT NULL,
+            evidence TEXT NOT NULL,
+            note TEXT,
+            therapy_id INTEGER,
+            created_at INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX record_telemetry_once ON record(serial, replacement_criterion)
+            WHERE trigger = 'telemetry';
+        CREATE INDEX record_serial ON record(serial, created_at, id);
+        CREATE INDEX record_created ON record(created_at, id);
+        CREATE INDEX record_determination ON record(determination, created_at, id);
+        CREATE TRIGGER record_no_update BEFORE UPDATE ON record
+            BEGIN SELECT RAISE(ABORT, 'eligibility records are facts and cannot be changed'); END;
+        CREATE TRIGGER record_no_delete BEFORE DELETE ON record
+            BEGIN SELECT RAISE(ABORT, 'eligibility records are facts and cannot be deleted'); END;
+
+        -- Who asked what through the control socket: one row per request, allowed or refused.
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            uid INTEGER,
+            user TEXT,
+            command TEXT NOT NULL,
+            arguments TEXT NOT NULL,
+            outcome TEXT NOT NULL
+        );
+        CREATE INDEX audit_at ON audit(at);
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+            BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+            BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        """
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+/// A real `pumpmond` process on a temporary store, for integration tests.
+public final class DaemonProcess {
+    /// The state directory (holds the store and, by default, the sockets).
+    public let stateDirectory: String
+    /// The ingest socket path.
+    public let ingestSocket: String
+    /// The control socket path.
+    public let controlSocket: String
+    /// Extra flags passed to `pumpmond`.
+    public let extraArguments: [String]
+    private var process: Process?
+    /// Where the daemon's stderr goes.
+    public let logPath: String
+
+    /// Prepares (does not start) a daemon whose files live in `directory`.
+    public init(directory: String, extraArguments: [String] = []) {
+        stateDirectory = directory
+        ingestSocket = (directory as NSString).appendingPathComponent("ingest.sock")
+        controlSocket = (directory as NSString).appendingPathComponent("control.sock")
+        logPath = (directory as NSString).appendingPathComponent("pumpmond.log")
+        self.extraArguments = extraArguments
+    }
+
+    /// The running process's pid, if any.
+    public var pid: Int32? { process?.processIdentifier }
+
+    /// Starts the daemon and waits until its control socket answers connections.
+    public func start(timeout: TimeInterval = 20) throws {
+        try? FileManager.default.removeItem(atPath: controlSocket)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: BuiltProducts.path(of: "pumpmond"))
+        p.arguments = [
+            "--state-dir", stateDirectory, "--ingest-socket", ingestSocket, "--control-socket", controlSocket,
+        ] + extraArguments
+        var environment = ProcessInfo.processInfo.environment
+        for key in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "JOURNAL_STREAM", "WATCHDOG_USEC"] {
+            environment[key] = nil
+        }
+        p.environment = environment
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = FileHandle(forWritingAtPath: logPath)
+        log?.seekToEndOfFile()
+        p.standardError = log
+        p.standardOutput = log
+        try p.run()
+        process = p
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if !p.isRunning {
+                throw DaemonProcessError.exited(status: p.terminationStatus, log: log(tail: 20))
+            }
+            if (try? LineSocket(unixPath: controlSocket)) != nil,
+                (try? LineSocket(unixPath: ingestSocket)) != nil
+            {
+                return
+            }
+            usleep(20_000)
+        }
+        throw DaemonProcessError.notReady(log: log(tail: 20))
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    @discardableResult
+    public func stop() -> Int32 {
+        guard let p = process else { return 0 }
+        if p.isRunning { kill(p.processIdentifier, SIGTERM) }
+        p.waitUntilExit()
+        process = nil
+        return p.terminationStatus
+    }
+
+    /// Kills the daemon with SIGKILL (a crash) and waits for it to be gone.
+    public func crash() {
+        guard let p = process else { return }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
+        process = nil
+    }
+
+    /// The last lines of the daemon's log.
+    public func log(tail: Int) -> String {
+        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(tail).joined(separator: "\n")
+    }
+
+    deinit {
+        if let p = process, p.isRunning {
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+        }
+    }
+}
+
+/// A daemon that would not start.
+public enum DaemonProcessError: Error, CustomStringConvertible {
+    /// It exited during start-up.
+    case exited(status: Int32, log: String)
+    /// Its sockets never answered.
+    case notReady(log: String)
+
+    public var description: String {
+        switch self {
+        case .exited(let status, let log): "pumpmond exited with status \(status) while starting:\n\(log)"
+        case .notReady(let log): "pumpmond did not become ready:\n\(log)"
+        }
+    }
+}

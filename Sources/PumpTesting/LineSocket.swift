@@ -1,0 +1,98 @@
+import Foundation
+
+/// A blocking client for the daemon's newline-delimited sockets: connect, send bytes, read lines.
+/// For tests and tools; not for the daemon itself.
+public final class LineSocket {
+    /// The connected socket's descriptor.
+    public let fd: Int32
+    private var buffer: [UInt8] = []
+
+    /// Connects to the Unix stream socket at `path`.
+    public init(unixPath path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw LineSocketError.system("socket", errno) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            close(fd)
+            throw LineSocketError.pathTooLong(path)
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard result == 0 else {
+            let e = errno
+            close(fd)
+            throw LineSocketError.system("connect to \(path)", e)
+        }
+    }
+
+    deinit { close(fd) }
+
+    /// Sends all of `bytes`.
+    public func send(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw LineSocketError.system("send", errno)
+            }
+            offset += n
+        }
+    }
+
+    /// Sends a string as UTF-8.
+    public func send(_ text: String) throws { try send(Array(text.utf8)) }
+
+    /// Half-closes the connection: the daemon sees end of input and still answers.
+    public func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+
+    /// Reads one line (without `\n`), or nil at end of stream.
+    public func readLine() throws -> String? {
+        while true {
+            if let i = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[..<i], as: UTF8.self)
+                buffer.removeSubrange(...i)
+                return line
+            }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw LineSocketError.system("recv", errno)
+            }
+            if n == 0 { return nil }
+            buffer += chunk[..<n]
+        }
+    }
+
+    /// Reads `count` lines; fewer when the stream ends.
+    public func readLines(_ count: Int) throws -> [String] {
+        var lines: [String] = []
+        while lines.count < count, let line = try readLine() { lines.append(line) }
+        return lines
+    }
+}
+
+/// A client socket failure.
+public enum LineSocketError: Error, CustomStringConvertible {
+    /// A system call failed.
+    case system(String, Int32)
+    /// The socket path does not fit a `sockaddr_un`.
+    case pathTooLong(String)
+
+    public var description: String {
+        switch self {
+        case .system(let call, let code): "\(call) failed: \(String(cString: strerror(code)))"
+        case .pathTooLong(let path): "socket path too long: \(path)"
+        }
+    }
+}
