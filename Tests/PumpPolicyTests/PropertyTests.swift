@@ -34,7 +34,8 @@ private let criteriaGen = zip(
 
 /// Two times in three an MN row (its route or, half the time, a random one); else any combination.
 let therapyGen = zip(
-    Gen.int(in: 0...(mnRows.count + mnRows.count / 2 - 1)), Gen.bool, Gen<Indication>.case, Gen<Drug>.case, Gen<Route>.case,
+    Gen.int(in: 0...(mnRows.count + mnRows.count / 2 - 1)), Gen.bool, Gen<Indication>.case, Gen<Drug>.case,
+    Gen<Route>.case,
     criteriaGen
 ).map { pick, keepRoute, indication, drug, route, criteria in
     guard pick < mnRows.count else {
@@ -135,7 +136,8 @@ struct PolicyPropertyTests {
                 #expect(facts.count == a.missing.count, "unknown fact in \(a.missing)")
                 // `malfunction_evidence` first (policy.md's malfunction rows), then the indication's facts.
                 let rest = facts.first == .malfunctionEvidence ? Array(facts.dropFirst()) : facts
-                #expect(rest == Fact.allCases.filter { $0 != .malfunctionEvidence && rest.contains($0) }, "order: \(facts)")
+                #expect(
+                    rest == Fact.allCases.filter { $0 != .malfunctionEvidence && rest.contains($0) }, "order: \(facts)")
                 #expect(Set(facts).count == facts.count, "repeated: \(facts)")
                 #expect((a.indication.status == .unknown) == !a.indication.missing.isEmpty)
             }
