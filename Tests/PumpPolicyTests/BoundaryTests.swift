@@ -142,7 +142,8 @@ struct ReplacementPrecedenceTests {
     }
 
     @Test func telemetryWithNoCriterionIsTreatedAsAnUnevidencedMalfunction() {
-        expectReplacement(.none, .telemetry, Fixture.covered, .review(.mnReplacementNonFunction, [.malfunctionEvidence]))
+        expectReplacement(
+            .none, .telemetry, Fixture.covered, .review(.mnReplacementNonFunction, [.malfunctionEvidence]))
         expectReplacement(
             .none, .telemetry, nil, .review(.mnReplacementNonFunction, [.malfunctionEvidence, .indication]))
         expectReplacement(

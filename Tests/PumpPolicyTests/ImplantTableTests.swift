@@ -58,7 +58,8 @@ let implantTable: [ImplantRow] = [
             )
         }),
     ImplantRow(
-        row: "pain + opioid or nonopioid + any route but other, severe, trial > 50, trial route = route: MN.indication.5",
+        row:
+            "pain + opioid or nonopioid + route not other, severe, trial > 50 by the same route: MN.indication.5",
         examples: [Drug.opioid, .nonopioidAnalgesic].flatMap { drug in
             Route.allCases.filter { $0 != .other }.map { route in
                 (Fixture.pain(drug: drug, route: route), .mn(.mnIndication5))
@@ -98,7 +99,10 @@ let implantTable: [ImplantRow] = [
             (Therapy(indication: .spasticity, drug: .opioid, route: .intrathecal), .nmn(.nmnUseOther)),
             (Therapy(indication: .osteomyelitis, drug: .heparin, route: .intravenous), .nmn(.nmnUseOther)),
             (Therapy(indication: .other, drug: .antibiotic, route: .intravenous), .nmn(.nmnUseOther)),
-            (Therapy(indication: .pulmonaryArterialHypertension, drug: .heparin, route: .intravenous), .nmn(.nmnUseOther)),
+            (
+                Therapy(indication: .pulmonaryArterialHypertension, drug: .heparin, route: .intravenous),
+                .nmn(.nmnUseOther)
+            ),
             (Fixture.pain(route: .other, trialRoute: .other), .nmn(.nmnUseOther)),
             (Fixture.pain(drug: .baclofen), .nmn(.nmnUseOther)),
             (Therapy(indication: .diabetes, drug: .other, route: .other), .nmn(.nmnUseOther)),
@@ -119,8 +123,14 @@ let implantTable: [ImplantRow] = [
                 Therapy(indication: .pulmonaryArterialHypertension, drug: .treprostinil, route: .subcutaneous),
                 .review(.mnIndication4, [.priorExternalTreprostinil])
             ),
-            (Fixture.painUnknown, .review(.mnIndication5, [.severeChronicIntractable, .trialReductionPercent, .trialRoute])),
-            (Fixture.pain(severe: nil, trialRoute: .some(nil)), .review(.mnIndication5, [.severeChronicIntractable, .trialRoute])),
+            (
+                Fixture.painUnknown,
+                .review(.mnIndication5, [.severeChronicIntractable, .trialReductionPercent, .trialRoute])
+            ),
+            (
+                Fixture.pain(severe: nil, trialRoute: .some(nil)),
+                .review(.mnIndication5, [.severeChronicIntractable, .trialRoute])
+            ),
             (Fixture.pain(percent: nil), .review(.mnIndication5, [.trialReductionPercent])),
             // Criteria of other indications never fill in, nor count as missing.
             (

@@ -34,7 +34,8 @@ private let criteriaGen = zip(
 
 /// Two times in three an MN row (its route or, half the time, a random one); else any combination.
 let therapyGen = zip(
-    Gen.int(in: 0...(mnRows.count + mnRows.count / 2 - 1)), Gen.bool, Gen<Indication>.case, Gen<Drug>.case, Gen<Route>.case,
+    Gen.int(in: 0...(mnRows.count + mnRows.count / 2 - 1)), Gen.bool, Gen<Indication>.case, Gen<Drug>.case,
+    Gen<Route>.case,
     criteriaGen
 ).map { pick, keepRoute, indication, drug, route, criteria in
     guard pick < mnRows.count else {
@@ -124,7 +125,7 @@ struct PolicyPropertyTests {
     }
 
     /// (c) Needs review exactly when something is missing, for implants and replacements; the missing
-    /// names are the spec's fact keys, each once, in the spec's order.
+    /// names are the spec's fact keys, each once, in the spec's orders.
     @Test func needsReviewIffMissingIsNonEmpty() async {
         await propertyCheck(count: 1000, input: replacementGen) { criterion, trigger, therapy in
             var assessments = [PolicyEngine.assessReplacement(criterion: criterion, trigger: trigger, therapy: therapy)]
@@ -133,7 +134,11 @@ struct PolicyPropertyTests {
                 #expect((a.determination == .needsReview) == !a.missing.isEmpty, "\(a)")
                 let facts = a.missing.compactMap(Fact.init(rawValue:))
                 #expect(facts.count == a.missing.count, "unknown fact in \(a.missing)")
-                #expect(facts == Fact.allCases.filter(facts.contains), "out of order: \(a.missing)")
+                // `malfunction_evidence` first (policy.md's malfunction rows), then the indication's facts.
+                let rest = facts.first == .malfunctionEvidence ? Array(facts.dropFirst()) : facts
+                #expect(
+                    rest == Fact.allCases.filter { $0 != .malfunctionEvidence && rest.contains($0) }, "order: \(facts)")
+                #expect(Set(facts).count == facts.count, "repeated: \(facts)")
                 #expect((a.indication.status == .unknown) == !a.indication.missing.isEmpty)
             }
         }
@@ -154,5 +159,25 @@ private func expectClauseConsistent(_ a: Assessment, sourceLocation: SourceLocat
     #expect(a.policy == .cgSurg79, sourceLocation: sourceLocation)
     if let clause = a.indication.clause {
         #expect(specClauses.contains(clause.rawValue), sourceLocation: sourceLocation)
+    }
+}
+
+@Suite("The generators behind the properties")
+struct GeneratorCoverageTests {
+    /// The properties mean something only if the random therapies reach every implant answer.
+    @Test func randomTherapiesReachEveryDeterminationAndEveryImplantClause() async {
+        var determinations: Set<Determination> = []
+        var clauses: Set<Clause> = []
+        await propertyCheck(count: 3000, input: therapyGen) { therapy in
+            let a = PolicyEngine.assessImplant(therapy)
+            determinations.insert(a.determination)
+            clauses.insert(a.clause)
+        }
+        #expect(determinations == Set(Determination.allCases))
+        let implantClauses: Set<Clause> = [
+            .mnIndication1, .mnIndication2, .mnIndication3, .mnIndication4, .mnIndication5,
+            .nmnUseHeparinThromboembolic, .nmnUseAntibioticsOsteomyelitis, .nmnUseOther,
+        ]
+        #expect(clauses == implantClauses)
     }
 }

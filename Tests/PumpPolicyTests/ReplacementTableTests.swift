@@ -22,7 +22,9 @@ private func everyTrigger(
     _ criteria: [ReplacementCriterion], _ therapy: Therapy?, _ expected: (ReplacementCriterion) -> Expected
 ) -> [ReplacementExample] {
     criteria.flatMap { criterion in
-        Fixture.allTriggers.map { ReplacementExample(criterion: criterion, trigger: $0, therapy: therapy, expected: expected(criterion)) }
+        Fixture.allTriggers.map {
+            ReplacementExample(criterion: criterion, trigger: $0, therapy: therapy, expected: expected(criterion))
+        }
     }
 }
 
@@ -61,7 +63,8 @@ let replacementTable: [ReplacementRow] = [
                 expected: .review(.mnReplacementNonFunction, [.malfunctionEvidence]))
         ]),
     ReplacementRow(
-        row: "none, malfunction, unknown: needs_review [malfunction_evidence, ...indication's] MN.replacement.non_function",
+        row:
+            "none, malfunction, unknown: needs_review [malfunction_evidence, ...] MN.replacement.non_function",
         examples: [
             ReplacementExample(
                 criterion: .none, trigger: .request(.malfunction), therapy: nil,
@@ -94,9 +97,10 @@ let replacementTable: [ReplacementRow] = [
         row: "non_function or impending_failure, any, unknown: needs_review with the indication's missing facts",
         examples: everyTrigger([.nonFunction, .impendingFailure], nil) {
             .review(replacementClause($0), [.indication])
-        } + everyTrigger([.nonFunction, .impendingFailure], Fixture.needsReview) {
-            .review(replacementClause($0), [.oralBaclofenFailed])
-        }),
+        }
+            + everyTrigger([.nonFunction, .impendingFailure], Fixture.needsReview) {
+                .review(replacementClause($0), [.oralBaclofenFailed])
+            }),
 ]
 
 @Test("Every row of the replacement table decides as policy.md says", arguments: replacementTable)

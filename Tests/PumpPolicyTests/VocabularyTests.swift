@@ -8,7 +8,10 @@ struct VocabularyTests {
         let error = try #require(throws: VocabularyError.self) { try Route(word: "oral") }
         #expect(error.vocabulary == "route")
         #expect(error.word == "oral")
-        #expect(error.accepted == ["intrahepatic_arterial", "intrathecal", "epidural", "intravenous", "subcutaneous", "other"])
+        #expect(
+            error.accepted == [
+                "intrahepatic_arterial", "intrathecal", "epidural", "intravenous", "subcutaneous", "other",
+            ])
         #expect(
             error.description
                 == "unknown route 'oral': accepted words are intrahepatic_arterial, intrathecal, epidural, "
@@ -56,7 +59,8 @@ struct VocabularyTests {
         let bad = try #require(throws: CriterionValueError.self) {
             try TherapyCriteria.parseBool("yes", for: .oralBaclofenFailed)
         }
-        #expect(bad.description == "invalid oral_baclofen_failed 'yes': expected true or false (leave it out when unknown)")
+        #expect(
+            bad.description == "invalid oral_baclofen_failed 'yes': expected true or false (leave it out when unknown)")
         #expect(try TherapyCriteria.parseTrialReductionPercent("50.1") == 50.1)
         #expect(try TherapyCriteria.parseTrialReductionPercent("0") == 0)
         #expect(try TherapyCriteria.parseTrialReductionPercent("100") == 100)
