@@ -51,8 +51,9 @@ public struct JournalEntry: Sendable, Hashable {
             JournalField(name: "PRIORITY", text: String(Self.priority(for: level))),
             JournalField(name: "SYSLOG_IDENTIFIER", text: identifier),
         ]
+        let sortedMetadata = metadata.sorted { $0.key < $1.key }
         var consumedKey: String?
-        if let (key, value) = metadata.first(where: { $0.key.lowercased() == "message_id" }),
+        if let (key, value) = sortedMetadata.first(where: { $0.key.lowercased() == "message_id" }),
             let id = Self.messageID(from: value.description)
         {
             fields.append(JournalField(name: "MESSAGE_ID", text: id))
@@ -69,7 +70,7 @@ public struct JournalEntry: Sendable, Hashable {
         }
         // MESSAGE_ID is reserved even when absent: a value that is not an id must not pose as one.
         let reserved = Set(fields.map(\.name)).union(["MESSAGE_ID"])
-        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) where key != consumedKey {
+        for (key, value) in sortedMetadata where key != consumedKey {
             guard var name = Self.fieldName(forMetadataKey: key) else { continue }
             if reserved.contains(name) {
                 name = String(("METADATA_" + name).prefix(Self.maximumFieldNameLength))
