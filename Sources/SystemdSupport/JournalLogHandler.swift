@@ -2,11 +2,10 @@ import Logging
 
 /// A swift-log handler writing structured entries to the systemd journal.
 ///
-/// Each log call becomes one journal entry (see ``JournalEntry/init(level:message:identifier:label:metadata:error:file:function:line:)``):
-/// `MESSAGE`, `PRIORITY`, `SYSLOG_IDENTIFIER`, the source location, and every metadata key as its own
-/// field, so `journalctl PUMP_SERIAL=PX-1042` finds every entry about one pump. When the journal
-/// refuses an entry, the handler writes it to stderr as ``StderrLogHandler`` would, so nothing is lost
-/// silently.
+/// Each log call becomes one journal entry (see ``JournalEntry``): `MESSAGE`, `PRIORITY`,
+/// `SYSLOG_IDENTIFIER`, the source location, and every metadata key as its own field, so
+/// `journalctl PUMP_SERIAL=PX-1042` finds every entry about one pump. When the journal refuses an
+/// entry, the handler writes it to stderr as ``StderrLogHandler`` would, so nothing is lost silently.
 public struct JournalLogHandler: LogHandler {
     /// The logger's label, sent as `LOGGER_LABEL`.
     public let label: String

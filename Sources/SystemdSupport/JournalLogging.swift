@@ -30,7 +30,8 @@ public enum JournalLogging {
         guard let value = getenv("JOURNAL_STREAM") else { return false }
         var status = stat()
         guard fstat(STDERR_FILENO, &status) == 0 else { return false }
-        return journalStream(String(cString: value), names: (device: UInt64(status.st_dev), inode: UInt64(status.st_ino)))
+        return journalStream(
+            String(cString: value), names: (device: UInt64(status.st_dev), inode: UInt64(status.st_ino)))
     }
 
     /// Whether a `JOURNAL_STREAM` value (`device:inode`, in decimal) names the given file.

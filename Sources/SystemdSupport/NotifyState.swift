@@ -7,7 +7,7 @@ public enum NotifyState: Sendable, Hashable {
     case ready
     /// `STATUS=…`: a one-line, human-readable status shown by `systemctl status`.
     ///
-    /// The protocol is line-based, so line breaks (`\n`, `\r`) in the text are sent as spaces.
+    /// The protocol is line-based, so line breaks (`\n`, `\r`) and NUL characters in the text are sent as spaces.
     case status(String)
     /// `WATCHDOG=1`: the keep-alive ping; send it more often than ``SystemdNotifier/watchdogInterval()``.
     case watchdog
@@ -33,6 +33,6 @@ public enum NotifyState: Sendable, Hashable {
     }
 
     private static func singleLine(_ text: String) -> String {
-        String(text.map { $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
+        String(text.map { $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == "\0" ? " " : $0 })
     }
 }

@@ -25,7 +25,8 @@ public struct StderrLogHandler: LogHandler {
     ///   - label: The logger's label.
     ///   - fileDescriptor: Where to write; `STDERR_FILENO` by default.
     ///   - metadataProvider: Contextual metadata to merge into every entry, if any.
-    public init(label: String, fileDescriptor: Int32 = STDERR_FILENO, metadataProvider: Logger.MetadataProvider? = nil) {
+    public init(label: String, fileDescriptor: Int32 = STDERR_FILENO, metadataProvider: Logger.MetadataProvider? = nil)
+    {
         self.label = label
         self.fileDescriptor = fileDescriptor
         self.metadataProvider = metadataProvider

@@ -54,7 +54,7 @@ public struct SystemdNotifier: Sendable {
     }
 }
 
-/// What became of one ``SystemdNotifier/notify(_:)-(NotifyState...)`` call.
+/// What became of one ``SystemdNotifier/notify(_:)`` call.
 public enum NotifyOutcome: Sendable, Equatable {
     /// The service manager's socket accepted the datagram.
     case sent

@@ -1,6 +1,6 @@
 import Logging
-import Testing
 import SystemdSupport
+import Testing
 
 @Suite struct JournalEntryTests {
     @Test(arguments: [
@@ -14,14 +14,16 @@ import SystemdSupport
 
     @Test func anEventBecomesTheStandardFieldsThenItsMetadataSortedByKey() {
         let entry = Self.entry(metadata: ["pump.serial": "PX-1042", "dose.rate": .stringConvertible(0.5)])
-        #expect(entry.fields.map(\.name) == [
-            "MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "LOGGER_LABEL", "CODE_FILE", "CODE_LINE", "CODE_FUNC",
-            "DOSE_RATE", "PUMP_SERIAL",
-        ])
-        #expect(entry.fields.map(\.text) == [
-            "Accepted message", "6", "pumpmond", "pumpmond.ingest", "PumpDaemon/Ingest.swift", "42", "accept()",
-            "0.5", "PX-1042",
-        ])
+        #expect(
+            entry.fields.map(\.name) == [
+                "MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "LOGGER_LABEL", "CODE_FILE", "CODE_LINE", "CODE_FUNC",
+                "DOSE_RATE", "PUMP_SERIAL",
+            ])
+        #expect(
+            entry.fields.map(\.text) == [
+                "Accepted message", "6", "pumpmond", "pumpmond.ingest", "PumpDaemon/Ingest.swift", "42", "accept()",
+                "0.5", "PX-1042",
+            ])
     }
 
     @Test func aMessageIDInAnyCaseAndFormIsSentAsMessageID() {
@@ -52,9 +54,10 @@ import SystemdSupport
         #expect(entry.fields.filter { $0.name == "MESSAGE" }.map(\.text) == ["Accepted message"])
         #expect(entry.fields.filter { $0.name == "PRIORITY" }.map(\.text) == ["6"])
         #expect(!entry.fields.contains { $0.name == "MESSAGE_ID" })
-        #expect(entry.fields.suffix(3).map { "\($0.name)=\($0.text)" } == [
-            "METADATA_MESSAGE=shadow", "METADATA_MESSAGE_ID=not-an-id", "METADATA_PRIORITY=high",
-        ])
+        #expect(
+            entry.fields.suffix(3).map { "\($0.name)=\($0.text)" } == [
+                "METADATA_MESSAGE=shadow", "METADATA_MESSAGE_ID=not-an-id", "METADATA_PRIORITY=high",
+            ])
     }
 
     @Test func metadataWithoutAUsableNameIsDroppedAndTheErrorIsItsOwnField() {
@@ -71,7 +74,9 @@ import SystemdSupport
     }
 
     @Test func singleLineValuesUseTheSimpleNativeForm() {
-        #expect(JournalField(name: "PUMP_SERIAL", text: "PX-1042").nativeProtocolBytes == Array("PUMP_SERIAL=PX-1042\n".utf8))
+        #expect(
+            JournalField(name: "PUMP_SERIAL", text: "PX-1042").nativeProtocolBytes
+                == Array("PUMP_SERIAL=PX-1042\n".utf8))
         #expect(JournalField(name: "EMPTY", text: "").nativeProtocolBytes == Array("EMPTY=\n".utf8))
     }
 
@@ -82,10 +87,15 @@ import SystemdSupport
 
     @Test func binaryValuesSurviveTheNativeEncodingByteForByte() {
         let blob: [UInt8] = [0, 10, 61, 255, 10, 0] + Array(repeating: 7, count: 300)
-        let bytes = JournalEntry(fields: [JournalField(name: "BLOB", value: blob), JournalField(name: "AFTER", text: "x")])
-            .nativeProtocolPayload
+        let bytes = JournalEntry(fields: [
+            JournalField(name: "BLOB", value: blob), JournalField(name: "AFTER", text: "x"),
+        ])
+        .nativeProtocolPayload
         #expect(Array(bytes.prefix(13)) == Array("BLOB\n".utf8) + [0x32, 0x01, 0, 0, 0, 0, 0, 0])
-        #expect(parseNativeProtocol(bytes) == [JournalField(name: "BLOB", value: blob), JournalField(name: "AFTER", text: "x")])
+        #expect(
+            parseNativeProtocol(bytes) == [
+                JournalField(name: "BLOB", value: blob), JournalField(name: "AFTER", text: "x"),
+            ])
     }
 
     static func entry(

@@ -1,5 +1,5 @@
-import Testing
 import SystemdSupport
+import Testing
 
 @Suite struct JournalFieldNameTests {
     @Test(arguments: [

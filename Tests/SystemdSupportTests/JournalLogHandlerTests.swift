@@ -1,6 +1,7 @@
 import Glibc
 import Logging
 import Testing
+
 @testable import SystemdSupport
 
 /// The handler sends to a journal socket the test binds itself, so what arrives is what journald would read.
@@ -36,10 +37,13 @@ import Testing
     @Test func anAttachedErrorIsSentAsTheErrorField() throws {
         struct StoreUnavailable: Error, CustomStringConvertible { var description: String { "database locked" } }
         let journal = try BoundDatagramSocket()
-        let handler = JournalLogHandler(label: "pumpmond.store", identifier: "pumpmond", destination: try .socket(path: journal.path))
-        handler.log(event: LogEvent(
-            level: .error, message: "Could not save a reading", error: StoreUnavailable(), metadata: nil, source: nil,
-            file: "PumpStore/Store.swift", function: "save()", line: 9))
+        let handler = JournalLogHandler(
+            label: "pumpmond.store", identifier: "pumpmond", destination: try .socket(path: journal.path))
+        handler.log(
+            event: LogEvent(
+                level: .error, message: "Could not save a reading", error: StoreUnavailable(), metadata: nil,
+                source: nil,
+                file: "PumpStore/Store.swift", function: "save()", line: 9))
 
         let fields = try #require(parseNativeProtocol(try journal.receive()))
         #expect(fields.contains(JournalField(name: "ERROR", text: "database locked")))
@@ -61,6 +65,7 @@ import Testing
 
     @Test func libsystemdAcceptsTheEntryAsIovecs() {
         // sd_journal_sendv returns -EINVAL for an iovec without "NAME="; 0 when it sent (or found no journald).
-        #expect(JournalDestination.systemJournal.send(JournalEntryTests.entry(message: "SystemdSupport test\nline 2")) == 0)
+        #expect(
+            JournalDestination.systemJournal.send(JournalEntryTests.entry(message: "SystemdSupport test\nline 2")) == 0)
     }
 }

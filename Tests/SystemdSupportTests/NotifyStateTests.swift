@@ -1,5 +1,5 @@
-import Testing
 import SystemdSupport
+import Testing
 
 @Suite struct NotifyStateTests {
     @Test(arguments: [
@@ -13,7 +13,7 @@ import SystemdSupport
     }
 
     @Test func statusTextWithLineBreaksStaysOneLine() {
-        #expect(NotifyState.status("2 pumps\nstore ok\r\ningest up").line == "STATUS=2 pumps store ok ingest up")
+        #expect(NotifyState.status("2 pumps\nstore ok\r\ningest\0up").line == "STATUS=2 pumps store ok ingest up")
     }
 
     @Test func severalStatesMakeOneMessageOfNewlineTerminatedLines() {

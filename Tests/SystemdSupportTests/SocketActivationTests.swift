@@ -1,6 +1,6 @@
 import Glibc
-import Testing
 import SystemdSupport
+import Testing
 
 /// Passes sockets the way systemd does: descriptors 3, 4, … plus LISTEN_FDS, LISTEN_PID and
 /// LISTEN_FDNAMES. Each test runs in its own child process (an exit test), because it rewires

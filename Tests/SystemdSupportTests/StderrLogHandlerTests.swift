@@ -1,7 +1,7 @@
 import Glibc
 import Logging
-import Testing
 import SystemdSupport
+import Testing
 
 @Suite struct StderrLogHandlerTests {
     @Test func aLineIsThePriorityPrefixTheMessageAndSortedMetadata() {
@@ -36,7 +36,8 @@ import SystemdSupport
 
         var buffer = [UInt8](repeating: 0, count: 4096)
         let count = buffer.withUnsafeMutableBytes { read(pipeEnds[0], $0.baseAddress, $0.count) }
-        #expect(String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self)
-            == #"<4>Dropped frame error="checksum mismatch" pump.serial=PX-1042 site=ICU"# + "\n")
+        #expect(
+            String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self)
+                == #"<4>Dropped frame error="checksum mismatch" pump.serial=PX-1042 site=ICU"# + "\n")
     }
 }

@@ -1,6 +1,6 @@
 import Glibc
-import Testing
 import SystemdSupport
+import Testing
 
 /// These tests set NOTIFY_SOCKET and WATCHDOG_* the way systemd does. Each runs in its own child
 /// process (an exit test), so the environment they change is never seen by tests running in parallel.

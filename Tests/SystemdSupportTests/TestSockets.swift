@@ -1,4 +1,5 @@
 import Glibc
+
 @testable import SystemdSupport
 
 /// A system call failed while a test set up its sockets.
