@@ -15,20 +15,22 @@ extension PumpHealth {
         let nonFunctionEvidence = nonFunction.isEmpty ? nil : orderedEvidence(nonFunction)
         let impendingEvidence = impending.isEmpty ? nil : orderedEvidence(impending)
 
-        let state: HealthState
-        let finding: Finding
-        let findingEvidence: [EvidenceRef]
-        if let nonFunctionEvidence {
-            (state, finding, findingEvidence) = (.nonFunctional, .nonFunction, nonFunctionEvidence)
-        } else if let impendingEvidence {
-            (state, finding, findingEvidence) = (stall != nil ? .stalled : .impendingFailure, .impendingFailure, impendingEvidence)
-        } else {
-            let none = latestStatus.map { [$0] } ?? []
-            (state, finding, findingEvidence) = (stall != nil ? .stalled : decided ? .functional : .unknown, .none, none)
-        }
+        let state = state(nonFunction: nonFunctionEvidence != nil, impending: impendingEvidence != nil)
+        let finding: Finding =
+            nonFunctionEvidence != nil ? .nonFunction : impendingEvidence != nil ? .impendingFailure : .none
+        let findingEvidence = nonFunctionEvidence ?? impendingEvidence ?? latestStatus.map { [$0] } ?? []
         return HealthAssessment(
             state: state, finding: finding, nonFunctionEvidence: nonFunctionEvidence,
             impendingEvidence: impendingEvidence, findingEvidence: findingEvidence,
             lapsedStallEvidence: lapsedStall?.evidence)
+    }
+
+    /// The state by precedence. An open stall is within its grace here: past it, it is a
+    /// non-function condition.
+    private func state(nonFunction: Bool, impending: Bool) -> HealthState {
+        if nonFunction { return .nonFunctional }
+        if stall != nil { return .stalled }
+        if impending { return .impendingFailure }
+        return decided ? .functional : .unknown
     }
 }

@@ -29,8 +29,9 @@ import Testing
     #expect(ids(health.assess(now: nil).nonFunctionEvidence) == ["c1"])
 }
 
-@Test("a cleared with no earlier raise changes nothing",
-      arguments: ["CRITICAL_ERROR", "MOTOR_STALL"])
+@Test(
+    "a cleared with no earlier raise changes nothing",
+    arguments: ["CRITICAL_ERROR", "MOTOR_STALL"])
 func clearedWithoutRaiseChangesNothing(code: String) {
     let fresh = fold([alert("cl", code, at: 0, cleared: true)])
     #expect(fresh.assess(now: nil).state == .unknown)
@@ -39,9 +40,12 @@ func clearedWithoutRaiseChangesNothing(code: String) {
     #expect(ids(healthy.assess(now: nil).findingEvidence) == ["s1"])
 }
 
-@Test("a cleared for any code other than CRITICAL_ERROR and MOTOR_STALL changes nothing",
-      arguments: ["MOTOR_STALL_RECOVERED", "BATTERY_ERI", "BATTERY_EOS", "LOW_BATTERY_RESET", "IMPENDING_FAILURE",
-                  "LOW_RESERVOIR", "EMPTY_RESERVOIR", "PUMP_RESET", "MRI_EXPOSURE", "X-ACME-DOOR-OPEN"])
+@Test(
+    "a cleared for any code other than CRITICAL_ERROR and MOTOR_STALL changes nothing",
+    arguments: [
+        "MOTOR_STALL_RECOVERED", "BATTERY_ERI", "BATTERY_EOS", "LOW_BATTERY_RESET", "IMPENDING_FAILURE",
+        "LOW_RESERVOIR", "EMPTY_RESERVOIR", "PUMP_RESET", "MRI_EXPOSURE", "X-ACME-DOOR-OPEN",
+    ])
 func clearedForOtherCodesChangesNothing(code: String) {
     // Alone: not a raise, so nothing is decided.
     #expect(fold([alert("cl", code, at: 0, cleared: true)]).assess(now: nil).state == .unknown)

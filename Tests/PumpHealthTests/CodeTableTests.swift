@@ -25,8 +25,9 @@ let codeTable: [CodeRow] = [
     CodeRow(code: "X-ACME-DOOR-OPEN", state: .functional, finding: .none),
 ]
 
-@Test("each protocol alert code, raised after a healthy status, gives the table's state and finding",
-      arguments: codeTable)
+@Test(
+    "each protocol alert code, raised after a healthy status, gives the table's state and finding",
+    arguments: codeTable)
 func raisedAlertCodeGivesTheTablesStateAndFinding(row: CodeRow) {
     let health = fold([status("s1", at: 0), alert("a1", row.code, at: 10 * minute)])
     let assessment = health.assess(now: base + 10 * minute + delivery)
@@ -46,9 +47,12 @@ func raisedAlertCodeGivesTheTablesStateAndFinding(row: CodeRow) {
     }
 }
 
-@Test("alerts that are not failures decide nothing for a pump that never reported a status",
-      arguments: ["MOTOR_STALL_RECOVERED", "LOW_RESERVOIR", "EMPTY_RESERVOIR", "PUMP_RESET", "MRI_EXPOSURE",
-                  "X-ACME-DOOR-OPEN"])
+@Test(
+    "alerts that are not failures decide nothing for a pump that never reported a status",
+    arguments: [
+        "MOTOR_STALL_RECOVERED", "LOW_RESERVOIR", "EMPTY_RESERVOIR", "PUMP_RESET", "MRI_EXPOSURE",
+        "X-ACME-DOOR-OPEN",
+    ])
 func nonFailureAlertAloneLeavesThePumpUnknown(code: String) {
     let assessment = fold([alert("a1", code, at: 0)]).assess(now: nil)
     #expect(assessment.state == .unknown)
@@ -56,8 +60,9 @@ func nonFailureAlertAloneLeavesThePumpUnknown(code: String) {
     #expect(assessment.findingEvidence.isEmpty)
 }
 
-@Test("a failure alert decides the state even without any status",
-      arguments: codeTable.filter { $0.finding != .none || $0.code == "MOTOR_STALL" })
+@Test(
+    "a failure alert decides the state even without any status",
+    arguments: codeTable.filter { $0.finding != .none || $0.code == "MOTOR_STALL" })
 func failureAlertAloneDecidesTheState(row: CodeRow) {
     let assessment = fold([alert("a1", row.code, at: 0)]).assess(now: nil)
     #expect(assessment.state == row.state)
@@ -67,14 +72,18 @@ func failureAlertAloneDecidesTheState(row: CodeRow) {
 @Test func aPumpThatSentNothingIsUnknownWithNoEvidence() {
     let health = PumpHealth()
     let assessment = health.assess(now: base)
-    #expect(assessment == HealthAssessment(
-        state: .unknown, finding: .none, nonFunctionEvidence: nil, impendingEvidence: nil, findingEvidence: []))
+    #expect(
+        assessment
+            == HealthAssessment(
+                state: .unknown, finding: .none, nonFunctionEvidence: nil, impendingEvidence: nil, findingEvidence: []))
     #expect(health.latestAt == nil)
     #expect(health.silentStallDeadline == nil)
 }
 
 @Test func eachMessageIsBelievedOnItsOwn() {
-    let stalledWithoutMotor = fold([status("s1", at: 0, battery: nil, motor: "none"), alert("a1", "MOTOR_STALL", at: 1)])
+    let stalledWithoutMotor = fold([
+        status("s1", at: 0, battery: nil, motor: "none"), alert("a1", "MOTOR_STALL", at: 1),
+    ])
     #expect(stalledWithoutMotor.assess(now: nil).state == .stalled)
     let eriWithoutBattery = fold([status("s1", at: 0, battery: nil, motor: "none"), alert("a1", "BATTERY_ERI", at: 1)])
     #expect(eriWithoutBattery.assess(now: nil).finding == .impendingFailure)

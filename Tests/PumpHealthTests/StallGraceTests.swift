@@ -43,10 +43,13 @@ import Testing
     #expect(ids(assessment.lapsedStallEvidence) == ["st", "ok"])
 }
 
-@Test("a recovery stamped exactly at the deadline counts",
-      arguments: [alert("rec", "MOTOR_STALL_RECOVERED", at: 2 * hour),
-                  alert("rec", "MOTOR_STALL", at: 2 * hour, cleared: true),
-                  status("rec", at: 2 * hour, motor: "ok")])
+@Test(
+    "a recovery stamped exactly at the deadline counts",
+    arguments: [
+        alert("rec", "MOTOR_STALL_RECOVERED", at: 2 * hour),
+        alert("rec", "MOTOR_STALL", at: 2 * hour, cleared: true),
+        status("rec", at: 2 * hour, motor: "ok"),
+    ])
 func aRecoveryExactlyAtTheDeadlineCounts(recovery: HealthSignal) {
     let health = fold([alert("st", "MOTOR_STALL", at: 0), recovery])
     let assessment = health.assess(now: nil)
@@ -55,14 +58,17 @@ func aRecoveryExactlyAtTheDeadlineCounts(recovery: HealthSignal) {
     #expect(assessment.nonFunctionEvidence == nil)
 }
 
-@Test("any message exactly at the deadline that is not a recovery makes the stall non-function",
-      arguments: [status("late", at: 2 * hour, motor: "stalled"),
-                  status("late", at: 2 * hour, motor: "none"),
-                  alert("late", "MOTOR_STALL", at: 2 * hour),
-                  alert("late", "LOW_RESERVOIR", at: 2 * hour),
-                  alert("late", "X-ACME-PING", at: 2 * hour),
-                  alert("late", "BATTERY_ERI", at: 2 * hour, cleared: true),
-                  alert("late", "MOTOR_STALL_RECOVERED", at: 2 * hour, cleared: true)])
+@Test(
+    "any message exactly at the deadline that is not a recovery makes the stall non-function",
+    arguments: [
+        status("late", at: 2 * hour, motor: "stalled"),
+        status("late", at: 2 * hour, motor: "none"),
+        alert("late", "MOTOR_STALL", at: 2 * hour),
+        alert("late", "LOW_RESERVOIR", at: 2 * hour),
+        alert("late", "X-ACME-PING", at: 2 * hour),
+        alert("late", "BATTERY_ERI", at: 2 * hour, cleared: true),
+        alert("late", "MOTOR_STALL_RECOVERED", at: 2 * hour, cleared: true),
+    ])
 func aNonRecoveryMessageExactlyAtTheDeadlineFails(message: HealthSignal) {
     let health = fold([status("st", at: 0, motor: "stalled"), message])
     let assessment = health.assess(now: nil)
@@ -117,12 +123,15 @@ struct MRIWindowRow: Sendable, CustomStringConvertible {
     var description: String { "stall \(stallAfterExposure)us after the exposure" }
 }
 
-@Test("the MRI grace applies to a stall 0 to 60 minutes (closed) after the exposure",
-      arguments: [MRIWindowRow(stallAfterExposure: 0, grace: 24 * hour),
-                  MRIWindowRow(stallAfterExposure: 30 * minute, grace: 24 * hour),
-                  MRIWindowRow(stallAfterExposure: 60 * minute, grace: 24 * hour),
-                  MRIWindowRow(stallAfterExposure: 60 * minute + 1, grace: 2 * hour),
-                  MRIWindowRow(stallAfterExposure: 5 * hour, grace: 2 * hour)])
+@Test(
+    "the MRI grace applies to a stall 0 to 60 minutes (closed) after the exposure",
+    arguments: [
+        MRIWindowRow(stallAfterExposure: 0, grace: 24 * hour),
+        MRIWindowRow(stallAfterExposure: 30 * minute, grace: 24 * hour),
+        MRIWindowRow(stallAfterExposure: 60 * minute, grace: 24 * hour),
+        MRIWindowRow(stallAfterExposure: 60 * minute + 1, grace: 2 * hour),
+        MRIWindowRow(stallAfterExposure: 5 * hour, grace: 2 * hour),
+    ])
 func mriWindowEdgesDecideTheGrace(row: MRIWindowRow) {
     let stallAt = 1 * hour + row.stallAfterExposure
     let start = [
@@ -164,12 +173,25 @@ func mriWindowEdgesDecideTheGrace(row: MRIWindowRow) {
 
 @Test func customRulesAreHonoured() {
     let rules = StallRules(stallGrace: 10 * minute, mriStallGrace: 1 * hour, mriWindow: 5 * minute)
-    let plain = fold([alert("st", "MOTOR_STALL", at: 0), status("s1", at: 10 * minute, motor: "stalled")], rules: rules)
+    let plain = fold(
+        [alert("st", "MOTOR_STALL", at: 0), status("s1", at: 10 * minute, motor: "stalled")], rules: rules)
     #expect(plain.assess(now: nil).state == .nonFunctional)
-    let mri = fold([
-        alert("mri", "MRI_EXPOSURE", at: 0),
-        alert("st", "MOTOR_STALL", at: 5 * minute),
-        status("s1", at: 64 * minute, motor: "stalled"),
-    ], rules: rules)
+    let mri = fold(
+        [
+            alert("mri", "MRI_EXPOSURE", at: 0),
+            alert("st", "MOTOR_STALL", at: 5 * minute),
+            status("s1", at: 64 * minute, motor: "stalled"),
+        ], rules: rules)
     #expect(mri.assess(now: nil).state == .stalled)
+}
+
+@Test func anExposureIsRememberedUntilTheLastMomentAStallCouldUseIt() {
+    let health = fold([
+        alert("mri", "MRI_EXPOSURE", at: 0),
+        status("s1", at: 60 * minute),
+        alert("st", "MOTOR_STALL", at: 60 * minute),
+        status("s2", at: 60 * minute + 10 * hour, motor: "stalled"),
+    ])
+    #expect(health.assess(now: nil).state == .stalled)
+    #expect(health.silentStallDeadline == base + 60 * minute + delivery + 24 * hour)
 }
