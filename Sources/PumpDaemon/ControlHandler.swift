@@ -4,6 +4,7 @@ import PumpControlProtocol
 import PumpHealth
 import PumpPolicy
 import PumpStore
+import PumpTelemetry
 
 /// Answers control requests: checks the caller, validates the request, runs it against the store,
 /// writes the audit row (committed before the answer), and returns the reply line.
@@ -14,8 +15,6 @@ struct ControlHandler: Sendable {
     let clock: any DaemonClock
     let startedAt: Int64
     let logger: Logger
-
-    private static let serialPattern = /^[A-Za-z0-9][A-Za-z0-9-]{2,31}$/
 
     /// The reply line (JSON + `\n`) for one request line from `peer`.
     func respond(to line: [UInt8], from peer: PeerCredentials?) async -> [UInt8] {
@@ -174,10 +173,8 @@ struct ControlHandler: Sendable {
 
     private func knownSerial(_ serial: String?) throws(ControlFailure) -> String {
         guard let serial else { throw ControlFailure(code: .badUsage, message: "a pump serial is required") }
-        guard serial.wholeMatch(of: Self.serialPattern) != nil else {
-            throw ControlFailure(
-                code: .badData,
-                message: "'\(serial)' is not a pump serial: 3 to 32 letters, digits or '-', starting with a letter or digit")
+        guard PumpSerial.isValid(serial) else {
+            throw ControlFailure(code: .badData, message: "'\(serial)' is not a pump serial: \(PumpSerial.rule)")
         }
         return serial
     }

@@ -31,7 +31,7 @@ final class ControlServer: Service, Sendable {
                 .serverChannelOption(.backlog, value: 64)
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
         ) { channel in
-            let credentials: EventLoopFuture<ucred?>
+            let credentials: EventLoopFuture<PeerCredentialsLayout?>
             if let provider = channel as? any SocketOptionProvider {
                 credentials = provider.unsafeGetSocketOption(
                     level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED)
@@ -46,6 +46,13 @@ final class ControlServer: Service, Sendable {
                     channel: async, peer: cred.map { PeerCredentials(pid: $0.pid, uid: $0.uid, gid: $0.gid) })
             }
         }
+    }
+
+    /// `struct ucred` as the kernel fills it for `SO_PEERCRED` (Glibc hides the C type).
+    struct PeerCredentialsLayout: Sendable {
+        var pid: Int32 = 0
+        var uid: UInt32 = 0
+        var gid: UInt32 = 0
     }
 
     func run() async throws {

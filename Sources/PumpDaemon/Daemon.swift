@@ -38,7 +38,12 @@ public struct Daemon: Sendable {
             writer: writer, clock: clock, configuration: configuration, counters: counters, logger: logger)
 
         let group = MultiThreadedEventLoopGroup.singleton
-        let inherited = SocketActivation.takeListenedSockets()
+        let inherited: [ListenedSocket]
+        do {
+            inherited = try SocketActivation.takeListenedSockets()
+        } catch {
+            throw DaemonError.socketActivation(names: ["unreadable LISTEN_FDS: \(error)"])
+        }
         var ingestEndpoints: [ListenEndpoint] = []
         let controlEndpoint: ListenEndpoint
         if inherited.isEmpty {
@@ -85,7 +90,7 @@ public struct Daemon: Sendable {
         let serviceGroup = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
-                    .init(service: systemd), .init(service: committer), .init(service: sweeper),
+                    .init(service: systemd, successTerminationBehavior: .ignore), .init(service: committer), .init(service: sweeper),
                     .init(service: ingest), .init(service: control),
                 ],
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],

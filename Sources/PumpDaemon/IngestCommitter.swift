@@ -118,11 +118,11 @@ final class IngestCommitter: Service, Sendable {
     }
 
     func run() async throws {
-        await withGracefulShutdownHandler {
+        await withTaskCancellationOrGracefulShutdownHandler {
             while let work = await nextWork() {
                 await perform(work)
             }
-        } onGracefulShutdown: {
+        } onCancelOrGracefulShutdown: {
             self.close()
         }
     }

@@ -121,9 +121,7 @@ final class IngestServer: Service, Sendable {
                 case .rejected(let rejection): return .rejected(rejection, raw: raw, receivedAt: now)
                 }
             case .tooLarge(let prefix, let length):
-                let rejection = Rejection(
-                    id: nil, reason: .frameTooLarge,
-                    detail: "line of \(length) bytes exceeds the limit of \(LineFramer.maxLineBytes) bytes")
+                let rejection = Rejection.frameTooLarge(length: length)
                 return .rejected(rejection, raw: Array(prefix.readableBytesView), receivedAt: now)
             }
         }

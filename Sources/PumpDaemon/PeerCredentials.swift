@@ -42,8 +42,8 @@ struct ControlAccessPolicy: Sendable {
     }
 
     private static func group(named name: String) -> (gid: UInt32, members: [String])? {
-        var grp = group()
-        var result: UnsafeMutablePointer<group>?
+        var grp = Glibc.group()
+        var result: UnsafeMutablePointer<Glibc.group>?
         var buffer = [CChar](repeating: 0, count: 65536)
         guard getgrnam_r(name, &grp, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
         var members: [String] = []

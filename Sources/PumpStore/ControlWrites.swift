@@ -86,7 +86,7 @@ extension PumpStore {
         try await write { db in
             try db.execute(
                 sql: "INSERT INTO audit (at, uid, user, command, arguments, outcome) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [at, uid.map(Int64.init), user, command, arguments, outcome])
+                arguments: [at, uid.map { Int64($0) }, user, command, arguments, outcome])
         }
     }
 

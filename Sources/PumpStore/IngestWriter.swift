@@ -94,7 +94,8 @@ public final class IngestWriter: Sendable {
 }
 
 extension IngestItem {
-    var replyID: String? {
+    /// The id the reply echoes.
+    public var replyID: String? {
         switch self {
         case .message(let m, _, _): m.id
         case .rejected(let r, _, _): r.id
@@ -181,7 +182,7 @@ struct BatchState {
             entry.battery = status.battery?.state.rawValue
         }
         let signal = HealthSignal(message: m, receivedAt: receivedAt)
-        if let latest = entry.health.latestAt, signal.at < latest {
+        if !entry.health.isInOrder(signal) {
             entry.health = PumpHealth.replaying(try storedSignals(serial: m.serial), rules: rules)
         } else {
             entry.health.apply(signal)
@@ -238,7 +239,8 @@ struct BatchState {
     mutating func assessAndRaise(_ entry: inout PumpEntry) throws {
         let assessment = entry.health.assess(now: now)
         entry.state = assessment.state.rawValue
-        if let evidence = assessment.nonFunctionEvidence, !entry.raisedNonFunction {
+        // A stall that outlasted its grace and recovered since still showed non-function.
+        if let evidence = assessment.nonFunctionEvidence ?? assessment.lapsedStallEvidence, !entry.raisedNonFunction {
             try raise(.nonFunction, evidence: evidence, for: &entry)
             entry.raisedNonFunction = true
         } else if let evidence = assessment.impendingEvidence, !entry.raisedNonFunction,

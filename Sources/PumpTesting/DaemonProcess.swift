@@ -39,17 +39,19 @@ public final class DaemonProcess {
             environment[key] = nil
         }
         p.environment = environment
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = FileHandle(forWritingAtPath: logPath)
-        log?.seekToEndOfFile()
-        p.standardError = log
-        p.standardOutput = log
+        if !FileManager.default.fileExists(atPath: logPath) {
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        }
+        let logFile = FileHandle(forWritingAtPath: logPath)
+        logFile?.seekToEndOfFile()
+        p.standardError = logFile
+        p.standardOutput = logFile
         try p.run()
         process = p
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if !p.isRunning {
-                throw DaemonProcessError.exited(status: p.terminationStatus, log: log(tail: 20))
+                throw DaemonProcessError.exited(status: p.terminationStatus, log: self.log(tail: 20))
             }
             if (try? LineSocket(unixPath: controlSocket)) != nil,
                 (try? LineSocket(unixPath: ingestSocket)) != nil
@@ -58,7 +60,7 @@ public final class DaemonProcess {
             }
             usleep(20_000)
         }
-        throw DaemonProcessError.notReady(log: log(tail: 20))
+        throw DaemonProcessError.notReady(log: self.log(tail: 20))
     }
 
     /// Sends SIGTERM and waits for the exit status.

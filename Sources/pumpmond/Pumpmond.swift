@@ -6,6 +6,7 @@ import PumpHealth
 import SystemdSupport
 
 /// `pumpmond`: parses flags and the environment, bootstraps logging once, and runs the daemon.
+@main
 struct Pumpmond: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pumpmond",
@@ -141,4 +142,4 @@ struct ConfigError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-await Pumpmond.main()
+
