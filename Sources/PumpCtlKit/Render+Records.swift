@@ -27,7 +27,7 @@ extension Render {
         var out = style.paint("Record \(TextSanitizer.visible(record.id))", .bold)
             + ": \(what) of pump \(TextSanitizer.visible(record.serial)), \(how)\n"
         var rows: [(String, TextTable.Cell)] = [
-            ("Determination", Words.determination(record.determination)),
+            ("Determination", Words.determination(record.determination, missing: record.missing)),
             ("Clause", .init(Words.clause(record.clause))),
             ("Criterion", Words.criterion(record.replacementCriterion)),
             ("Indication", Words.indication(status: record.indication.status, clause: record.indication.clause)),
