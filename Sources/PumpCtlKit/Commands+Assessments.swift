@@ -32,7 +32,8 @@ struct EnrollCommand: ControlCommand {
     @Option(help: ArgumentHelp("The route: \(wordsHelp(Route.self)).", valueName: "word"))
     var route: String
 
-    @Option(help: ArgumentHelp("Spasticity is severe, refractory, of cerebral or spinal cord origin.", valueName: "bool"))
+    @Option(
+        help: ArgumentHelp("Spasticity is severe, refractory, of cerebral or spinal cord origin.", valueName: "bool"))
     var severeRefractory: String?
 
     @Option(help: ArgumentHelp("Unresponsive to, or cannot tolerate, oral baclofen.", valueName: "bool"))
@@ -72,7 +73,8 @@ struct EnrollCommand: ControlCommand {
         criteria.priorExternalTreprostinil = try bool(priorExternalTreprostinil, "--prior-external-treprostinil")
         criteria.severeChronicIntractable = try bool(severeChronicIntractable, "--severe-chronic-intractable")
         if let trialReductionPercent {
-            criteria.trialReductionPercent = try Validation.percent(trialReductionPercent, flag: "--trial-reduction-percent")
+            criteria.trialReductionPercent = try Validation.percent(
+                trialReductionPercent, flag: "--trial-reduction-percent")
         }
         if let trialRoute {
             criteria.trialRoute = try Validation.word(trialRoute, as: Route.self, flag: "--trial-route").rawValue

@@ -193,7 +193,8 @@ struct EligibilityCommand: ControlCommand {
     var serial: String?
 
     @Option(
-        help: ArgumentHelp("Only records with this determination: \(wordsHelp(Determination.self)).", valueName: "word"))
+        help: ArgumentHelp("Only records with this determination: \(wordsHelp(Determination.self)).", valueName: "word")
+    )
     var determination: String?
 
     @OptionGroup var global: GlobalOptions

@@ -113,7 +113,9 @@ extension Render {
             var text = scalar(status["battery"]?["state"]) ?? "?"
             var details: [String] = []
             if let volts = scalar(status["battery"]?["volts"]) { details.append("\(volts) V") }
-            if let months = scalar(status["battery"]?["months_remaining"]) { details.append("\(months) months remaining") }
+            if let months = scalar(status["battery"]?["months_remaining"]) {
+                details.append("\(months) months remaining")
+            }
             if !details.isEmpty { text += " (\(details.joined(separator: ", ")))" }
             rows.append(("Battery", .init(text, Words.battery(status["battery"]?["state"]?.stringValue).tone)))
         case .null?: rows.append(("Battery", .init("none (pump without a battery)")))

@@ -24,7 +24,8 @@ extension Render {
     public static func record(_ record: EligibilityRecordDocument, _ style: TextStyle) -> String {
         let what = record.type == "implant" ? "implant assessment" : TextSanitizer.visible(record.type)
         let how = record.trigger == "telemetry" ? "raised by telemetry" : "on request"
-        var out = style.paint("Record \(TextSanitizer.visible(record.id))", .bold)
+        var out =
+            style.paint("Record \(TextSanitizer.visible(record.id))", .bold)
             + ": \(what) of pump \(TextSanitizer.visible(record.serial)), \(how)\n"
         var rows: [(String, TextTable.Cell)] = [
             ("Determination", Words.determination(record.determination, missing: record.missing)),
@@ -44,7 +45,9 @@ extension Render {
         rows.append(
             (
                 "Policy",
-                .init("\(TextSanitizer.visible(record.policy.id)), effective \(TextSanitizer.visible(record.policy.effective))")
+                .init(
+                    "\(TextSanitizer.visible(record.policy.id)), effective \(TextSanitizer.visible(record.policy.effective))"
+                )
             ))
         rows.append(("Created", .init(style.time(record.createdAt))))
         rows.append(("Evidence", record.evidence.isEmpty ? .init("none", .dim) : .init("")))

@@ -95,7 +95,8 @@ public enum Render {
             if event["state"]?.stringValue == "cleared" { text += " cleared" }
             if let detail = event["detail"]?.stringValue { text += ": \(detail)" }
             let tone: TextStyle.Tone? =
-                event["state"]?.stringValue == "cleared" ? nil : severity == "critical" ? .bad : severity == "warning" ? .warning : nil
+                event["state"]?.stringValue == "cleared"
+                ? nil : severity == "critical" ? .bad : severity == "warning" ? .warning : nil
             return .init(TextSanitizer.visible(text, limit: 60), tone)
         }
         var parts: [String] = []

@@ -51,7 +51,8 @@ public struct TextStyle: Sendable {
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         func two(_ n: Int?) -> String { n.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "??" }
         let day = "\(c.year.map(String.init) ?? "????")-\(two(c.month))-\(two(c.day))"
-        return "\(day) \(two(c.hour)):\(two(c.minute)):\(two(c.second)) \(Self.zoneLabel(timeZone.secondsFromGMT(for: date)))"
+        return
+            "\(day) \(two(c.hour)):\(two(c.minute)):\(two(c.second)) \(Self.zoneLabel(timeZone.secondsFromGMT(for: date)))"
     }
 
     /// An optional time, or `fallback` when null.

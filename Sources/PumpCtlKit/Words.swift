@@ -8,7 +8,8 @@ public enum Words {
         case .medicallyNecessary: return .init("medically necessary", .good)
         case .notMedicallyNecessary: return .init("not medically necessary", .bad)
         case .needsReview:
-            let tail = missing.isEmpty ? "" : " (missing: \(missing.map(TextSanitizer.visible).joined(separator: ", ")))"
+            let tail =
+                missing.isEmpty ? "" : " (missing: \(missing.map(TextSanitizer.visible).joined(separator: ", ")))"
             return .init("needs review" + tail, .warning)
         case nil: return .init(TextSanitizer.visible(word))
         }
@@ -82,7 +83,8 @@ public enum Words {
     public static func clauseSummary(_ clause: String) -> String? {
         switch clause {
         case "MN.indication.1": "primary liver cancer, intrahepatic arterial chemotherapy"
-        case "MN.indication.2": "colorectal cancer with metastases limited to the liver, intrahepatic arterial chemotherapy"
+        case "MN.indication.2":
+            "colorectal cancer with metastases limited to the liver, intrahepatic arterial chemotherapy"
         case "MN.indication.3": "severe refractory spasticity, intrathecal baclofen"
         case "MN.indication.4": "pulmonary arterial hypertension, treprostinil after an external pump"
         case "MN.indication.5": "severe chronic intractable pain after a successful trial by the same route"

@@ -42,18 +42,27 @@ struct ExitCodeTests {
 
     static let dataErrors: [([String], String)] = [
         (
-            ["enroll", "SM2-1", "--patient", "P", "--indication", "migraine", "--drug", "baclofen", "--route", "intrathecal"],
+            [
+                "enroll", "SM2-1", "--patient", "P", "--indication", "migraine", "--drug", "baclofen", "--route",
+                "intrathecal",
+            ],
             "pumpctl: --indication: unknown indication 'migraine': accepted words are primary_liver_cancer, "
                 + "colorectal_liver_metastases, spasticity, pulmonary_arterial_hypertension, chronic_intractable_pain, "
                 + "thromboembolic_disease, osteomyelitis, diabetes, other\n"
         ),
         (
-            ["enroll", "SM2-1", "--patient", "P", "--indication", "spasticity", "--drug", "baclofen", "--route", "oral"],
+            [
+                "enroll", "SM2-1", "--patient", "P", "--indication", "spasticity", "--drug", "baclofen", "--route",
+                "oral",
+            ],
             "pumpctl: --route: unknown route 'oral': accepted words are intrahepatic_arterial, intrathecal, epidural, "
                 + "intravenous, subcutaneous, other\n"
         ),
         (
-            ["enroll", "SM2-1", "--patient", "P", "--indication", "spasticity", "--drug", "Baclofen", "--route", "intrathecal"],
+            [
+                "enroll", "SM2-1", "--patient", "P", "--indication", "spasticity", "--drug", "Baclofen", "--route",
+                "intrathecal",
+            ],
             "pumpctl: --drug: unknown drug 'Baclofen': accepted words are chemotherapy, baclofen, treprostinil, opioid, "
                 + "nonopioid_analgesic, heparin, antibiotic, insulin, other\n"
         ),
@@ -101,7 +110,10 @@ struct ExitCodeTests {
             "pumpctl: --trial-reduction-percent: 'nan' is not a percentage from 0 to 100\n"
         ),
         (
-            ["enroll", "SM2-1", "--patient", " ", "--indication", "spasticity", "--drug", "baclofen", "--route", "intrathecal"],
+            [
+                "enroll", "SM2-1", "--patient", " ", "--indication", "spasticity", "--drug", "baclofen", "--route",
+                "intrathecal",
+            ],
             "pumpctl: --patient: give a non-empty reference on one line, e.g. the patient's record number\n"
         ),
         (

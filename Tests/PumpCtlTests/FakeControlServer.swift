@@ -22,7 +22,9 @@ final class FakeControlServer: Sendable {
 
     init(respond: @escaping @Sendable (String) -> String?) throws {
         var template = Array("/tmp/pumpctl-test.XXXXXX".utf8CString)
-        guard let dir = template.withUnsafeMutableBufferPointer({ buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }) else {
+        guard
+            let dir = template.withUnsafeMutableBufferPointer({ buffer in buffer.baseAddress.flatMap { mkdtemp($0) } })
+        else {
             throw FakeServerError(message: "mkdtemp failed")
         }
         directory = String(cString: dir)

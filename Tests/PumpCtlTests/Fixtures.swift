@@ -1,8 +1,8 @@
-import Testing
 import Foundation
 import PumpControlProtocol
 import PumpCtlKit
 import PumpTelemetry
+import Testing
 
 /// Canned documents, as the daemon would send them, and helpers to run `pumpctl` against them.
 enum Fixtures {
@@ -161,10 +161,14 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
             ], reply: Fixtures.reply(Fixtures.implantRecord)),
         GoldenCase(
             name: "request-replacement",
-            arguments: ["request-replacement", "C3000-0107", "--reason", "upgrade", "--note", "Patient asks for the newer model"],
+            arguments: [
+                "request-replacement", "C3000-0107", "--reason", "upgrade", "--note",
+                "Patient asks for the newer model",
+            ],
             reply: Fixtures.reply(Fixtures.requestRecord)),
         GoldenCase(
-            name: "request-replacement-telemetry-record", arguments: ["request-replacement", "SM2-004211", "--reason", "convenience"],
+            name: "request-replacement-telemetry-record",
+            arguments: ["request-replacement", "SM2-004211", "--reason", "convenience"],
             reply: Fixtures.reply(Fixtures.telemetryRecord)),
         GoldenCase(name: "rejected", arguments: ["rejected"], reply: Fixtures.reply(Fixtures.rejected)),
     ]

@@ -57,7 +57,10 @@ struct RequestTests {
 
     @Test func enrollWithoutCriteriaSendsEveryCriterionAsUnknown() throws {
         let (_, requests) = try runAgainstFake(
-            ["enroll", "SM2-004211", "--patient", "P1", "--indication", "other", "--drug", "other", "--route", "other"],
+            [
+                "enroll", "SM2-004211", "--patient", "P1", "--indication", "other", "--drug", "other", "--route",
+                "other",
+            ],
             reply: Self.ok)
         let request = try JSONDecoder().decode(ControlRequest.self, from: Data(try #require(requests.first).utf8))
         #expect(request.therapy?.criteria == CriteriaDocument())
@@ -76,7 +79,8 @@ struct RequestTests {
         #expect(
             request.therapy
                 == EnrollmentDocument(
-                    patient: "P1", indication: "chronic_intractable_pain", drug: "nonopioid_analgesic", route: "epidural",
+                    patient: "P1", indication: "chronic_intractable_pain", drug: "nonopioid_analgesic",
+                    route: "epidural",
                     criteria: CriteriaDocument(
                         priorExternalTreprostinil: false, severeChronicIntractable: true, trialReductionPercent: 50.5,
                         trialRoute: "epidural")))
@@ -91,8 +95,9 @@ struct RequestTests {
         #expect(outcome.exitCode == 0)
         #expect(server.requests == [#"{"op":"status"}"#])
         #expect(PumpCtlEnvironment().socketPath(option: nil) == "/run/pumpmond/control.sock")
-        #expect(PumpCtlEnvironment(variables: ["PUMPMOND_CONTROL_SOCKET": ""]).socketPath(option: nil)
-            == "/run/pumpmond/control.sock")
+        #expect(
+            PumpCtlEnvironment(variables: ["PUMPMOND_CONTROL_SOCKET": ""]).socketPath(option: nil)
+                == "/run/pumpmond/control.sock")
         #expect(environment.socketPath(option: "/elsewhere.sock") == "/elsewhere.sock")
     }
 }

@@ -108,7 +108,8 @@ struct ValidationTests {
     }
 
     @Test func uptimeReadsInDaysHoursMinutes() {
-        let status = DaemonStatusDocument(version: "1", uptimeS: 59, store: "s", pumps: 0, messages: 0, records: 0, rejected: 0)
+        let status = DaemonStatusDocument(
+            version: "1", uptimeS: 59, store: "s", pumps: 0, messages: 0, records: 0, rejected: 0)
         #expect(Render.status(status, TextStyle()).hasPrefix("pumpmond 1, up 59s\n"))
     }
 }
