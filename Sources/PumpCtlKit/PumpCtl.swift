@@ -138,6 +138,12 @@ public enum PumpCtl {
         do {
             reply = try JSONDecoder().decode(ControlReply<C.Document>.self, from: Data(replyBytes))
         } catch {
+            // A failure class this pumpctl does not know yet still shows the daemon's message.
+            if let unknown = try? JSONDecoder().decode(UnknownFailureReply.self, from: Data(replyBytes)),
+                !unknown.ok
+            {
+                throw PumpCtlError(exitCode: 70, message: "\(unknown.error.message) (\(unknown.error.code))")
+            }
             throw .badReply(socket: path, detail: describe(error))
         }
         if reply.ok, let result = reply.result { return result }
@@ -162,4 +168,14 @@ public enum PumpCtl {
         keys.isEmpty
             ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
     }
+}
+
+/// A failed reply whose `code` is not a `ControlFailureCode` this version knows.
+private struct UnknownFailureReply: Decodable {
+    struct Failure: Decodable {
+        var code: String
+        var message: String
+    }
+    var ok: Bool
+    var error: Failure
 }

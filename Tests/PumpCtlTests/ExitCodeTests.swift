@@ -236,6 +236,13 @@ struct ExitCodeTests {
         #expect(outcome.stderr.contains("sent a reply pumpctl cannot read"))
     }
 
+    @Test func failureOfAnUnknownClassShowsTheDaemonsMessageAndExits70() throws {
+        let reply = #"{"ok":false,"error":{"code":"read_only","message":"the store is read-only"}}"#
+        let (outcome, _) = try run(["status"], reply: reply)
+        #expect(outcome.exitCode == 70)
+        #expect(outcome.stderr == "pumpctl: the store is read-only (read_only)\n")
+    }
+
     @Test func socketPathTooLongIsAUsageError() {
         let path = "/tmp/" + String(repeating: "p", count: 200) + ".sock"
         let outcome = PumpCtl.run(arguments: ["status", "--socket", path], environment: PumpCtlEnvironment())
