@@ -1,1 +1,4 @@
-print("not yet built")
+// `pumpctl`, the clinicians' command line: everything lives in PumpCtlKit so tests can run it in-process.
+import PumpCtlKit
+
+PumpCtl.main()

@@ -1,0 +1,181 @@
+import ArgumentParser
+import Foundation
+import PumpControlProtocol
+
+/// What `pumpctl` needs from its surroundings, injectable so tests run it in-process.
+public struct PumpCtlEnvironment: Sendable {
+    /// Environment variables (`PUMPMOND_CONTROL_SOCKET`, `NO_COLOR`, `TERM`).
+    public var variables: [String: String]
+    /// Whether stdout is a terminal (colour is used only then).
+    public var stdoutIsTerminal: Bool
+    /// The zone times are shown in.
+    public var timeZone: TimeZone
+    /// How long to wait for the daemon's reply.
+    public var replyTimeout: Duration
+
+    /// Creates an environment; the defaults suit tests (no terminal, UTC).
+    public init(
+        variables: [String: String] = [:], stdoutIsTerminal: Bool = false,
+        timeZone: TimeZone = TimeZone(identifier: "UTC") ?? .current, replyTimeout: Duration = .seconds(30)
+    ) {
+        self.variables = variables
+        self.stdoutIsTerminal = stdoutIsTerminal
+        self.timeZone = timeZone
+        self.replyTimeout = replyTimeout
+    }
+
+    /// The process's own environment, terminal and local time zone.
+    public static func current() -> PumpCtlEnvironment {
+        PumpCtlEnvironment(
+            variables: ProcessInfo.processInfo.environment, stdoutIsTerminal: isatty(STDOUT_FILENO) == 1,
+            timeZone: .current)
+    }
+
+    /// `--socket`, else a non-empty `PUMPMOND_CONTROL_SOCKET`, else `/run/pumpmond/control.sock`.
+    public func socketPath(option: String?) -> String {
+        if let option { return option }
+        if let fromEnvironment = variables["PUMPMOND_CONTROL_SOCKET"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return PumpCtl.defaultSocketPath
+    }
+
+    /// Colour only on a terminal, with `NO_COLOR` unset or empty (no-color.org) and `TERM` not `dumb`.
+    public var textStyle: TextStyle {
+        let noColor = !(variables["NO_COLOR"] ?? "").isEmpty
+        let dumb = variables["TERM"] == "dumb"
+        return TextStyle(color: stdoutIsTerminal && !noColor && !dumb, timeZone: timeZone)
+    }
+}
+
+/// How one run of `pumpctl` ended: its exit code and everything it printed.
+public struct PumpCtlOutcome: Sendable, Hashable {
+    /// The process exit code.
+    public var exitCode: Int32
+    /// Everything for stdout.
+    public var stdout: String
+    /// Everything for stderr.
+    public var stderr: String
+
+    /// Creates an outcome.
+    public init(exitCode: Int32, stdout: String, stderr: String) {
+        self.exitCode = exitCode
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+}
+
+/// The `pumpctl` program as a library: parse, check, ask the daemon, render.
+public enum PumpCtl {
+    /// The control socket used when neither `--socket` nor `PUMPMOND_CONTROL_SOCKET` says otherwise.
+    public static let defaultSocketPath = "/run/pumpmond/control.sock"
+
+    /// Runs one command line (without the program name) and returns what it printed and its exit code.
+    public static func run(arguments: [String], environment: PumpCtlEnvironment) -> PumpCtlOutcome {
+        do {
+            var parsed = try PumpCtlCommand.parseAsRoot(arguments)
+            if let command = parsed as? any ControlCommand { return execute(command, environment) }
+            // `help`, `--help` and a bare `pumpctl`: argument-parser's own commands end in a help request.
+            try parsed.run()
+            return PumpCtlOutcome(exitCode: 0, stdout: "", stderr: "")
+        } catch {
+            return argumentParserOutcome(error)
+        }
+    }
+
+    /// Help and completion scripts exit 0 and go to stdout; usage errors exit 64 and go to stderr.
+    static func argumentParserOutcome(_ error: any Error) -> PumpCtlOutcome {
+        let code = PumpCtlCommand.exitCode(for: error).rawValue
+        let message = PumpCtlCommand.fullMessage(for: error)
+        let text = message.isEmpty || message.hasSuffix("\n") ? message : message + "\n"
+        return code == 0
+            ? PumpCtlOutcome(exitCode: 0, stdout: text, stderr: "")
+            : PumpCtlOutcome(exitCode: code, stdout: "", stderr: text)
+    }
+
+    /// Runs `pumpctl` as the process: real arguments and environment, writes stdout and stderr, exits.
+    public static func main() -> Never {
+        let outcome = run(arguments: Array(CommandLine.arguments.dropFirst()), environment: .current())
+        FileHandle.standardOutput.write(Data(outcome.stdout.utf8))
+        FileHandle.standardError.write(Data(outcome.stderr.utf8))
+        exit(outcome.exitCode)
+    }
+
+    static func execute<C: ControlCommand>(_ command: C, _ environment: PumpCtlEnvironment) -> PumpCtlOutcome {
+        do throws(PumpCtlError) {
+            let document = try exchange(command, environment)
+            let stdout: String
+            if command.global.json {
+                do {
+                    stdout = try OrderedJSONEncoder(prettyPrinted: true).encode(document) + "\n"
+                } catch {
+                    throw PumpCtlError(exitCode: 70, message: "cannot write the reply as JSON: \(error)")
+                }
+            } else {
+                stdout = C.render(document, environment.textStyle)
+            }
+            return PumpCtlOutcome(exitCode: 0, stdout: stdout, stderr: "")
+        } catch {
+            return PumpCtlOutcome(exitCode: error.exitCode, stdout: "", stderr: "pumpctl: \(error.message)\n")
+        }
+    }
+
+    /// Checks the request, sends it and returns the reply's document, or the failure to report.
+    static func exchange<C: ControlCommand>(_ command: C, _ environment: PumpCtlEnvironment) throws(PumpCtlError)
+        -> C.Document
+    {
+        let request = try command.request()
+        let path = environment.socketPath(option: command.global.socket)
+        let line: String
+        do {
+            line = try OrderedJSONEncoder().encode(request)
+        } catch {
+            throw PumpCtlError(exitCode: 70, message: "cannot write the request as JSON: \(error)")
+        }
+        let client = ControlSocketClient(path: path, timeout: environment.replyTimeout)
+        let replyBytes = try client.exchange(Array(line.utf8))
+        let reply: ControlReply<C.Document>
+        do {
+            reply = try JSONDecoder().decode(ControlReply<C.Document>.self, from: Data(replyBytes))
+        } catch {
+            // A failure class this pumpctl does not know yet still shows the daemon's message.
+            if let unknown = try? JSONDecoder().decode(UnknownFailureReply.self, from: Data(replyBytes)),
+                !unknown.ok
+            {
+                throw PumpCtlError(exitCode: 70, message: "\(unknown.error.message) (\(unknown.error.code))")
+            }
+            throw .badReply(socket: path, detail: describe(error))
+        }
+        if reply.ok, let result = reply.result { return result }
+        if let failure = reply.error { throw .daemon(failure) }
+        throw .badReply(socket: path, detail: reply.ok ? "ok without a result" : "a failure without an error")
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            "missing \(path(context.codingPath + [key]))"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            "unexpected value at \(path(context.codingPath))"
+        case DecodingError.dataCorrupted(let context):
+            context.codingPath.isEmpty ? "not JSON" : "unreadable value at \(path(context.codingPath))"
+        default:
+            "\(error)"
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.isEmpty
+            ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+}
+
+/// A failed reply whose `code` is not a `ControlFailureCode` this version knows.
+private struct UnknownFailureReply: Decodable {
+    struct Failure: Decodable {
+        var code: String
+        var message: String
+    }
+    var ok: Bool
+    var error: Failure
+}

@@ -1,0 +1,108 @@
+import Foundation
+
+/// How text output looks: colour or not, and the time zone times are shown in.
+public struct TextStyle: Sendable {
+    /// Whether to colour words with ANSI escapes (only when stdout is a terminal and `NO_COLOR` is unset).
+    public var color: Bool
+    /// The zone times are converted to (the local one by default).
+    public var timeZone: TimeZone
+
+    /// Creates a style.
+    public init(color: Bool = false, timeZone: TimeZone = .current) {
+        self.color = color
+        self.timeZone = timeZone
+    }
+
+    /// A tone a word is painted in.
+    public enum Tone: Sendable {
+        /// Good news: medically necessary, functional, covered.
+        case good
+        /// Needs attention: needs review, impending failure, stalled.
+        case warning
+        /// Bad news: not medically necessary, non-functional, critical.
+        case bad
+        /// Secondary text: unknown, none.
+        case dim
+        /// Headings.
+        case bold
+
+        var code: String {
+            switch self {
+            case .good: "32"
+            case .warning: "33"
+            case .bad: "31"
+            case .dim: "2"
+            case .bold: "1"
+            }
+        }
+    }
+
+    /// `text` in `tone`, or unchanged without colour.
+    public func paint(_ text: String, _ tone: Tone?) -> String {
+        guard color, let tone, !text.isEmpty else { return text }
+        return "\u{1B}[\(tone.code)m\(text)\u{1B}[0m"
+    }
+
+    /// An RFC 3339 time in the style's zone, `2026-11-28 11:15:00 UTC+1`; unreadable text as it is.
+    public func time(_ text: String) -> String {
+        guard let date = Self.parse(text) else { return TextSanitizer.visible(text) }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        func two(_ n: Int?) -> String { n.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "??" }
+        let day = "\(c.year.map(String.init) ?? "????")-\(two(c.month))-\(two(c.day))"
+        return
+            "\(day) \(two(c.hour)):\(two(c.minute)):\(two(c.second)) \(Self.zoneLabel(timeZone.secondsFromGMT(for: date)))"
+    }
+
+    /// An optional time, or `fallback` when null.
+    public func time(_ text: String?, else fallback: String) -> String {
+        text.map { time($0) } ?? fallback
+    }
+
+    static func parse(_ text: String) -> Date? {
+        let upper = text.uppercased()
+        if let date = try? Date(upper, strategy: .iso8601) { return date }
+        return try? Date(upper, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    /// `UTC`, `UTC+1`, `UTC-4`, `UTC+5:30`.
+    static func zoneLabel(_ secondsFromGMT: Int) -> String {
+        guard secondsFromGMT != 0 else { return "UTC" }
+        let sign = secondsFromGMT < 0 ? "-" : "+"
+        let minutes = abs(secondsFromGMT) / 60
+        let tail = minutes % 60 == 0 ? "" : ":" + (minutes % 60 < 10 ? "0" : "") + String(minutes % 60)
+        return "UTC\(sign)\(minutes / 60)\(tail)"
+    }
+}
+
+/// Makes text from the daemon safe to print on a terminal: control characters (escape sequences,
+/// newlines) are shown as escapes instead of acting on the terminal.
+public enum TextSanitizer {
+    /// `text` with every control character written as `\n`, `\t`, `\r` or `\u{1B}`.
+    public static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case _ where isControl(scalar): out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// `text` made visible and cut to `limit` characters with an ellipsis.
+    public static func visible(_ text: String, limit: Int) -> String {
+        let shown = visible(text)
+        guard shown.count > limit, limit > 1 else { return shown }
+        return String(shown.prefix(limit - 1)) + "…"
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}"
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import PumpCtlKit
+import Testing
+
+/// The built `pumpctl` executable as a real process: the thin `main` wires the library's outcome
+/// to the real stdout, stderr and exit status.
+@Suite("pumpctl as a process")
+struct ProcessTests {
+    /// `.build/<triple>/debug/pumpctl`, next to the test bundle (or under the package's `.build/debug`).
+    static func executable() throws -> URL {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("pumpctl")
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let candidates = [
+            besideTests, Bundle.main.bundleURL.appendingPathComponent("pumpctl"),
+            package.appendingPathComponent(".build/debug/pumpctl"),
+        ]
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw FakeServerError(message: "pumpctl executable not found; build it with `swift build --build-tests`")
+        }
+        return found
+    }
+
+    /// Runs the executable and returns exit status, stdout and stderr.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> PumpCtlOutcome {
+        let process = Process()
+        process.executableURL = try executable()
+        process.arguments = arguments
+        process.environment = ["PATH": "/usr/bin:/bin", "TZ": "UTC"].merging(environment) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return PumpCtlOutcome(
+            exitCode: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func eligibilityAsJSONThroughTheExecutable() throws {
+        let server = try FakeControlServer(reply: Fixtures.reply(Fixtures.records))
+        defer { server.stop() }
+        let outcome = try Self.run(["eligibility", "--json"], environment: ["PUMPMOND_CONTROL_SOCKET": server.path])
+        #expect(outcome.exitCode == 0)
+        #expect(outcome.stderr == "")
+        #expect(outcome.stdout == Goldens.json["eligibility"])
+        #expect(server.requests == [#"{"op":"eligibility"}"#])
+    }
+
+    @Test func deviceAsTextThroughTheExecutableWithoutColourOnAPipe() throws {
+        let server = try FakeControlServer(reply: Fixtures.reply(Fixtures.device))
+        defer { server.stop() }
+        let outcome = try Self.run(["device", "SM2-004211", "--socket", server.path])
+        #expect(outcome.exitCode == 0)
+        #expect(outcome.stdout == Goldens.text["device"])
+    }
+
+    @Test func unknownPumpExits66ThroughTheExecutable() throws {
+        let server = try FakeControlServer(reply: Fixtures.failure(.notFound, "no pump SM2-777777"))
+        defer { server.stop() }
+        let outcome = try Self.run(["events", "SM2-777777", "--json", "--socket", server.path])
+        #expect(outcome.exitCode == 66)
+        #expect(outcome.stdout == "")
+        #expect(outcome.stderr == "pumpctl: no pump SM2-777777\n")
+    }
+
+    @Test func daemonDownExits69ThroughTheExecutable() throws {
+        let path = temporaryDirectory() + "/control.sock"
+        let outcome = try Self.run(["status"], environment: ["PUMPMOND_CONTROL_SOCKET": path])
+        #expect(outcome.exitCode == 69)
+        #expect(outcome.stdout == "")
+        #expect(outcome.stderr.contains(path))
+        #expect(outcome.stderr.contains("systemctl start pumpmond.socket"))
+    }
+
+    @Test func usageAndDataErrorsThroughTheExecutable() throws {
+        let usage = try Self.run(["status", "--no-such-flag"])
+        #expect(usage.exitCode == 64)
+        #expect(usage.stdout == "")
+        let data = try Self.run(["request-replacement", "SM2-004211", "--reason", "whim"])
+        #expect(data.exitCode == 65)
+        #expect(data.stdout == "")
+        #expect(data.stderr.contains("accepted words are convenience, upgrade, malfunction"))
+    }
+
+    @Test func bashCompletionScriptThroughTheExecutable() throws {
+        let outcome = try Self.run(["--generate-completion-script", "bash"])
+        #expect(outcome.exitCode == 0)
+        #expect(outcome.stdout.contains("_pumpctl"))
+        #expect(outcome.stderr == "")
+    }
+}
