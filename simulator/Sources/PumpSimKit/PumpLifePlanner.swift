@@ -176,14 +176,20 @@ public enum PumpLifePlanner {
             let lowAt = setAt + max(0, level - low) * SimTime.day / perDay
             let emptyAt = setAt + level * SimTime.day / perDay
             guard lowAt < refillUntil.seconds else { break }
-            if level > low { events.append(PlannedEvent(at: SimTime(seconds: lowAt), event: .lowReservoir)) }
-            let missed = rng.chance(p.missedRefillProbability)
-            let delay = rng.integer(in: p.refillDelayDays) * SimTime.day
-            var refillAt = lowAt + delay
-            if missed || refillAt >= emptyAt {
-                guard emptyAt < refillUntil.seconds else { break }
-                events.append(PlannedEvent(at: SimTime(seconds: emptyAt), event: .emptyReservoir))
-                refillAt = max(refillAt, emptyAt + delay)
+            var refillAt: Int64
+            if !rng.chance(p.lateRefillProbability) {
+                // On schedule: refilled before the alarm, silently.
+                refillAt = max(setAt + SimTime.day, lowAt - rng.integer(in: 1...14) * SimTime.day)
+            } else {
+                if level > low { events.append(PlannedEvent(at: SimTime(seconds: lowAt), event: .lowReservoir)) }
+                let missed = rng.chance(p.missedRefillProbability)
+                let delay = rng.integer(in: p.refillDelayDays) * SimTime.day + rng.integer(in: 0...(SimTime.day - 1))
+                refillAt = lowAt + delay
+                if missed || refillAt >= emptyAt {
+                    guard emptyAt < refillUntil.seconds else { break }
+                    events.append(PlannedEvent(at: SimTime(seconds: emptyAt), event: .emptyReservoir))
+                    refillAt = max(refillAt, emptyAt + delay)
+                }
             }
             guard refillAt < refillUntil.seconds else { break }
             events.append(PlannedEvent(at: SimTime(seconds: refillAt), event: .refill))

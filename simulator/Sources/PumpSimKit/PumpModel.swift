@@ -61,10 +61,13 @@ public struct PumpModelParameters: Sendable, Hashable, Codable {
     public var dailyTenthsML: ClosedRange<Int>
     /// The volume at which the pump raises `LOW_RESERVOIR` (tenths of a mL; 2 mL by default).
     public var lowReservoirTenthsML: Int
-    /// Probability that a refill is missed at LOW_RESERVOIR and the pump runs empty
+    /// Probability that a scheduled refill comes late, so the pump raises `LOW_RESERVOIR` first
+    /// (otherwise the clinic refills 1 to 14 days before the alarm and the pump says nothing).
+    public var lateRefillProbability: Double
+    /// Probability that a late refill is missed altogether and the pump runs empty
     /// (`EMPTY_RESERVOIR`) before the clinic refills it.
     public var missedRefillProbability: Double
-    /// Days after LOW_RESERVOIR (or EMPTY_RESERVOIR) that the clinic refills, drawn uniformly.
+    /// Days after LOW_RESERVOIR (or EMPTY_RESERVOIR) that a late refill comes, drawn uniformly.
     public var refillDelayDays: ClosedRange<Int64>
     /// MRI scans per pump-year (patients with these pumps are often scanned).
     public var mriPerYear: Double
@@ -93,7 +96,7 @@ public struct PumpModelParameters: Sendable, Hashable, Codable {
     public init(
         batteryLife: ClosedRange<Int64>, eriToEOS: ClosedRange<Int64>, bosFraction: Double,
         reservoirTenthsML: Int, dailyTenthsML: ClosedRange<Int>, lowReservoirTenthsML: Int,
-        missedRefillProbability: Double, refillDelayDays: ClosedRange<Int64>, mriPerYear: Double,
+        lateRefillProbability: Double, missedRefillProbability: Double, refillDelayDays: ClosedRange<Int64>, mriPerYear: Double,
         mriStallDuration: ClosedRange<Int64>, mriStallOnset: ClosedRange<Int64>, transientStallsPerYear: Double,
         transientStallDuration: ClosedRange<Int64>, permanentStallsPerYear: Double, criticalErrorsPerYear: Double,
         lowBatteryResetsPerYear: Double, valveResetDelay: ClosedRange<Int64>, explantDelay: Int64
@@ -104,6 +107,7 @@ public struct PumpModelParameters: Sendable, Hashable, Codable {
         self.reservoirTenthsML = reservoirTenthsML
         self.dailyTenthsML = dailyTenthsML
         self.lowReservoirTenthsML = lowReservoirTenthsML
+        self.lateRefillProbability = lateRefillProbability
         self.missedRefillProbability = missedRefillProbability
         self.refillDelayDays = refillDelayDays
         self.mriPerYear = mriPerYear
@@ -129,7 +133,7 @@ public struct PumpModelParameters: Sendable, Hashable, Codable {
             return PumpModelParameters(
                 batteryLife: (5 * year)...(7 * year), eriToEOS: (90 * day)...(180 * day), bosFraction: 0.4,
                 reservoirTenthsML: 400, dailyTenthsML: 2...6, lowReservoirTenthsML: 20,
-                missedRefillProbability: 0.03, refillDelayDays: 1...10, mriPerYear: 0.15,
+                lateRefillProbability: 0.15, missedRefillProbability: 0.1, refillDelayDays: 0...3, mriPerYear: 0.15,
                 mriStallDuration: (2 * hour)...(22 * hour), mriStallOnset: (1 * minute)...(30 * minute),
                 transientStallsPerYear: 0.05, transientStallDuration: (5 * minute)...(90 * minute),
                 permanentStallsPerYear: 0.01, criticalErrorsPerYear: 0.004, lowBatteryResetsPerYear: 0.002,
@@ -138,15 +142,15 @@ public struct PumpModelParameters: Sendable, Hashable, Codable {
             return PumpModelParameters(
                 batteryLife: (8 * year)...(10 * year), eriToEOS: (90 * day)...(180 * day), bosFraction: 0.4,
                 reservoirTenthsML: 200, dailyTenthsML: 1...4, lowReservoirTenthsML: 20,
-                missedRefillProbability: 0.03, refillDelayDays: 1...10, mriPerYear: 0.1,
+                lateRefillProbability: 0.15, missedRefillProbability: 0.1, refillDelayDays: 0...3, mriPerYear: 0.1,
                 mriStallDuration: 0...0, mriStallOnset: 0...0, transientStallsPerYear: 0,
                 transientStallDuration: 0...0, permanentStallsPerYear: 0, criticalErrorsPerYear: 0.004,
                 lowBatteryResetsPerYear: 0.002, valveResetDelay: (1 * hour)...(8 * hour), explantDelay: 14 * day)
         case .codman3000:
             return PumpModelParameters(
                 batteryLife: 0...0, eriToEOS: 0...0, bosFraction: 0, reservoirTenthsML: 300,
-                dailyTenthsML: 10...30, lowReservoirTenthsML: 20, missedRefillProbability: 0.05,
-                refillDelayDays: 1...5, mriPerYear: 0.1, mriStallDuration: 0...0, mriStallOnset: 0...0,
+                dailyTenthsML: 10...30, lowReservoirTenthsML: 20, lateRefillProbability: 0.15,
+                missedRefillProbability: 0.2, refillDelayDays: 0...1, mriPerYear: 0.1, mriStallDuration: 0...0, mriStallOnset: 0...0,
                 transientStallsPerYear: 0, transientStallDuration: 0...0, permanentStallsPerYear: 0,
                 criticalErrorsPerYear: 0, lowBatteryResetsPerYear: 0, valveResetDelay: 0...0, explantDelay: 14 * day)
         }

@@ -1,6 +1,6 @@
 /// A moment of simulated time: whole seconds since 1970-01-01T00:00:00Z. The simulator never reads
 /// the wall clock for what it sends, so a seed fixes every `at` it writes.
-public struct SimTime: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct SimTime: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Seconds since the Unix epoch, UTC.
     public var seconds: Int64
 
@@ -105,6 +105,24 @@ public struct SimTime: Sendable, Hashable, Comparable, Codable, CustomStringConv
     private static func pad(_ v: Int64, _ width: Int) -> String {
         let s = String(v)
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+}
+
+extension SimTime: Codable {
+    /// Decodes an RFC 3339 string.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let text = try c.decode(String.self)
+        guard let t = SimTime(rfc3339: text) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "'\(text)' is not an RFC 3339 time")
+        }
+        self = t
+    }
+
+    /// Encodes as RFC 3339 in UTC.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rfc3339)
     }
 }
 
