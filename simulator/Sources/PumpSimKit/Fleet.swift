@@ -155,7 +155,8 @@ public struct Fleet: Sendable {
             criteria: CriteriaDocument(severeRefractory: true, oralBaclofenFailed: true))
         let pain = EnrollmentDocument(
             patient: patient, indication: "chronic_intractable_pain", drug: "opioid", route: "intrathecal",
-            criteria: CriteriaDocument(severeChronicIntractable: true, trialReductionPercent: 70, trialRoute: "intrathecal"))
+            criteria: CriteriaDocument(
+                severeChronicIntractable: true, trialReductionPercent: 70, trialRoute: "intrathecal"))
         let liver = EnrollmentDocument(
             patient: patient, indication: "primary_liver_cancer", drug: "chemotherapy", route: "intrahepatic_arterial",
             criteria: CriteriaDocument())
@@ -189,7 +190,8 @@ public struct Fleet: Sendable {
     public func messages() -> FleetMessageStream {
         FleetMessageStream(
             emitters: pumps.map {
-                PumpEmitter(plan: $0.plan, statusInterval: configuration.statusInterval, ids: SplitMix64(seed: $0.idSeed))
+                PumpEmitter(
+                    plan: $0.plan, statusInterval: configuration.statusInterval, ids: SplitMix64(seed: $0.idSeed))
             })
     }
 }
@@ -242,7 +244,8 @@ public struct FleetMessageStream: LineSource, Sequence, IteratorProtocol {
     private mutating func siftDown(_ start: Int) {
         var i = start
         while true {
-            let l = 2 * i + 1, r = l + 1
+            let l = 2 * i + 1
+            let r = l + 1
             var m = i
             if l < heap.count, Self.less(heap[l], heap[m]) { m = l }
             if r < heap.count, Self.less(heap[r], heap[m]) { m = r }

@@ -103,7 +103,9 @@ public enum FleetComparison {
                             + "\(truth.onlyStalledBriefly ? "(it only stalled briefly)" : "")")
                     continue
                 }
-                guard let expected = try? PolicyOracle.replacement(criterion: criterion, reason: nil, therapy: pump.therapy)
+                guard
+                    let expected = try? PolicyOracle.replacement(
+                        criterion: criterion, reason: nil, therapy: pump.therapy)
                 else { continue }
                 if expected.determination.rawValue != r.determination || expected.clause != r.clause {
                     if isMN { d.falseMedicallyNecessary += 1 } else { d.wrongReason += 1 }
@@ -114,7 +116,9 @@ public enum FleetComparison {
             }
             if let therapy = pump.therapy, let expected = try? PolicyOracle.implant(therapy) {
                 let implants = mine.filter { $0.type == "implant" }
-                if !implants.contains(where: { $0.determination == expected.determination.rawValue && $0.clause == expected.clause }) {
+                if !implants.contains(where: {
+                    $0.determination == expected.determination.rawValue && $0.clause == expected.clause
+                }) {
                     d.wrongReason += 1
                     d.details.append(
                         "\(serial): no implant record \(expected.determination.rawValue) (\(expected.clause)); has "

@@ -29,8 +29,9 @@ public struct FleetRunResult: Sendable {
         lines += Summary.sending(send.counts, elapsed: send.elapsed)
         lines.append("records raised:    \(records) (\(telemetryRecords) by telemetry)")
         let failed = FailureReason.allCases.map { "\($0.rawValue) \(tally.failed[$0] ?? 0)" }.joined(separator: ", ")
-        lines.append("ground truth:      \(tally.reachedERI) reached ERI; failed: \(failed); "
-            + "\(tally.onlyBriefStalls) only stalled briefly (\(tally.recoveredStalls) recovered stalls)")
+        lines.append(
+            "ground truth:      \(tally.reachedERI) reached ERI; failed: \(failed); "
+                + "\(tally.onlyBriefStalls) only stalled briefly (\(tally.recoveredStalls) recovered stalls)")
         let d = discrepancies
         lines.append("missed failures:   \(d.missedFailures)")
         lines.append("missed ERI:        \(d.missedImpendingFailures)")
@@ -40,12 +41,15 @@ public struct FleetRunResult: Sendable {
         lines.append("state mismatches:  \(d.stateMismatches)")
         if !enrollFailures.isEmpty { lines.append("enroll failures:   \(enrollFailures.count)") }
         if let lost {
-            lines.append("verify:            \(lost.values.reduce(0) { $0 + $1.count }) acknowledged messages missing from the store")
+            lines.append(
+                "verify:            \(lost.values.reduce(0) { $0 + $1.count }) acknowledged messages missing from the store"
+            )
         }
         lines += d.details.prefix(50).map { "  " + $0 }
         if d.details.count > 50 { lines.append("  ... \(d.details.count - 50) more") }
         for (serial, ids) in (lost ?? [:]).sorted(by: { $0.key < $1.key }).prefix(20) {
-            lines.append("  \(serial): not stored: \(ids.prefix(5).joined(separator: ", "))\(ids.count > 5 ? ", ..." : "")")
+            lines.append(
+                "  \(serial): not stored: \(ids.prefix(5).joined(separator: ", "))\(ids.count > 5 ? ", ..." : "")")
         }
         lines.append(passed ? "RESULT: PASS" : "RESULT: FAIL")
         return lines

@@ -59,7 +59,62 @@ public struct IngestReply: Sendable, Hashable, Codable {
 
     /// Parses one reply line; nil when it is not a reply.
     public static func parse<Bytes: Collection>(_ line: Bytes) -> IngestReply? where Bytes.Element == UInt8 {
-        try? JSONDecoder().decode(IngestReply.self, from: Data(line))
+        let bytes = Array(line)
+        if let quick = parseSimple(bytes) { return quick }
+        return try? JSONDecoder().decode(IngestReply.self, from: Data(bytes))
+    }
+
+    /// The common reply, `{"id":"...","result":"accepted"}` (any spacing or key order, no escapes,
+    /// no reason or detail), read without a JSON decoder: the sender reads one per message.
+    static func parseSimple(_ b: [UInt8]) -> IngestReply? {
+        guard b.count < 512, !b.contains(92) else { return nil }
+        var i = 0
+        func skipSpace() { while i < b.count, b[i] == 32 || b[i] == 9 || b[i] == 13 { i += 1 } }
+        func string() -> String? {
+            guard i < b.count, b[i] == 34 else { return nil }
+            let s = i + 1
+            guard let e = b[s...].firstIndex(of: 34) else { return nil }
+            i = e + 1
+            return String(decoding: b[s..<e], as: UTF8.self)
+        }
+        skipSpace()
+        guard i < b.count, b[i] == 123 else { return nil }
+        i += 1
+        var id: String?? = nil
+        var result: IngestResult? = nil
+        while true {
+            skipSpace()
+            guard let key = string() else { return nil }
+            skipSpace()
+            guard i < b.count, b[i] == 58 else { return nil }
+            i += 1
+            skipSpace()
+            switch key {
+            case "id":
+                if b[i...].starts(with: [110, 117, 108, 108]) {
+                    i += 4
+                    id = .some(nil)
+                } else {
+                    guard let s = string() else { return nil }
+                    id = .some(s)
+                }
+            case "result":
+                guard let s = string(), let r = IngestResult(rawValue: s) else { return nil }
+                result = r
+            default:
+                return nil
+            }
+            skipSpace()
+            guard i < b.count else { return nil }
+            if b[i] == 44 {
+                i += 1
+                continue
+            }
+            guard b[i] == 125 else { return nil }
+            break
+        }
+        guard let result, let id else { return nil }
+        return IngestReply(id: id, result: result)
     }
 }
 

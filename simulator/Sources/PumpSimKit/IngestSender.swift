@@ -1,9 +1,10 @@
+import Histogram
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Histogram
 
 /// How the sender talks to the ingest socket.
 public struct SenderConfiguration: Sendable, Hashable {
@@ -212,7 +213,8 @@ public struct IngestSender: Sendable {
             conns[i].backoff = cfg.initialBackoff
             if let w = p.writtenAt {
                 let d = (now - w).components
-                _ = latency.record(UInt64(max(0, d.seconds)) * 1_000_000 + UInt64(max(0, d.attoseconds / 1_000_000_000_000)))
+                _ = latency.record(
+                    UInt64(max(0, d.seconds)) * 1_000_000 + UInt64(max(0, d.attoseconds / 1_000_000_000_000)))
             }
             onReply(p.line, reply)
         }
@@ -284,7 +286,13 @@ public struct IngestSender: Sendable {
                 fds.append(pollfd(fd: conns[i].fd, events: events, revents: 0))
                 owners.append(i)
             }
-            let ms = Int32(max(1, min(100, pollTimeout.components.seconds * 1000 + pollTimeout.components.attoseconds / 1_000_000_000_000_000)))
+            let ms = Int32(
+                max(
+                    1,
+                    min(
+                        100,
+                        pollTimeout.components.seconds * 1000 + pollTimeout.components.attoseconds
+                            / 1_000_000_000_000_000)))
             if fds.isEmpty {
                 _ = poll(nil, 0, ms)
                 continue

@@ -38,7 +38,9 @@ public struct ProgressReporter: Sendable {
                 let filled = min(width, done * width / expected)
                 bar = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
             }
-            sink("\r\(bar)\(done)\(expected.map { "/\($0)" } ?? "") answered, \(c.resent) resent, \(c.rejected) rejected   ")
+            sink(
+                "\r\(bar)\(done)\(expected.map { "/\($0)" } ?? "") answered, \(c.resent) resent, \(c.rejected) rejected   "
+            )
         } else {
             sink(
                 "progress: \(done)\(expected.map { "/\($0)" } ?? "") answered (accepted \(c.accepted), duplicate "

@@ -56,7 +56,8 @@ public enum PumpLifePlanner {
         var initial = PumpCondition(
             kind: kind, implantedAt: reportFrom, capacityTenthsML: p.reservoirTenthsML, dailyTenthsML: daily)
         initial.reservoirTenthsML = Int(
-            rng.integer(in: Int64(p.lowReservoirTenthsML + 10)...Int64(max(p.reservoirTenthsML, p.lowReservoirTenthsML + 10))))
+            rng.integer(
+                in: Int64(p.lowReservoirTenthsML + 10)...Int64(max(p.reservoirTenthsML, p.lowReservoirTenthsML + 10))))
         var events: [PlannedEvent] = []
 
         // Battery milestones.
@@ -91,7 +92,11 @@ public enum PumpLifePlanner {
                 out.append((SimTime(seconds: t), tag))
             }
         }
-        let mri = 0, transient = 1, permanent = 2, critical = 3, lbr = 4
+        let mri = 0
+        let transient = 1
+        let permanent = 2
+        let critical = 3
+        let lbr = 4
         var candidates = arrivals(p.mriPerYear, mri) + arrivals(p.transientStallsPerYear, transient)
         candidates += arrivals(p.permanentStallsPerYear, permanent) + arrivals(p.criticalErrorsPerYear, critical)
         candidates += arrivals(p.lowBatteryResetsPerYear, lbr)

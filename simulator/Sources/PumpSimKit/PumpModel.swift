@@ -96,7 +96,8 @@ public struct PumpModelParameters: Sendable, Hashable, Codable {
     public init(
         batteryLife: ClosedRange<Int64>, eriToEOS: ClosedRange<Int64>, bosFraction: Double,
         reservoirTenthsML: Int, dailyTenthsML: ClosedRange<Int>, lowReservoirTenthsML: Int,
-        lateRefillProbability: Double, missedRefillProbability: Double, refillDelayDays: ClosedRange<Int64>, mriPerYear: Double,
+        lateRefillProbability: Double, missedRefillProbability: Double, refillDelayDays: ClosedRange<Int64>,
+        mriPerYear: Double,
         mriStallDuration: ClosedRange<Int64>, mriStallOnset: ClosedRange<Int64>, transientStallsPerYear: Double,
         transientStallDuration: ClosedRange<Int64>, permanentStallsPerYear: Double, criticalErrorsPerYear: Double,
         lowBatteryResetsPerYear: Double, valveResetDelay: ClosedRange<Int64>, explantDelay: Int64
@@ -150,7 +151,8 @@ public struct PumpModelParameters: Sendable, Hashable, Codable {
             return PumpModelParameters(
                 batteryLife: 0...0, eriToEOS: 0...0, bosFraction: 0, reservoirTenthsML: 300,
                 dailyTenthsML: 10...30, lowReservoirTenthsML: 20, lateRefillProbability: 0.15,
-                missedRefillProbability: 0.2, refillDelayDays: 0...1, mriPerYear: 0.1, mriStallDuration: 0...0, mriStallOnset: 0...0,
+                missedRefillProbability: 0.2, refillDelayDays: 0...1, mriPerYear: 0.1, mriStallDuration: 0...0,
+                mriStallOnset: 0...0,
                 transientStallsPerYear: 0, transientStallDuration: 0...0, permanentStallsPerYear: 0,
                 criticalErrorsPerYear: 0, lowBatteryResetsPerYear: 0, valveResetDelay: 0...0, explantDelay: 14 * day)
         }

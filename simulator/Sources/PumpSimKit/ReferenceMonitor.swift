@@ -131,8 +131,13 @@ public struct ReferenceMonitor: Sendable {
         let ordered = arrived.enumerated().sorted { a, b in
             a.element.at != b.element.at ? a.element.at < b.element.at : a.offset < b.offset
         }.map(\.element)
-        var endOfService = false, lowBatteryReset = false, criticalOpen = false, stallFailed = false
-        var eri = false, impending = false, sawStatus = false
+        var endOfService = false
+        var lowBatteryReset = false
+        var criticalOpen = false
+        var stallFailed = false
+        var eri = false
+        var impending = false
+        var sawStatus = false
         var stallStart: SimTime? = nil
         var deadline = SimTime(seconds: 0)
         var lastMRI: SimTime? = nil

@@ -57,7 +57,9 @@ public enum ScenarioChecker {
             do {
                 switch step {
                 case .send(let serial, _, let message, let expect):
-                    if let message, expect.result == .accepted { try monitors[serial, default: ReferenceMonitor()].receive(message) }
+                    if let message, expect.result == .accepted {
+                        try monitors[serial, default: ReferenceMonitor()].receive(message)
+                    }
                 case .enroll(let serial, let therapy):
                     try monitors[serial, default: ReferenceMonitor()].enroll(therapy)
                 case .requestReplacement(let serial, let reason, _):
@@ -71,7 +73,8 @@ public enum ScenarioChecker {
             let monitor = monitors[pump.serial] ?? ReferenceMonitor()
             if let state = pump.expect.state, monitor.judgement.state != state {
                 problems.append(
-                    "\(pump.serial): expected state \(state.rawValue), the spec gives \(monitor.judgement.state.rawValue)")
+                    "\(pump.serial): expected state \(state.rawValue), the spec gives \(monitor.judgement.state.rawValue)"
+                )
             }
             problems += compareRecords(serial: pump.serial, expected: pump.expect.records, actual: monitor.records)
         }
@@ -130,7 +133,9 @@ public struct ScenarioRunner: Sendable {
                 batch.append((line, expect))
             case .enroll(let serial, let therapy):
                 try flush()
-                do { _ = try control.enroll(serial: serial, therapy: therapy) } catch { problems.append(error.description) }
+                do { _ = try control.enroll(serial: serial, therapy: therapy) } catch {
+                    problems.append(error.description)
+                }
             case .requestReplacement(let serial, let reason, let note):
                 try flush()
                 do {
@@ -150,7 +155,9 @@ public struct ScenarioRunner: Sendable {
         }
         for pump in script.scenario.pumps {
             if let state = pump.expect.state, states[pump.serial] != state.rawValue {
-                problems.append("\(pump.serial): expected state \(state.rawValue), the daemon says \(states[pump.serial] ?? "nothing")")
+                problems.append(
+                    "\(pump.serial): expected state \(state.rawValue), the daemon says \(states[pump.serial] ?? "nothing")"
+                )
             }
             do {
                 let actual = try control.eligibility(serial: pump.serial).records.map(ExpectedRecord.init(document:))

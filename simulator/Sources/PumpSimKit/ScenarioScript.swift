@@ -43,7 +43,11 @@ public struct ScenarioScript: Sendable {
         for (pi, pump) in scenario.pumps.enumerated() {
             guard seenSerials.insert(pump.serial).inserted else { throw fail("serial \(pump.serial) appears twice") }
             if let therapy = pump.enroll {
-                timed.append((start.adding(-1), pi, -1, .enroll(serial: pump.serial, therapy: therapy.document(serial: pump.serial))))
+                timed.append(
+                    (
+                        start.adding(-1), pi, -1,
+                        .enroll(serial: pump.serial, therapy: therapy.document(serial: pump.serial))
+                    ))
             }
             let p = PumpModelParameters.defaults(for: pump.model)
             var condition = PumpCondition(
@@ -66,7 +70,8 @@ public struct ScenarioScript: Sendable {
                 } else if let t = SimTime(rfc3339: e.at) {
                     at = t
                 } else {
-                    throw fail("\(pump.serial) event \(ei + 1): time '\(e.at)' is neither an offset like +10h nor RFC 3339")
+                    throw fail(
+                        "\(pump.serial) event \(ei + 1): time '\(e.at)' is neither an offset like +10h nor RFC 3339")
                 }
                 script.append((at, ei * 2, e))
             }
@@ -87,7 +92,11 @@ public struct ScenarioScript: Sendable {
                         previous = m
                         if let label { labelled[label] = m }
                         let expect = ExpectedReply(result: event?.expectReply ?? .accepted, reason: nil)
-                        timed.append((at, pi, order, .send(serial: pump.serial, line: OutgoingLine(message: m), message: m, expect: expect)))
+                        timed.append(
+                            (
+                                at, pi, order,
+                                .send(serial: pump.serial, line: OutgoingLine(message: m), message: m, expect: expect)
+                            ))
                     }
                 }
                 guard let event else {
@@ -109,7 +118,9 @@ public struct ScenarioScript: Sendable {
                     let original: PumpMessage?
                     if let of = event.of { original = labelled[of] } else { original = previous }
                     guard let original else {
-                        throw fail("\(pump.serial): `duplicate` of '\(event.of ?? "the previous message")' which was not sent before")
+                        throw fail(
+                            "\(pump.serial): `duplicate` of '\(event.of ?? "the previous message")' which was not sent before"
+                        )
                     }
                     let line = OutgoingLine(id: original.id, serial: pump.serial, bytes: original.reserializedLine())
                     let expect = ExpectedReply(result: event.expectReply ?? .duplicate, reason: nil)
@@ -121,12 +132,16 @@ public struct ScenarioScript: Sendable {
                     timed.append((at, pi, order, .send(serial: pump.serial, line: line, message: nil, expect: expect)))
                 case .requestReplacement:
                     guard let word = event.reason, let reason = RequestReason(rawValue: word) else {
-                        throw fail("\(pump.serial): `request_replacement` needs a `reason`: convenience, upgrade or malfunction")
+                        throw fail(
+                            "\(pump.serial): `request_replacement` needs a `reason`: convenience, upgrade or malfunction"
+                        )
                     }
-                    timed.append((at, pi, order, .requestReplacement(serial: pump.serial, reason: reason, note: event.note)))
+                    timed.append(
+                        (at, pi, order, .requestReplacement(serial: pump.serial, reason: reason, note: event.note)))
                 case .enroll:
                     guard let therapy = event.therapy else { throw fail("\(pump.serial): `enroll` needs a `therapy`") }
-                    timed.append((at, pi, order, .enroll(serial: pump.serial, therapy: therapy.document(serial: pump.serial))))
+                    timed.append(
+                        (at, pi, order, .enroll(serial: pump.serial, therapy: therapy.document(serial: pump.serial))))
                 default:
                     break
                 }
@@ -147,7 +162,9 @@ public struct ScenarioScript: Sendable {
     }
 
     /// A line broken the way `variant` names.
-    static func malformedLine(_ variant: MalformedVariant, id: String, serial: String, at: SimTime, model: PumpModelKind)
+    static func malformedLine(
+        _ variant: MalformedVariant, id: String, serial: String, at: SimTime, model: PumpModelKind
+    )
         -> OutgoingLine
     {
         var w = JSONLineWriter(spaced: false)
@@ -156,24 +173,51 @@ public struct ScenarioScript: Sendable {
         case .invalidJSON:
             echoed = nil
             return OutgoingLine(
-                id: nil, serial: serial, bytes: Array("{\"v\":1,\"id\":\"\(id)\",\"serial\":\"\(serial)\",\"kind\":\"sta\n".utf8))
+                id: nil, serial: serial,
+                bytes: Array("{\"v\":1,\"id\":\"\(id)\",\"serial\":\"\(serial)\",\"kind\":\"sta\n".utf8))
         case .missingField:
-            w.raw("v", "1"); w.string("id", id); w.string("serial", serial); w.string("kind", "status")
-            w.string("at", at.rfc3339); w.raw("battery", "null"); w.string("motor", "ok")
+            w.raw("v", "1")
+            w.string("id", id)
+            w.string("serial", serial)
+            w.string("kind", "status")
+            w.string("at", at.rfc3339)
+            w.raw("battery", "null")
+            w.string("motor", "ok")
         case .unsupportedVersion:
-            w.raw("v", "2"); w.string("id", id); w.string("serial", serial); w.string("kind", "status")
-            w.string("at", at.rfc3339); w.string("model", model.modelName); w.raw("battery", "null"); w.string("motor", "ok")
+            w.raw("v", "2")
+            w.string("id", id)
+            w.string("serial", serial)
+            w.string("kind", "status")
+            w.string("at", at.rfc3339)
+            w.string("model", model.modelName)
+            w.raw("battery", "null")
+            w.string("motor", "ok")
         case .unknownCode:
-            w.raw("v", "1"); w.string("id", id); w.string("serial", serial); w.string("kind", "alert")
-            w.string("at", at.rfc3339); w.string("code", "NOT_A_CODE"); w.string("severity", "warning")
+            w.raw("v", "1")
+            w.string("id", id)
+            w.string("serial", serial)
+            w.string("kind", "alert")
+            w.string("at", at.rfc3339)
+            w.string("code", "NOT_A_CODE")
+            w.string("severity", "warning")
         case .timestampInFuture:
-            w.raw("v", "1"); w.string("id", id); w.string("serial", serial); w.string("kind", "status")
-            w.string("at", "2999-01-01T00:00:00Z"); w.string("model", model.modelName); w.raw("battery", "null")
+            w.raw("v", "1")
+            w.string("id", id)
+            w.string("serial", serial)
+            w.string("kind", "status")
+            w.string("at", "2999-01-01T00:00:00Z")
+            w.string("model", model.modelName)
+            w.raw("battery", "null")
             w.string("motor", "ok")
         case .frameTooLarge:
             echoed = nil
-            w.raw("v", "1"); w.string("id", id); w.string("serial", serial); w.string("kind", "alert")
-            w.string("at", at.rfc3339); w.string("code", "PUMP_RESET"); w.string("severity", "warning")
+            w.raw("v", "1")
+            w.string("id", id)
+            w.string("serial", serial)
+            w.string("kind", "alert")
+            w.string("at", at.rfc3339)
+            w.string("code", "PUMP_RESET")
+            w.string("severity", "warning")
             w.string("detail", String(repeating: "x", count: 70_000))
         }
         return OutgoingLine(id: echoed, serial: serial, bytes: w.finish())

@@ -21,7 +21,9 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
             return
         }
         let rest = text.hasPrefix("tcp:") ? String(text.dropFirst(4)) : text
-        if !rest.contains("/"), let colon = rest.lastIndex(of: ":"), let port = UInt16(rest[rest.index(after: colon)...]) {
+        if !rest.contains("/"), let colon = rest.lastIndex(of: ":"),
+            let port = UInt16(rest[rest.index(after: colon)...])
+        {
             self = .tcp(host: String(rest[..<colon]), port: port)
         } else {
             self = .unix(path: text)
@@ -162,14 +164,17 @@ enum Sockets {
     }
 
     /// Reads one `\n`-terminated line on a blocking socket (without its `\n`).
-    static func readLine(_ fd: Int32, from address: SocketAddress, limit: Int = 64 << 20) throws(SocketError) -> [UInt8] {
+    static func readLine(_ fd: Int32, from address: SocketAddress, limit: Int = 64 << 20) throws(SocketError) -> [UInt8]
+    {
         var line: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
             let n = chunk.withUnsafeMutableBytes { readSome(fd, into: $0) }
             if n == -2 { continue }
             if n < 0 { throw SocketError("read from \(address)") }
-            if n == 0 { throw SocketError("read from \(address) (it closed the connection before answering)", code: ECONNRESET) }
+            if n == 0 {
+                throw SocketError("read from \(address) (it closed the connection before answering)", code: ECONNRESET)
+            }
             if let nl = chunk[0..<n].firstIndex(of: 10) {
                 line.append(contentsOf: chunk[0..<nl])
                 return line

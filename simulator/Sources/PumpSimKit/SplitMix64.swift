@@ -77,13 +77,17 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
             }
         }
         put(a >> 32, nibbles: 8)
-        bytes[i] = 45; i += 1
+        bytes[i] = 45
+        i += 1
         put((a >> 16) & 0xFFFF, nibbles: 4)
-        bytes[i] = 45; i += 1
+        bytes[i] = 45
+        i += 1
         put(a & 0xFFFF, nibbles: 4)
-        bytes[i] = 45; i += 1
+        bytes[i] = 45
+        i += 1
         put(b >> 48, nibbles: 4)
-        bytes[i] = 45; i += 1
+        bytes[i] = 45
+        i += 1
         put(b & 0xFFFF_FFFF_FFFF, nibbles: 12)
         return String(decoding: bytes, as: UTF8.self)
     }

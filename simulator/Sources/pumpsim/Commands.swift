@@ -174,7 +174,9 @@ struct LoadCommand: ParsableCommand {
         printLines(Summary.sending(report.counts, elapsed: report.elapsed))
         let h = report.latencyMicros
         if h.totalCount > 0 {
-            let ps = [50.0, 90.0, 99.0, 99.9].map { "p\($0 == 99.9 ? "99.9" : String(Int($0))) \(h.valueAtPercentile($0)) us" }
+            let ps = [50.0, 90.0, 99.0, 99.9].map {
+                "p\($0 == 99.9 ? "99.9" : String(Int($0))) \(h.valueAtPercentile($0)) us"
+            }
             print("latency:           " + ps.joined(separator: ", ") + ", max \(h.max) us")
         }
         if report.counts.abandoned > 0 || report.counts.badReplies > 0 { throw ExitStatus.checkFailed }

@@ -4,7 +4,10 @@ import PumpSimKit
 
 /// Where the daemon is and how to talk to it.
 struct ConnectionOptions: ParsableArguments {
-    @Option(help: "Ingest socket: a path, unix:PATH or tcp:HOST:PORT (default $PUMPMOND_INGEST_SOCKET, else /run/pumpmond/ingest.sock).")
+    @Option(
+        help:
+            "Ingest socket: a path, unix:PATH or tcp:HOST:PORT (default $PUMPMOND_INGEST_SOCKET, else /run/pumpmond/ingest.sock)."
+    )
     var socket: String?
 
     @Option(help: "Control socket path (default $PUMPMOND_CONTROL_SOCKET, else /run/pumpmond/control.sock).")

@@ -61,7 +61,10 @@ import Testing
         let next = stream.next()
         let first = try #require(next)
         let text = String(decoding: first.jsonLine(), as: UTF8.self)
-        #expect(text.hasPrefix("{\"v\":1,\"id\":\"\(first.id)\",\"serial\":\"\(first.serial)\",\"kind\":\"status\",\"at\":\"2016-01-04T00:00:00Z\""))
+        #expect(
+            text.hasPrefix(
+                "{\"v\":1,\"id\":\"\(first.id)\",\"serial\":\"\(first.serial)\",\"kind\":\"status\",\"at\":\"2016-01-04T00:00:00Z\""
+            ))
         #expect(text.hasSuffix("}\n"))
         #expect(!text.dropLast().contains("\n"))
     }

@@ -27,7 +27,8 @@ final class FakeIngestServer: Sendable {
     private let dropAtLine: Int
 
     init(unavailableFirst: @escaping @Sendable (String) -> Bool = { _ in false }, dropAtLine: Int = 0) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pumpsim-\(UUID().uuidString.prefix(8))")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "pumpsim-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         path = dir.appendingPathComponent("ingest.sock").path
         self.unavailableFirst = unavailableFirst
@@ -41,7 +42,9 @@ final class FakeIngestServer: Sendable {
             raw[bytes.count] = 0
         }
         let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard rc == 0, listen(fd, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
         listener = fd
@@ -78,14 +81,18 @@ final class FakeIngestServer: Sendable {
                 buffer.removeSubrange(...nl)
                 let (reply, drop) = decide(line)
                 if drop {
-                    if !out.isEmpty { _ = out.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
+                    if !out.isEmpty {
+                        _ = out.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                    }
                     return
                 }
                 out.append(contentsOf: reply)
             }
             var offset = 0
             while offset < out.count {
-                let w = out.withUnsafeBytes { send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+                let w = out.withUnsafeBytes {
+                    send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+                }
                 if w <= 0 { return }
                 offset += w
             }

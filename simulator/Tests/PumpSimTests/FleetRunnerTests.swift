@@ -51,9 +51,13 @@ final class FakeDaemonControl: DaemonControl {
 
     func enroll(serial: String, therapy: EnrollmentDocument) throws(ControlError) -> EligibilityRecordDocument {
         therapies.withLock { $0[serial] = therapy }
-        guard let a = try? PolicyOracle.implant(therapy) else { throw ControlError(operation: "enroll", message: "bad data") }
+        guard let a = try? PolicyOracle.implant(therapy) else {
+            throw ControlError(operation: "enroll", message: "bad data")
+        }
         return Self.document(
-            ExpectedRecord(type: "implant", trigger: "request", criterion: nil, determination: a.determination.rawValue, clause: a.clause),
+            ExpectedRecord(
+                type: "implant", trigger: "request", criterion: nil, determination: a.determination.rawValue,
+                clause: a.clause),
             serial: serial, n: 0)
     }
 
@@ -76,7 +80,8 @@ final class FakeDaemonControl: DaemonControl {
     func devices() throws(ControlError) -> DeviceListDocument {
         DeviceListDocument(
             devices: monitors().map {
-                DeviceSummaryDocument(serial: $0.key, model: nil, state: $0.value.judgement.state.rawValue, battery: nil, lastSeen: nil)
+                DeviceSummaryDocument(
+                    serial: $0.key, model: nil, state: $0.value.judgement.state.rawValue, battery: nil, lastSeen: nil)
             })
     }
 
@@ -103,7 +108,8 @@ final class FakeDaemonControl: DaemonControl {
         defer { server.stop() }
         let fleet = Fleet(Self.configuration)
         let control = FakeDaemonControl(server: server, fleet: fleet)
-        let result = try FleetRunner(fleet: fleet, sender: Self.sender(server.path), control: control, verify: true).run()
+        let result = try FleetRunner(fleet: fleet, sender: Self.sender(server.path), control: control, verify: true)
+            .run()
         #expect(result.discrepancies.details == [])
         #expect(result.passed)
         #expect(result.lost?.isEmpty == true)
@@ -119,7 +125,8 @@ final class FakeDaemonControl: DaemonControl {
         let fleet = Fleet(Self.configuration)
         let failed = try #require(fleet.pumps.first { $0.truth.failure != nil })
         let control = FakeDaemonControl(server: server, fleet: fleet, withhold: ["\(failed.serial)/non_function"])
-        let result = try FleetRunner(fleet: fleet, sender: Self.sender(server.path), control: control, verify: false).run()
+        let result = try FleetRunner(fleet: fleet, sender: Self.sender(server.path), control: control, verify: false)
+            .run()
         #expect(result.discrepancies.missedFailures == 1)
         #expect(!result.passed)
         #expect(result.summary.last == "RESULT: FAIL")
@@ -127,15 +134,20 @@ final class FakeDaemonControl: DaemonControl {
 
     @Test func aNonFunctionRecordForABriefStallIsAFalseMedicallyNecessaryRecord() throws {
         let fleet = Fleet(
-            FleetConfiguration(pumps: 60, span: 3 * SimTime.year, seed: 2, kindWeights: [(.synchromed, 1)], faultScale: 20))
+            FleetConfiguration(
+                pumps: 60, span: 3 * SimTime.year, seed: 2, kindWeights: [(.synchromed, 1)], faultScale: 20))
         let brief = try #require(fleet.pumps.first { $0.truth.onlyStalledBriefly && $0.truth.reachedERIAt == nil })
         let record = FakeDaemonControl.document(
             ExpectedRecord(
-                type: "replacement", trigger: "telemetry", criterion: "non_function", determination: "medically_necessary",
+                type: "replacement", trigger: "telemetry", criterion: "non_function",
+                determination: "medically_necessary",
                 clause: "MN.replacement.non_function"), serial: brief.serial, n: 1)
         let d = FleetComparison.compare(
             pumps: [brief], records: [record],
-            devices: [DeviceSummaryDocument(serial: brief.serial, model: nil, state: "functional", battery: nil, lastSeen: nil)],
+            devices: [
+                DeviceSummaryDocument(
+                    serial: brief.serial, model: nil, state: "functional", battery: nil, lastSeen: nil)
+            ],
             resentSerials: [])
         #expect(d.falseMedicallyNecessary == 1)
         #expect(d.wrongReason == 1)  // and the implant record is missing

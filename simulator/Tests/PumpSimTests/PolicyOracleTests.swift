@@ -25,29 +25,39 @@ import Testing
     }
 
     static let rows: [Row] = [
-        Row(criterion: .nonFunction, reason: nil, therapy: covered, determination: .medicallyNecessary,
+        Row(
+            criterion: .nonFunction, reason: nil, therapy: covered, determination: .medicallyNecessary,
             clause: "MN.replacement.non_function", missing: []),
-        Row(criterion: .impendingFailure, reason: .upgrade, therapy: covered, determination: .medicallyNecessary,
+        Row(
+            criterion: .impendingFailure, reason: .upgrade, therapy: covered, determination: .medicallyNecessary,
             clause: "MN.replacement.impending_failure", missing: []),
-        Row(criterion: .none, reason: .convenience, therapy: notCovered, determination: .notMedicallyNecessary,
+        Row(
+            criterion: .none, reason: .convenience, therapy: notCovered, determination: .notMedicallyNecessary,
             clause: "NMN.replacement.convenience", missing: []),
-        Row(criterion: .none, reason: .upgrade, therapy: covered, determination: .notMedicallyNecessary,
+        Row(
+            criterion: .none, reason: .upgrade, therapy: covered, determination: .notMedicallyNecessary,
             clause: "NMN.replacement.upgrade", missing: []),
-        Row(criterion: .none, reason: .malfunction, therapy: covered, determination: .needsReview,
+        Row(
+            criterion: .none, reason: .malfunction, therapy: covered, determination: .needsReview,
             clause: "MN.replacement.non_function", missing: ["malfunction_evidence"]),
-        Row(criterion: .none, reason: .malfunction, therapy: unknown, determination: .needsReview,
+        Row(
+            criterion: .none, reason: .malfunction, therapy: unknown, determination: .needsReview,
             clause: "MN.replacement.non_function", missing: ["malfunction_evidence", "oral_baclofen_failed"]),
-        Row(criterion: .none, reason: .malfunction, therapy: notCovered, determination: .notMedicallyNecessary,
+        Row(
+            criterion: .none, reason: .malfunction, therapy: notCovered, determination: .notMedicallyNecessary,
             clause: "NMN.use.heparin_thromboembolic", missing: []),
-        Row(criterion: .impendingFailure, reason: nil, therapy: notCovered, determination: .notMedicallyNecessary,
+        Row(
+            criterion: .impendingFailure, reason: nil, therapy: notCovered, determination: .notMedicallyNecessary,
             clause: "NMN.use.heparin_thromboembolic", missing: []),
-        Row(criterion: .nonFunction, reason: nil, therapy: nil, determination: .needsReview,
+        Row(
+            criterion: .nonFunction, reason: nil, therapy: nil, determination: .needsReview,
             clause: "MN.replacement.non_function", missing: ["indication"]),
     ]
 
     @Test(arguments: rows)
     func theReplacementTableRowGivesItsDetermination(row: Row) throws {
-        let a = try #require(try PolicyOracle.replacement(criterion: row.criterion, reason: row.reason, therapy: row.therapy))
+        let a = try #require(
+            try PolicyOracle.replacement(criterion: row.criterion, reason: row.reason, therapy: row.therapy))
         #expect(a.determination == row.determination)
         #expect(a.clause == row.clause)
         #expect(a.missing == row.missing)
@@ -63,7 +73,8 @@ import Testing
             try PolicyOracle.implant(
                 EnrollmentDocument(
                     patient: "P", indication: "chronic_intractable_pain", drug: "opioid", route: "epidural",
-                    criteria: CriteriaDocument(severeChronicIntractable: true, trialReductionPercent: percent, trialRoute: route)))
+                    criteria: CriteriaDocument(
+                        severeChronicIntractable: true, trialReductionPercent: percent, trialRoute: route)))
         }
         #expect(try pain(51, "epidural").clause == "MN.indication.5")
         #expect(try pain(50, "epidural").clause == "NMN.use.other")
@@ -74,7 +85,8 @@ import Testing
     @Test func anUnknownWordIsAVocabularyError() {
         #expect(throws: VocabularyError.self) {
             try PolicyOracle.implant(
-                EnrollmentDocument(patient: "P", indication: "migraine", drug: "opioid", route: "oral", criteria: CriteriaDocument()))
+                EnrollmentDocument(
+                    patient: "P", indication: "migraine", drug: "opioid", route: "oral", criteria: CriteriaDocument()))
         }
     }
 }

@@ -80,7 +80,8 @@ import Testing
 
     @Test func mriStallsRecoverWithinTheMRIGraceAndBriefStallsWithinTwoHours() {
         let fleet = Fleet(
-            FleetConfiguration(pumps: 40, span: 5 * SimTime.year, seed: 11, kindWeights: [(.synchromed, 1)], faultScale: 30))
+            FleetConfiguration(
+                pumps: 40, span: 5 * SimTime.year, seed: 11, kindWeights: [(.synchromed, 1)], faultScale: 30))
         var mriStalls = 0
         for pump in fleet.pumps {
             var lastMRI: SimTime? = nil

@@ -64,9 +64,13 @@ import Testing
     }
 
     @Test func badFilesGetErrorsThatNameTheProblem() {
-        let data = Data(#"{"name": "x", "pumps": [{"serial": "S-1", "model": "medtronic", "events": [], "expect": {"records": []}}]}"#.utf8)
+        let data = Data(
+            #"{"name": "x", "pumps": [{"serial": "S-1", "model": "medtronic", "events": [], "expect": {"records": []}}]}"#
+                .utf8)
         #expect(throws: ScenarioError.self) { try Scenario.decode(data, file: "x.json") }
-        let late = Data(#"{"name": "x", "pumps": [{"serial": "SM2-1", "model": "synchromed", "events": [{"at": "soon", "do": "stall"}], "expect": {"records": []}}]}"#.utf8)
+        let late = Data(
+            #"{"name": "x", "pumps": [{"serial": "SM2-1", "model": "synchromed", "events": [{"at": "soon", "do": "stall"}], "expect": {"records": []}}]}"#
+                .utf8)
         #expect(throws: ScenarioError.self) { try ScenarioScript(Scenario.decode(late, file: "x.json")) }
     }
 }

@@ -1,4 +1,5 @@
 import PumpSimKit
+import Synchronization
 import Testing
 
 @Suite struct SenderTests {
@@ -22,7 +23,8 @@ import Testing
     @Test func everyLineIsStoredDespiteUnavailableRepliesAndADroppedConnection() throws {
         // About one id in five is answered `unavailable` at its first attempt; the 150th line read
         // makes the server drop that connection without answering what it had read.
-        let server = try FakeIngestServer(unavailableFirst: { id in id.hasSuffix("a") || id.hasSuffix("3") }, dropAtLine: 150)
+        let server = try FakeIngestServer(
+            unavailableFirst: { id in id.hasSuffix("a") || id.hasSuffix("3") }, dropAtLine: 150)
         defer { server.stop() }
         let lines = Self.lines(400)
         var source = ArrayLineSource(lines)
@@ -97,8 +99,6 @@ import Testing
         #expect(text.contains("progress: 5/10 answered (accepted 5,"))
     }
 }
-
-import Synchronization
 
 final class TextBox: Sendable {
     private let storage = Mutex("")
