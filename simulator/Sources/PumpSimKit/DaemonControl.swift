@@ -1,0 +1,206 @@
+import Foundation
+import PumpControlProtocol
+import PumpPolicy
+
+/// A control operation that failed, with what to do about it.
+public struct ControlError: Error, Sendable, CustomStringConvertible {
+    /// The operation, e.g. `enroll SM2-000001`.
+    public var operation: String
+    /// What went wrong.
+    public var message: String
+    /// The failure class, when the daemon said.
+    public var code: ControlFailureCode?
+
+    /// Creates an error.
+    public init(operation: String, message: String, code: ControlFailureCode? = nil) {
+        self.operation = operation
+        self.message = message
+        self.code = code
+    }
+
+    /// `enroll SM2-000001 failed: ...`.
+    public var description: String { "\(operation) failed: \(message)" }
+}
+
+/// What the simulator asks of the daemon besides telemetry: enrolling therapies, requesting
+/// replacements and reading back records, devices and events. The real ones talk to the control
+/// socket or run `pumpctl`; tests pass a fake.
+public protocol DaemonControl: Sendable {
+    /// Records a pump's therapy (`pumpctl enroll`) and returns its implant record.
+    func enroll(serial: String, therapy: EnrollmentDocument) throws(ControlError) -> EligibilityRecordDocument
+    /// Asks for a replacement (`pumpctl request-replacement`) and returns its record.
+    func requestReplacement(serial: String, reason: RequestReason, note: String?) throws(ControlError)
+        -> EligibilityRecordDocument
+    /// Eligibility records, all or one pump's (`pumpctl eligibility [--serial S]`).
+    func eligibility(serial: String?) throws(ControlError) -> RecordListDocument
+    /// Every pump with its state (`pumpctl devices`).
+    func devices() throws(ControlError) -> DeviceListDocument
+    /// A pump's stored messages, newest first (`pumpctl events SERIAL --limit N`).
+    func events(serial: String, limit: Int) throws(ControlError) -> EventListDocument
+}
+
+/// Talks to the daemon's control socket directly: one connection per request, one
+/// `ControlRequest` line out, one `ControlReply` line back.
+public struct ControlSocketClient: DaemonControl {
+    /// The control socket.
+    public var address: SocketAddress
+
+    /// Creates a client of `address`.
+    public init(address: SocketAddress) {
+        self.address = address
+    }
+
+    /// Sends one request and decodes its result.
+    public func call<R: Codable & Sendable>(_ request: ControlRequest, as: R.Type) throws(ControlError) -> R {
+        let name = "\(request.op.rawValue)\(request.serial.map { " \($0)" } ?? "")"
+        do {
+            let fd = try Sockets.connect(to: address, nonBlocking: false)
+            defer { close(fd) }
+            var line = try JSONEncoder().encode(request)
+            line.append(10)
+            try Sockets.writeAll(fd, Array(line), to: address)
+            let answer = try Sockets.readLine(fd, from: address)
+            let reply = try JSONDecoder().decode(ControlReply<R>.self, from: Data(answer))
+            if reply.ok, let result = reply.result { return result }
+            throw ControlError(
+                operation: name, message: reply.error?.message ?? "the daemon answered without a result",
+                code: reply.error?.code)
+        } catch let e as ControlError {
+            throw e
+        } catch let e as SocketError {
+            throw ControlError(operation: name, message: e.description, code: .unavailable)
+        } catch {
+            throw ControlError(operation: name, message: "unreadable answer from \(address): \(error)")
+        }
+    }
+
+    /// `enroll`.
+    public func enroll(serial: String, therapy: EnrollmentDocument) throws(ControlError) -> EligibilityRecordDocument {
+        try call(ControlRequest(op: .enroll, serial: serial, therapy: therapy), as: EligibilityRecordDocument.self)
+    }
+
+    /// `request-replacement`.
+    public func requestReplacement(serial: String, reason: RequestReason, note: String?) throws(ControlError)
+        -> EligibilityRecordDocument
+    {
+        try call(
+            ControlRequest(op: .requestReplacement, serial: serial, reason: reason.rawValue, note: note),
+            as: EligibilityRecordDocument.self)
+    }
+
+    /// `eligibility`.
+    public func eligibility(serial: String?) throws(ControlError) -> RecordListDocument {
+        try call(ControlRequest(op: .eligibility, serial: serial), as: RecordListDocument.self)
+    }
+
+    /// `devices`.
+    public func devices() throws(ControlError) -> DeviceListDocument {
+        try call(ControlRequest(op: .devices), as: DeviceListDocument.self)
+    }
+
+    /// `events`.
+    public func events(serial: String, limit: Int) throws(ControlError) -> EventListDocument {
+        try call(ControlRequest(op: .events, serial: serial, limit: limit), as: EventListDocument.self)
+    }
+}
+
+/// Runs the `pumpctl` executable with `--json` and decodes what it prints. The control socket is
+/// passed in `PUMPMOND_CONTROL_SOCKET` (the variable `cli.md` names), so no flag placement is assumed.
+public struct PumpctlProcessControl: DaemonControl {
+    /// Path of the `pumpctl` executable.
+    public var executable: String
+    /// The control socket, or nil for pumpctl's own default.
+    public var controlSocket: String?
+
+    /// Creates the runner.
+    public init(executable: String, controlSocket: String?) {
+        self.executable = executable
+        self.controlSocket = controlSocket
+    }
+
+    /// The arguments of `pumpctl enroll` for a therapy (criteria flags only for known criteria).
+    public static func enrollArguments(serial: String, therapy: EnrollmentDocument) -> [String] {
+        var args = [
+            "enroll", serial, "--patient", therapy.patient, "--indication", therapy.indication, "--drug", therapy.drug,
+            "--route", therapy.route,
+        ]
+        let c = therapy.criteria
+        func flag(_ name: String, _ value: Bool?) {
+            if let value { args += [name, value ? "true" : "false"] }
+        }
+        flag("--severe-refractory", c.severeRefractory)
+        flag("--oral-baclofen-failed", c.oralBaclofenFailed)
+        flag("--metastases-limited-to-liver", c.metastasesLimitedToLiver)
+        flag("--prior-external-treprostinil", c.priorExternalTreprostinil)
+        flag("--severe-chronic-intractable", c.severeChronicIntractable)
+        if let p = c.trialReductionPercent {
+            args += ["--trial-reduction-percent", p == p.rounded() ? String(Int(p)) : String(p)]
+        }
+        if let r = c.trialRoute { args += ["--trial-route", r] }
+        return args + ["--json"]
+    }
+
+    /// Runs pumpctl and decodes its standard output.
+    public func run<R: Decodable>(_ arguments: [String], as: R.Type) throws(ControlError) -> R {
+        let name = arguments.prefix(2).joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        if let controlSocket { env["PUMPMOND_CONTROL_SOCKET"] = controlSocket }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        do {
+            try process.run()
+        } catch {
+            throw ControlError(
+                operation: name, message: "cannot run \(executable): \(error); pass --pumpctl with its path")
+        }
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let status = process.terminationStatus
+        guard status == 0 else {
+            let code = ControlFailureCode.allCases.first { $0.exitCode == status }
+            let text = String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw ControlError(operation: name, message: "pumpctl exited \(status): \(text)", code: code)
+        }
+        do {
+            return try JSONDecoder().decode(R.self, from: stdout)
+        } catch {
+            throw ControlError(operation: name, message: "pumpctl printed unreadable JSON: \(error)")
+        }
+    }
+
+    /// `pumpctl enroll ... --json`.
+    public func enroll(serial: String, therapy: EnrollmentDocument) throws(ControlError) -> EligibilityRecordDocument {
+        try run(Self.enrollArguments(serial: serial, therapy: therapy), as: EligibilityRecordDocument.self)
+    }
+
+    /// `pumpctl request-replacement ... --json`.
+    public func requestReplacement(serial: String, reason: RequestReason, note: String?) throws(ControlError)
+        -> EligibilityRecordDocument
+    {
+        var args = ["request-replacement", serial, "--reason", reason.rawValue]
+        if let note { args += ["--note", note] }
+        return try run(args + ["--json"], as: EligibilityRecordDocument.self)
+    }
+
+    /// `pumpctl eligibility [--serial S] --json`.
+    public func eligibility(serial: String?) throws(ControlError) -> RecordListDocument {
+        try run(["eligibility"] + (serial.map { ["--serial", $0] } ?? []) + ["--json"], as: RecordListDocument.self)
+    }
+
+    /// `pumpctl devices --json`.
+    public func devices() throws(ControlError) -> DeviceListDocument {
+        try run(["devices", "--json"], as: DeviceListDocument.self)
+    }
+
+    /// `pumpctl events SERIAL --limit N --json`.
+    public func events(serial: String, limit: Int) throws(ControlError) -> EventListDocument {
+        try run(["events", serial, "--limit", String(limit), "--json"], as: EventListDocument.self)
+    }
+}

@@ -1,0 +1,136 @@
+import PumpControlProtocol
+
+/// The outcome of a fleet run.
+public struct FleetRunResult: Sendable {
+    /// What the truth adds up to.
+    public var tally: FleetTally
+    /// What the sender saw.
+    public var send: SendReport
+    /// Enrollments the daemon refused.
+    public var enrollFailures: [String]
+    /// Records the daemon holds for the fleet's pumps.
+    public var records: Int
+    /// Telemetry replacement records among them.
+    public var telemetryRecords: Int
+    /// Comparison with the truth.
+    public var discrepancies: FleetDiscrepancies
+    /// Acknowledged messages not found in the store, by serial (nil without `--verify`).
+    public var lost: [String: [String]]?
+
+    /// Whether the run passed: every line answered, nothing lost, no discrepancy, no refusal.
+    public var passed: Bool {
+        discrepancies.total == 0 && enrollFailures.isEmpty && (lost?.isEmpty ?? true)
+            && send.counts.abandoned == 0 && send.counts.badReplies == 0 && send.counts.rejected == 0
+    }
+
+    /// The summary lines.
+    public var summary: [String] {
+        var lines = ["fleet: \(tally.pumps) pumps"]
+        lines += Summary.sending(send.counts, elapsed: send.elapsed)
+        lines.append("records raised:    \(records) (\(telemetryRecords) by telemetry)")
+        let failed = FailureReason.allCases.map { "\($0.rawValue) \(tally.failed[$0] ?? 0)" }.joined(separator: ", ")
+        lines.append(
+            "ground truth:      \(tally.reachedERI) reached ERI; failed: \(failed); "
+                + "\(tally.onlyBriefStalls) only stalled briefly (\(tally.recoveredStalls) recovered stalls)")
+        let d = discrepancies
+        lines.append("missed failures:   \(d.missedFailures)")
+        lines.append("missed ERI:        \(d.missedImpendingFailures)")
+        lines.append("false MN records:  \(d.falseMedicallyNecessary)")
+        lines.append("wrong reason:      \(d.wrongReason)")
+        lines.append("duplicate records: \(d.duplicateRecords)")
+        lines.append("state mismatches:  \(d.stateMismatches)")
+        if !enrollFailures.isEmpty { lines.append("enroll failures:   \(enrollFailures.count)") }
+        if let lost {
+            lines.append(
+                "verify:            \(lost.values.reduce(0) { $0 + $1.count }) acknowledged messages missing from the store"
+            )
+        }
+        lines += d.details.prefix(50).map { "  " + $0 }
+        if d.details.count > 50 { lines.append("  ... \(d.details.count - 50) more") }
+        for (serial, ids) in (lost ?? [:]).sorted(by: { $0.key < $1.key }).prefix(20) {
+            lines.append(
+                "  \(serial): not stored: \(ids.prefix(5).joined(separator: ", "))\(ids.count > 5 ? ", ..." : "")")
+        }
+        lines.append(passed ? "RESULT: PASS" : "RESULT: FAIL")
+        return lines
+    }
+}
+
+/// Runs a fleet against a daemon: enrolls every pump's therapy, sends every message, reads back
+/// records and devices, and compares them with the truth.
+public struct FleetRunner: Sendable {
+    /// The fleet.
+    public var fleet: Fleet
+    /// The sender.
+    public var sender: IngestSender
+    /// The control side.
+    public var control: any DaemonControl
+    /// Whether to read every pump's events back and check nothing acknowledged is missing.
+    public var verify: Bool
+
+    /// Creates a runner.
+    public init(fleet: Fleet, sender: IngestSender, control: any DaemonControl, verify: Bool) {
+        self.fleet = fleet
+        self.sender = sender
+        self.control = control
+        self.verify = verify
+    }
+
+    /// Runs; throws when the daemon cannot be reached at all.
+    public func run(progress: ProgressReporter? = nil) throws(FleetRunError) -> FleetRunResult {
+        var enrollFailures: [String] = []
+        for pump in fleet.pumps {
+            guard let therapy = pump.therapy else { continue }
+            do {
+                _ = try control.enroll(serial: pump.serial, therapy: therapy)
+            } catch {
+                if error.code == .unavailable { throw .control(error) }
+                enrollFailures.append(error.description)
+            }
+        }
+        var acknowledged = AcknowledgedMessages()
+        var source = fleet.messages()
+        let report: SendReport
+        do {
+            report = try sender.send(
+                &source, onReply: { line, reply in if verify { acknowledged.note(line, reply) } },
+                progress: { progress?.report($0) })
+        } catch {
+            throw .send(error)
+        }
+        progress?.finish()
+        do {
+            let records = try control.eligibility(serial: nil).records
+            let devices = try control.devices().devices
+            let serials = Set(fleet.pumps.map(\.serial))
+            let mine = records.filter { serials.contains($0.serial) }
+            let discrepancies = FleetComparison.compare(
+                pumps: fleet.pumps, records: mine, devices: devices, resentSerials: report.resentSerials)
+            let lost = verify ? try acknowledged.missing(from: control) : nil
+            return FleetRunResult(
+                tally: FleetTally(fleet.pumps.map(\.truth)), send: report, enrollFailures: enrollFailures,
+                records: mine.count,
+                telemetryRecords: mine.filter { $0.trigger == "telemetry" && $0.type == "replacement" }.count,
+                discrepancies: discrepancies, lost: lost)
+        } catch {
+            throw .control(error)
+        }
+    }
+}
+
+/// A fleet run that could not complete.
+public enum FleetRunError: Error, Sendable, CustomStringConvertible {
+    /// The ingest side failed.
+    case send(SenderError)
+    /// The control side failed.
+    case control(ControlError)
+
+    /// What happened and what to do.
+    public var description: String {
+        switch self {
+        case .send(let e): e.description
+        case .control(let e):
+            "\(e.description). Check that pumpmond is running and that --control-socket (or --pumpctl) points at it."
+        }
+    }
+}

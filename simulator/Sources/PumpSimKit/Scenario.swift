@@ -1,0 +1,227 @@
+import Foundation
+import PumpControlProtocol
+import PumpPolicy
+
+/// A scenario file: pumps, the therapy each is enrolled with, scripted events at simulated times,
+/// and the conclusions the daemon must reach. The format is documented in `simulator/README.md`.
+public struct Scenario: Sendable, Codable {
+    /// A short name, e.g. `replacement-row-1-non-function-covered`.
+    public var name: String
+    /// What the scenario proves, in a sentence or two.
+    public var description: String?
+    /// The row of `policy.md` it exercises, e.g. `replacement 1`, when it exercises one.
+    public var policyRow: String?
+    /// Simulated time zero (RFC 3339); default `2025-01-06T00:00:00Z`. Event times are offsets from it.
+    public var start: String?
+    /// The pumps.
+    public var pumps: [ScenarioPump]
+
+    enum CodingKeys: String, CodingKey {
+        case name, description, start, pumps
+        case policyRow = "policy_row"
+    }
+
+    /// The default time zero: in the past, so the daemon never sees a message from the future.
+    public static let defaultStart = "2025-01-06T00:00:00Z"
+
+    /// Reads a scenario file, with errors that name the file and the problem.
+    public static func load(path: String) throws(ScenarioError) -> Scenario {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ScenarioError(file: path, message: "cannot read it: \(error.localizedDescription)")
+        }
+        return try decode(data, file: path)
+    }
+
+    /// Decodes scenario JSON.
+    public static func decode(_ data: Data, file: String) throws(ScenarioError) -> Scenario {
+        do {
+            return try JSONDecoder().decode(Scenario.self, from: data)
+        } catch let DecodingError.keyNotFound(key, ctx) {
+            throw ScenarioError(file: file, message: "missing \"\(key.stringValue)\" at \(Self.path(ctx.codingPath))")
+        } catch let DecodingError.dataCorrupted(ctx) {
+            throw ScenarioError(file: file, message: "\(ctx.debugDescription) at \(Self.path(ctx.codingPath))")
+        } catch let DecodingError.typeMismatch(_, ctx) {
+            throw ScenarioError(file: file, message: "\(ctx.debugDescription) at \(Self.path(ctx.codingPath))")
+        } catch let DecodingError.valueNotFound(_, ctx) {
+            throw ScenarioError(file: file, message: "\(ctx.debugDescription) at \(Self.path(ctx.codingPath))")
+        } catch {
+            throw ScenarioError(file: file, message: "not a scenario: \(error)")
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.isEmpty ? "top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+    }
+}
+
+/// A scenario file that cannot be used, and why.
+public struct ScenarioError: Error, Sendable, CustomStringConvertible {
+    /// The file (or scenario name).
+    public var file: String
+    /// What is wrong and how to fix it.
+    public var message: String
+
+    /// Creates an error.
+    public init(file: String, message: String) {
+        self.file = file
+        self.message = message
+    }
+
+    /// `scenarios/x.json: ...`.
+    public var description: String { "\(file): \(message)" }
+}
+
+/// One pump of a scenario.
+public struct ScenarioPump: Sendable, Codable {
+    /// Its serial.
+    public var serial: String
+    /// Its model.
+    public var model: PumpModelKind
+    /// The therapy enrolled before any telemetry; absent: never enrolled (indication unknown).
+    public var enroll: ScenarioTherapy?
+    /// A periodic status every so often (`24h`), from time zero to its last scripted event.
+    public var statusEvery: SimDuration?
+    /// Scripted events.
+    public var events: [ScenarioEvent]
+    /// What the daemon must conclude.
+    public var expect: ScenarioExpectation
+
+    enum CodingKeys: String, CodingKey {
+        case serial, model, enroll, events, expect
+        case statusEvery = "status_every"
+    }
+}
+
+/// A therapy as a scenario writes it (criteria optional, each absent one unknown).
+public struct ScenarioTherapy: Sendable, Codable, Hashable {
+    /// Patient reference; default `PATIENT-<serial>`.
+    public var patient: String?
+    /// Indication word.
+    public var indication: String
+    /// Drug word.
+    public var drug: String
+    /// Route word.
+    public var route: String
+    /// Criteria.
+    public var criteria: CriteriaDocument?
+
+    /// The enrollment document for `serial`.
+    public func document(serial: String) -> EnrollmentDocument {
+        EnrollmentDocument(
+            patient: patient ?? "PATIENT-\(serial)", indication: indication, drug: drug, route: route,
+            criteria: criteria ?? CriteriaDocument())
+    }
+}
+
+/// What a scripted event does: a pump event, or one of the scenario's own actions.
+public enum ScenarioAction: String, Sendable, Codable, CaseIterable {
+    /// A status with the pump's current condition (`PumpEvent.status`).
+    case status
+    /// `MOTOR_STALL` (`PumpEvent.stall`).
+    case stall
+    /// `MOTOR_STALL_RECOVERED` (`PumpEvent.recover`).
+    case recover
+    /// `MRI_EXPOSURE` (`PumpEvent.mri`).
+    case mri
+    /// The battery enters MOS, no message (`PumpEvent.mos`).
+    case mos
+    /// `BATTERY_ERI` (`PumpEvent.eri`).
+    case eri
+    /// `BATTERY_EOS` and a last status (`PumpEvent.eos`).
+    case eos
+    /// A status showing the reservoir full (`PumpEvent.refill`).
+    case refill
+    /// The pump falls silent (`PumpEvent.explant`).
+    case explant
+    /// `CRITICAL_ERROR` raised (`PumpEvent.criticalError`).
+    case criticalError = "critical_error"
+    /// `CRITICAL_ERROR` cleared (`PumpEvent.clearCriticalError`).
+    case clearCriticalError = "clear_critical_error"
+    /// `LOW_BATTERY_RESET` (`PumpEvent.lowBatteryReset`).
+    case lowBatteryReset = "low_battery_reset"
+    /// `IMPENDING_FAILURE` (`PumpEvent.impendingFailure`).
+    case impendingFailure = "impending_failure"
+    /// `PUMP_RESET` (`PumpEvent.pumpReset`).
+    case pumpReset = "pump_reset"
+    /// `LOW_RESERVOIR` (`PumpEvent.lowReservoir`).
+    case lowReservoir = "low_reservoir"
+    /// `EMPTY_RESERVOIR` (`PumpEvent.emptyReservoir`).
+    case emptyReservoir = "empty_reservoir"
+    /// Any alert: `code`, `severity`, `state`, `detail` given in the event.
+    case alert
+    /// Resend an earlier message (`of`: its label; default the pump's previous message),
+    /// re-serialised as a gateway would: the daemon must answer `duplicate`.
+    case duplicate
+    /// Send a malformed line (`variant`): the daemon must answer `rejected` with that reason.
+    case malformed
+    /// Ask for a replacement (`reason`, optional `note`) over the control socket.
+    case requestReplacement = "request_replacement"
+    /// Enroll (or re-enroll) the pump's therapy (`therapy`) over the control socket.
+    case enroll
+
+    /// The pump event it is, for the ones that are.
+    var pumpEvent: PumpEvent? { PumpEvent(rawValue: rawValue) }
+}
+
+/// The ways `malformed` can break a line, each named after the rejection reason it must earn.
+public enum MalformedVariant: String, Sendable, Codable, CaseIterable {
+    /// A line cut short: not JSON (reply id null).
+    case invalidJSON = "invalid_json"
+    /// A status without its `model`.
+    case missingField = "missing_field"
+    /// `v: 2`.
+    case unsupportedVersion = "unsupported_version"
+    /// An alert with a code that is neither a protocol code nor a vendor code.
+    case unknownCode = "unknown_code"
+    /// A message stamped in the year 2999.
+    case timestampInFuture = "timestamp_in_future"
+    /// A line over 65,536 bytes (reply id null).
+    case frameTooLarge = "frame_too_large"
+}
+
+/// One scripted event.
+public struct ScenarioEvent: Sendable, Codable {
+    /// When: an offset from time zero (`+10h`, `30d2h`) or an RFC 3339 time.
+    public var at: String
+    /// What happens.
+    public var action: ScenarioAction
+    /// A name for the message it sends, for a later `duplicate`.
+    public var label: String?
+    /// `duplicate`: the label of the message to resend.
+    public var of: String?
+    /// `request_replacement`: `convenience`, `upgrade` or `malfunction`.
+    public var reason: String?
+    /// `request_replacement`: a note.
+    public var note: String?
+    /// `malformed`: how; default `invalid_json`.
+    public var variant: MalformedVariant?
+    /// `alert`: the code.
+    public var code: String?
+    /// `alert`: the severity; default `warning`.
+    public var severity: AlertSeverity?
+    /// `alert`: `raised` (default) or `cleared`.
+    public var state: String?
+    /// `alert`: detail text.
+    public var detail: String?
+    /// `enroll`: the therapy.
+    public var therapy: ScenarioTherapy?
+    /// The reply expected (default: `accepted`; `duplicate` for duplicates, `rejected` for malformed).
+    public var expectReply: IngestResult?
+
+    enum CodingKeys: String, CodingKey {
+        case at, label, of, reason, note, variant, code, severity, state, detail, therapy
+        case action = "do"
+        case expectReply = "expect_reply"
+    }
+}
+
+/// What the daemon must conclude about one pump.
+public struct ScenarioExpectation: Sendable, Codable {
+    /// The pump state word at the end (nil: not checked).
+    public var state: PumpState?
+    /// Every record the pump must have, and no others.
+    public var records: [ExpectedRecord]
+}

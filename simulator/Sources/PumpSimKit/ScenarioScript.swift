@@ -1,0 +1,225 @@
+import PumpControlProtocol
+import PumpPolicy
+
+/// The reply a scripted line must earn.
+public struct ExpectedReply: Sendable, Hashable, CustomStringConvertible {
+    /// The result.
+    public var result: IngestResult
+    /// The reason word, when one is expected.
+    public var reason: String?
+
+    /// `rejected (invalid_json)`.
+    public var description: String { result.rawValue + (reason.map { " (\($0))" } ?? "") }
+}
+
+/// One step of a compiled scenario, in the order it is played.
+public enum ScenarioStep: Sendable {
+    /// Send a line on the ingest socket; `message` is the well-formed message it carries, if any
+    /// (nil for garbage and for resends, which change nothing).
+    case send(serial: String, line: OutgoingLine, message: PumpMessage?, expect: ExpectedReply)
+    /// Enroll a therapy over the control socket.
+    case enroll(serial: String, therapy: EnrollmentDocument)
+    /// Request a replacement over the control socket.
+    case requestReplacement(serial: String, reason: RequestReason, note: String?)
+}
+
+/// A scenario turned into the exact lines and control calls to play, in order.
+public struct ScenarioScript: Sendable {
+    /// The scenario.
+    public var scenario: Scenario
+    /// The steps, by simulated time (then pump, then event order); enrollments first.
+    public var steps: [ScenarioStep]
+
+    /// Compiles `scenario`; throws on a time, word or label that does not make sense.
+    public init(_ scenario: Scenario) throws(ScenarioError) {
+        self.scenario = scenario
+        let startText = scenario.start ?? Scenario.defaultStart
+        let fail = { (message: String) -> ScenarioError in ScenarioError(file: scenario.name, message: message) }
+        guard let start = SimTime(rfc3339: startText) else {
+            throw fail("start '\(startText)' is not an RFC 3339 time like 2025-01-06T00:00:00Z")
+        }
+        var timed: [(at: SimTime, pump: Int, order: Int, step: ScenarioStep)] = []
+        var seenSerials = Set<String>()
+        for (pi, pump) in scenario.pumps.enumerated() {
+            guard seenSerials.insert(pump.serial).inserted else { throw fail("serial \(pump.serial) appears twice") }
+            if let therapy = pump.enroll {
+                timed.append(
+                    (
+                        start.adding(-1), pi, -1,
+                        .enroll(serial: pump.serial, therapy: therapy.document(serial: pump.serial))
+                    ))
+            }
+            let p = PumpModelParameters.defaults(for: pump.model)
+            var condition = PumpCondition(
+                kind: pump.model, implantedAt: start, capacityTenthsML: p.reservoirTenthsML,
+                dailyTenthsML: p.dailyTenthsML.lowerBound)
+            var sequence = 0
+            var labelled: [String: PumpMessage] = [:]
+            var previous: PumpMessage? = nil
+            func nextID() -> String {
+                sequence += 1
+                let n = String(sequence)
+                return "\(pump.serial)-m" + String(repeating: "0", count: max(0, 4 - n.count)) + n
+            }
+            // Scripted events, with the periodic statuses merged in (an event before a status at the same time).
+            var script: [(SimTime, Int, ScenarioEvent?)] = []
+            for (ei, e) in pump.events.enumerated() {
+                let at: SimTime
+                if let d = SimDuration(parsing: e.at) {
+                    at = start.adding(d.seconds)
+                } else if let t = SimTime(rfc3339: e.at) {
+                    at = t
+                } else {
+                    throw fail(
+                        "\(pump.serial) event \(ei + 1): time '\(e.at)' is neither an offset like +10h nor RFC 3339")
+                }
+                script.append((at, ei * 2, e))
+            }
+            if let every = pump.statusEvery, every.seconds > 0, let last = script.map(\.0).max() {
+                var t = start
+                var k = 0
+                while t <= last {
+                    script.append((t, Int.max / 2 + k, nil))
+                    t = t.adding(every.seconds)
+                    k += 1
+                }
+            }
+            script.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+            for (order, (at, _, event)) in script.enumerated() {
+                func emit(_ bodies: [MessageBody], label: String?) {
+                    for body in bodies {
+                        let m = PumpMessage(id: nextID(), serial: pump.serial, at: at, body: body)
+                        previous = m
+                        if let label { labelled[label] = m }
+                        let expect = ExpectedReply(result: event?.expectReply ?? .accepted, reason: nil)
+                        timed.append(
+                            (
+                                at, pi, order,
+                                .send(serial: pump.serial, line: OutgoingLine(message: m), message: m, expect: expect)
+                            ))
+                    }
+                }
+                guard let event else {
+                    emit(condition.apply(.status, at: at), label: nil)
+                    continue
+                }
+                if let pe = event.action.pumpEvent {
+                    emit(condition.apply(pe, at: at), label: event.label)
+                    continue
+                }
+                switch event.action {
+                case .alert:
+                    guard let code = event.code else { throw fail("\(pump.serial): an `alert` event needs a `code`") }
+                    let body = AlertBody(
+                        code: code, severity: event.severity ?? .warning, cleared: event.state == "cleared",
+                        detail: event.detail)
+                    emit([.alert(body)], label: event.label)
+                case .duplicate:
+                    let original: PumpMessage?
+                    if let of = event.of { original = labelled[of] } else { original = previous }
+                    guard let original else {
+                        throw fail(
+                            "\(pump.serial): `duplicate` of '\(event.of ?? "the previous message")' which was not sent before"
+                        )
+                    }
+                    let line = OutgoingLine(id: original.id, serial: pump.serial, bytes: original.reserializedLine())
+                    let expect = ExpectedReply(result: event.expectReply ?? .duplicate, reason: nil)
+                    timed.append((at, pi, order, .send(serial: pump.serial, line: line, message: nil, expect: expect)))
+                case .malformed:
+                    let variant = event.variant ?? .invalidJSON
+                    let line = Self.malformedLine(variant, id: nextID(), serial: pump.serial, at: at, model: pump.model)
+                    let expect = ExpectedReply(result: event.expectReply ?? .rejected, reason: variant.rawValue)
+                    timed.append((at, pi, order, .send(serial: pump.serial, line: line, message: nil, expect: expect)))
+                case .requestReplacement:
+                    guard let word = event.reason, let reason = RequestReason(rawValue: word) else {
+                        throw fail(
+                            "\(pump.serial): `request_replacement` needs a `reason`: convenience, upgrade or malfunction"
+                        )
+                    }
+                    timed.append(
+                        (at, pi, order, .requestReplacement(serial: pump.serial, reason: reason, note: event.note)))
+                case .enroll:
+                    guard let therapy = event.therapy else { throw fail("\(pump.serial): `enroll` needs a `therapy`") }
+                    timed.append(
+                        (at, pi, order, .enroll(serial: pump.serial, therapy: therapy.document(serial: pump.serial))))
+                default:
+                    break
+                }
+            }
+        }
+        timed.sort { a, b in
+            if a.at != b.at { return a.at < b.at }
+            if a.pump != b.pump { return a.pump < b.pump }
+            return a.order < b.order
+        }
+        var tag = 0
+        self.steps = timed.map { item in
+            guard case .send(let serial, var line, let message, let expect) = item.step else { return item.step }
+            line.tag = tag
+            tag += 1
+            return .send(serial: serial, line: line, message: message, expect: expect)
+        }
+    }
+
+    /// A line broken the way `variant` names.
+    static func malformedLine(
+        _ variant: MalformedVariant, id: String, serial: String, at: SimTime, model: PumpModelKind
+    )
+        -> OutgoingLine
+    {
+        var w = JSONLineWriter(spaced: false)
+        var echoed: String? = id
+        switch variant {
+        case .invalidJSON:
+            echoed = nil
+            return OutgoingLine(
+                id: nil, serial: serial,
+                bytes: Array("{\"v\":1,\"id\":\"\(id)\",\"serial\":\"\(serial)\",\"kind\":\"sta\n".utf8))
+        case .missingField:
+            w.raw("v", "1")
+            w.string("id", id)
+            w.string("serial", serial)
+            w.string("kind", "status")
+            w.string("at", at.rfc3339)
+            w.raw("battery", "null")
+            w.string("motor", "ok")
+        case .unsupportedVersion:
+            w.raw("v", "2")
+            w.string("id", id)
+            w.string("serial", serial)
+            w.string("kind", "status")
+            w.string("at", at.rfc3339)
+            w.string("model", model.modelName)
+            w.raw("battery", "null")
+            w.string("motor", "ok")
+        case .unknownCode:
+            w.raw("v", "1")
+            w.string("id", id)
+            w.string("serial", serial)
+            w.string("kind", "alert")
+            w.string("at", at.rfc3339)
+            w.string("code", "NOT_A_CODE")
+            w.string("severity", "warning")
+        case .timestampInFuture:
+            w.raw("v", "1")
+            w.string("id", id)
+            w.string("serial", serial)
+            w.string("kind", "status")
+            w.string("at", "2999-01-01T00:00:00Z")
+            w.string("model", model.modelName)
+            w.raw("battery", "null")
+            w.string("motor", "ok")
+        case .frameTooLarge:
+            echoed = nil
+            w.raw("v", "1")
+            w.string("id", id)
+            w.string("serial", serial)
+            w.string("kind", "alert")
+            w.string("at", at.rfc3339)
+            w.string("code", "PUMP_RESET")
+            w.string("severity", "warning")
+            w.string("detail", String(repeating: "x", count: 70_000))
+        }
+        return OutgoingLine(id: echoed, serial: serial, bytes: w.finish())
+    }
+}

@@ -1,0 +1,281 @@
+/// A battery state word of protocol v1.
+public enum BatteryState: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Beginning of service.
+    case bos = "BOS"
+    /// Middle of service.
+    case mos = "MOS"
+    /// Elective replacement indicator: near the end, replace soon.
+    case eri = "ERI"
+    /// End of service: depleted, the pump has stopped.
+    case eos = "EOS"
+}
+
+/// The motor word of a status.
+public enum MotorState: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The motor turns.
+    case ok
+    /// The motor stopped; no drug is delivered.
+    case stalled
+    /// The pump has no motor (valve-gated or propellant-driven).
+    case none
+}
+
+/// An alert severity.
+public enum AlertSeverity: String, Sendable, Hashable, Codable, CaseIterable {
+    /// For information.
+    case info
+    /// Needs attention.
+    case warning
+    /// Needs attention now.
+    case critical
+}
+
+/// The alert codes of protocol v1 that the simulator raises.
+public enum AlertCode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The motor stopped.
+    case motorStall = "MOTOR_STALL"
+    /// The motor turns again after a stall.
+    case motorStallRecovered = "MOTOR_STALL_RECOVERED"
+    /// Memory or hardware fault; the pump stopped in a safe state.
+    case criticalError = "CRITICAL_ERROR"
+    /// Elective replacement indicator.
+    case batteryERI = "BATTERY_ERI"
+    /// End of service.
+    case batteryEOS = "BATTERY_EOS"
+    /// The battery fell so low that the pump reset to a minimum rate.
+    case lowBatteryReset = "LOW_BATTERY_RESET"
+    /// Another built-in warning of a coming failure.
+    case impendingFailure = "IMPENDING_FAILURE"
+    /// The drug runs low.
+    case lowReservoir = "LOW_RESERVOIR"
+    /// The drug ran out.
+    case emptyReservoir = "EMPTY_RESERVOIR"
+    /// The pump reset itself.
+    case pumpReset = "PUMP_RESET"
+    /// The pump was in an MRI scanner.
+    case mriExposure = "MRI_EXPOSURE"
+
+    /// The severity a pump gives this code.
+    public var defaultSeverity: AlertSeverity {
+        switch self {
+        case .motorStall, .criticalError, .batteryEOS, .lowBatteryReset, .emptyReservoir: .critical
+        case .batteryERI, .impendingFailure, .lowReservoir, .mriExposure, .pumpReset: .warning
+        case .motorStallRecovered: .info
+        }
+    }
+}
+
+/// A battery reading inside a status.
+public struct BatteryReading: Sendable, Hashable {
+    /// The state word.
+    public var state: BatteryState
+    /// Whole months the pump estimates it has until end of service, when it says.
+    public var monthsRemaining: Int?
+
+    /// Creates a reading.
+    public init(state: BatteryState, monthsRemaining: Int? = nil) {
+        self.state = state
+        self.monthsRemaining = monthsRemaining
+    }
+}
+
+/// The fields of a `status` message.
+public struct StatusBody: Sendable, Hashable {
+    /// The model name, e.g. `SynchroMed II`.
+    public var model: String
+    /// The firmware version, when the pump says.
+    public var firmware: String?
+    /// The battery, or nil for a pump without one (written `null`).
+    public var battery: BatteryReading?
+    /// The motor word.
+    public var motor: MotorState
+    /// Drug left, in tenths of a millilitre (kept whole so the text is exact); nil when unsaid.
+    public var reservoirTenthsML: Int?
+    /// Whether drug is being delivered, when the pump says.
+    public var infusing: Bool?
+
+    /// Creates a status body.
+    public init(
+        model: String, firmware: String? = nil, battery: BatteryReading?, motor: MotorState,
+        reservoirTenthsML: Int? = nil, infusing: Bool? = nil
+    ) {
+        self.model = model
+        self.firmware = firmware
+        self.battery = battery
+        self.motor = motor
+        self.reservoirTenthsML = reservoirTenthsML
+        self.infusing = infusing
+    }
+}
+
+/// The fields of an `alert` message.
+public struct AlertBody: Sendable, Hashable {
+    /// The code: a protocol code or a vendor code `X-<VENDOR>-<NAME>`.
+    public var code: String
+    /// The severity.
+    public var severity: AlertSeverity
+    /// True for `cleared`, false for `raised`.
+    public var cleared: Bool
+    /// Optional human-readable detail.
+    public var detail: String?
+
+    /// Creates an alert body.
+    public init(code: String, severity: AlertSeverity, cleared: Bool = false, detail: String? = nil) {
+        self.code = code
+        self.severity = severity
+        self.cleared = cleared
+        self.detail = detail
+    }
+
+    /// An alert of a protocol code with the severity pumps give it.
+    public init(_ code: AlertCode, cleared: Bool = false, detail: String? = nil) {
+        self.init(code: code.rawValue, severity: code.defaultSeverity, cleared: cleared, detail: detail)
+    }
+}
+
+/// What a message says.
+public enum MessageBody: Sendable, Hashable {
+    /// The periodic report.
+    case status(StatusBody)
+    /// An alarm or event.
+    case alert(AlertBody)
+}
+
+/// One protocol-v1 message, as a pump hands it to the daemon.
+public struct PumpMessage: Sendable, Hashable {
+    /// Unique per pump; a resend reuses it.
+    public var id: String
+    /// The pump's serial.
+    public var serial: String
+    /// When the pump observed it, on the simulated clock.
+    public var at: SimTime
+    /// The status or alert fields.
+    public var body: MessageBody
+
+    /// Creates a message.
+    public init(id: String, serial: String, at: SimTime, body: MessageBody) {
+        self.id = id
+        self.serial = serial
+        self.at = at
+        self.body = body
+    }
+
+    /// `status` or `alert`.
+    public var kind: String {
+        if case .status = body { return "status" }
+        return "alert"
+    }
+
+    /// The alert code, nil for a status.
+    public var alertCode: String? {
+        if case .alert(let a) = body { return a.code }
+        return nil
+    }
+
+    /// The message as one compact JSON line with its `\n`, keys in a fixed order: the same
+    /// message always gives the same bytes.
+    public func jsonLine() -> [UInt8] {
+        var w = JSONLineWriter(spaced: false)
+        writeFields(into: &w, reordered: false)
+        return w.finish()
+    }
+
+    /// The same content serialised differently (keys in another order, spaces after separators),
+    /// the way a gateway that re-serialises resends a message: the daemon must call it `duplicate`.
+    public func reserializedLine() -> [UInt8] {
+        var w = JSONLineWriter(spaced: true)
+        writeFields(into: &w, reordered: true)
+        return w.finish()
+    }
+
+    private func writeFields(into w: inout JSONLineWriter, reordered: Bool) {
+        if reordered {
+            w.string("serial", serial)
+            w.string("id", id)
+            w.string("at", at.rfc3339)
+            w.string("kind", kind)
+            w.raw("v", "1")
+        } else {
+            w.raw("v", "1")
+            w.string("id", id)
+            w.string("serial", serial)
+            w.string("kind", kind)
+            w.string("at", at.rfc3339)
+        }
+        switch body {
+        case .status(let s):
+            w.string("model", s.model)
+            if let f = s.firmware { w.string("firmware", f) }
+            if let b = s.battery {
+                var inner = "{\"state\":\"\(b.state.rawValue)\""
+                if let m = b.monthsRemaining { inner += ",\"months_remaining\":\(m)" }
+                inner += "}"
+                w.raw("battery", inner)
+            } else {
+                w.raw("battery", "null")
+            }
+            w.string("motor", s.motor.rawValue)
+            if let r = s.reservoirTenthsML { w.raw("reservoir_ml", "\(r / 10).\(r % 10)") }
+            if let i = s.infusing { w.raw("infusing", i ? "true" : "false") }
+        case .alert(let a):
+            w.string("code", a.code)
+            w.string("severity", a.severity.rawValue)
+            w.string("state", a.cleared ? "cleared" : "raised")
+            if let d = a.detail { w.string("detail", d) }
+        }
+    }
+}
+
+/// Writes one JSON object on one line, members in the order they are given.
+struct JSONLineWriter {
+    private var out: [UInt8] = [UInt8(ascii: "{")]
+    private var first = true
+    private let spaced: Bool
+
+    init(spaced: Bool) {
+        self.spaced = spaced
+        out.reserveCapacity(256)
+    }
+
+    mutating func string(_ key: String, _ value: String) {
+        writeKey(key)
+        Self.appendQuoted(value, to: &out)
+    }
+
+    mutating func raw(_ key: String, _ json: String) {
+        writeKey(key)
+        out.append(contentsOf: json.utf8)
+    }
+
+    private mutating func writeKey(_ key: String) {
+        if !first { out.append(contentsOf: spaced ? Array(", ".utf8) : [UInt8(ascii: ",")]) }
+        first = false
+        Self.appendQuoted(key, to: &out)
+        out.append(contentsOf: spaced ? Array(": ".utf8) : [UInt8(ascii: ":")])
+    }
+
+    mutating func finish() -> [UInt8] {
+        out.append(UInt8(ascii: "}"))
+        out.append(UInt8(ascii: "\n"))
+        return out
+    }
+
+    /// Appends `value` as a JSON string, escaping quotes, backslashes and control characters.
+    static func appendQuoted(_ value: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
+            case 0x0A: out.append(contentsOf: [92, 110])
+            case 0x0D: out.append(contentsOf: [92, 114])
+            case 0x09: out.append(contentsOf: [92, 116])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [92, 117, 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
