@@ -1,0 +1,117 @@
+/// Which kind of telemetry message a signal came from (the envelope's `kind`).
+public enum SignalKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A `status` message: the pump's periodic report.
+    case status
+    /// An `alert` message: an alarm or event the pump raised or cleared.
+    case alert
+}
+
+/// What failure detection needs of one stored telemetry message.
+///
+/// The daemon builds one from each accepted message; detection never sees the rest of it.
+/// Words are kept as the protocol spells them, so that a vendor code or a word this module does
+/// not act on passes through unharmed.
+public struct HealthSignal: Sendable, Hashable, Codable {
+    /// The message's `id`, unique per pump.
+    public var messageID: String
+    /// The message's `kind`.
+    public var kind: SignalKind
+    /// For an alert, its `code` (`MOTOR_STALL`, ..., or a vendor code `X-<VENDOR>-<NAME>`);
+    /// `nil` for a status.
+    public var code: String?
+    /// For an alert, whether its `state` is `cleared` (`false` for `raised` and for a status).
+    public var cleared: Bool
+    /// For a status, its battery `state` word (`BOS`, `MOS`, `ERI`, `EOS`); `nil` when the
+    /// battery is `null` (a pump without a battery) and for an alert.
+    public var battery: String?
+    /// For a status, its `motor` word (`ok`, `stalled`, `none`); `nil` for an alert.
+    public var motor: String?
+    /// The pump's `at`, in microseconds since the Unix epoch: the order messages are applied in.
+    public var at: Int64
+    /// The pump's `at` exactly as the pump stamped it, for evidence.
+    public var atText: String
+    /// When the daemon received the message, on the daemon's clock, in microseconds since the
+    /// Unix epoch: used to judge a stall whose pump fell silent.
+    public var receivedAt: Int64
+
+    /// Creates a signal from its fields.
+    public init(
+        messageID: String, kind: SignalKind, code: String? = nil, cleared: Bool = false,
+        battery: String? = nil, motor: String? = nil, at: Int64, atText: String, receivedAt: Int64
+    ) {
+        self.messageID = messageID
+        self.kind = kind
+        self.code = code
+        self.cleared = cleared
+        self.battery = battery
+        self.motor = motor
+        self.at = at
+        self.atText = atText
+        self.receivedAt = receivedAt
+    }
+
+    /// A status signal: `battery` is the battery state word (`nil` for `battery: null`), `motor`
+    /// the motor word.
+    public static func status(
+        id: String, battery: String?, motor: String, at: Int64, atText: String, receivedAt: Int64
+    ) -> HealthSignal {
+        HealthSignal(
+            messageID: id, kind: .status, battery: battery, motor: motor, at: at, atText: atText,
+            receivedAt: receivedAt)
+    }
+
+    /// An alert signal with its code, raised unless `cleared`.
+    public static func alert(
+        id: String, code: String, cleared: Bool = false, at: Int64, atText: String, receivedAt: Int64
+    ) -> HealthSignal {
+        HealthSignal(
+            messageID: id, kind: .alert, code: code, cleared: cleared, at: at, atText: atText,
+            receivedAt: receivedAt)
+    }
+
+    /// The reference a record cites for this message.
+    public var evidence: EvidenceRef {
+        EvidenceRef(messageID: messageID, kind: kind, code: code, at: at, atText: atText)
+    }
+}
+
+/// A stored message cited as evidence for a finding.
+public struct EvidenceRef: Sendable, Hashable, Codable {
+    /// The message's `id`.
+    public var messageID: String
+    /// The message's `kind`.
+    public var kind: SignalKind
+    /// For an alert, its `code`; `nil` for a status.
+    public var code: String?
+    /// The pump's `at`, in microseconds since the Unix epoch.
+    public var at: Int64
+    /// The pump's `at` exactly as the pump stamped it.
+    public var atText: String
+
+    /// Creates a reference from its fields.
+    public init(messageID: String, kind: SignalKind, code: String? = nil, at: Int64, atText: String) {
+        self.messageID = messageID
+        self.kind = kind
+        self.code = code
+        self.at = at
+        self.atText = atText
+    }
+}
+
+/// The protocol's words this module acts on, spelled as `telemetry-protocol.md` spells them.
+enum Word {
+    static let motorStall = "MOTOR_STALL"
+    static let motorStallRecovered = "MOTOR_STALL_RECOVERED"
+    static let criticalError = "CRITICAL_ERROR"
+    static let batteryERI = "BATTERY_ERI"
+    static let batteryEOS = "BATTERY_EOS"
+    static let lowBatteryReset = "LOW_BATTERY_RESET"
+    static let impendingFailure = "IMPENDING_FAILURE"
+    static let mriExposure = "MRI_EXPOSURE"
+
+    static let eri = "ERI"
+    static let eos = "EOS"
+
+    static let motorOK = "ok"
+    static let motorStalled = "stalled"
+}

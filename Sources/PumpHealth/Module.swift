@@ -1,2 +1,0 @@
-/// Placeholder until the module's issue lands.
-public enum PumpHealthModule {}

@@ -1,0 +1,37 @@
+/// One motor-stall episode: from the first stall signal after the last recovery to the next
+/// recovery. Repeated stall signals do not restart it.
+struct StallEpisode: Sendable, Hashable, Codable {
+    /// The message that began the episode.
+    var start: EvidenceRef
+    /// When the daemon received that message, on its own clock (µs).
+    var startReceivedAt: Int64
+    /// The MRI exposure that lengthened the grace, if one did.
+    var mriExposure: EvidenceRef?
+    /// The grace that applies to this episode (µs).
+    var grace: Int64
+    /// The first message at or after the deadline while the stall had not recovered: once set,
+    /// the stall is non-function on the pump's clock.
+    var pastDeadline: EvidenceRef?
+
+    /// The last pump-clock moment a recovery still counts (the grace interval is closed).
+    var deadline: Int64 { start.at.saturatingAdd(grace) }
+
+    /// The daemon-clock moment after which a silent pump's stall becomes non-function.
+    var silentDeadline: Int64 { startReceivedAt.saturatingAdd(grace) }
+
+    /// The stall's evidence, ordered by `at`: the MRI exposure (if any), the start, and the
+    /// message past the deadline (if any).
+    var evidence: [EvidenceRef] {
+        orderedEvidence([mriExposure, start, pastDeadline].compactMap { $0 })
+    }
+}
+
+/// Orders references by `at` (stable: ties keep the given order) and keeps the first of each
+/// message id.
+func orderedEvidence(_ refs: [EvidenceRef]) -> [EvidenceRef] {
+    var seen = Set<String>()
+    let unique = refs.filter { seen.insert($0.messageID).inserted }
+    return unique.enumerated()
+        .sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }
+        .map(\.element)
+}

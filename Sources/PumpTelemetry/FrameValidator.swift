@@ -1,0 +1,168 @@
+/// Checks one protocol v1 line against every rule of the telemetry protocol and turns it into a
+/// ``TelemetryMessage`` or a ``Rejection``.
+///
+/// Faults are reported by the protocol's precedence: `invalid_json`; then `v`; then the envelope
+/// fields `id`, `serial`, `kind`, `at`; then the kind's fields in the order of their table
+/// (`status`: `model`, `firmware`, `battery`, `motor`, `reservoir_ml`, `infusing`; `alert`:
+/// `code`, `severity`, `state`, `detail`); then `timestamp_in_future`. `frame_too_large` and
+/// `conflicting_duplicate` belong to the framing and storage layers (see
+/// ``Rejection/frameTooLarge(length:)`` and ``Rejection/conflictingDuplicate(id:serial:)``).
+///
+/// Decisions where the protocol is silent:
+/// - A field given as JSON `null` counts as absent: a required one is `missing_field`, an
+///   optional one takes its default. The exception is `battery`, where `null` means "no battery".
+/// - `v` compares by value: `1`, `1.0` and `1e0` are all version 1; `1.5` or `"1"` are
+///   `invalid_field`; `2` is `unsupported_version`.
+/// - `id` characters are bytes 0x20–0x7E (space included); `model` and `detail` lengths count
+///   Swift `Character`s (grapheme clusters).
+/// - Numbers that must be ≥ 0 are checked exactly (`-0` is allowed, `-0.1` is not); one too large
+///   for a `Double` (`1e400`) is `invalid_field`.
+/// - `firmware` is any string, empty included.
+public struct FrameValidator: Sendable {
+    /// The longest line the protocol accepts, in bytes, its `\n` not counted.
+    public static let maxLineBytes = 65_536
+
+    /// How far ahead of the daemon's clock `at` may be, in microseconds (5 minutes by default).
+    public let futureTolerance: Int64
+
+    /// Creates a validator.
+    /// - Parameter micros: how far ahead of the daemon's clock `at` may be; exactly this much is
+    ///   accepted, one microsecond more is `timestamp_in_future`.
+    public init(futureTolerance micros: Int64 = 300_000_000) {
+        self.futureTolerance = micros
+    }
+
+    /// Validates one line, given without its `\n` (a trailing `\r` is white space).
+    /// - Parameter nowMicros: the daemon's clock, microseconds since the Unix epoch.
+    public func validate(_ line: UnsafeRawBufferPointer, nowMicros: Int64) -> FrameVerdict {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(line)
+        } catch {
+            return .rejected(Rejection(id: nil, reason: .invalidJSON, detail: "not valid JSON: \(error.description)"))
+        }
+        return validate(content: value, nowMicros: nowMicros)
+    }
+
+    /// Validates one line held in an array (see the buffer-pointer form).
+    public func validate(_ line: [UInt8], nowMicros: Int64) -> FrameVerdict {
+        line.withUnsafeBytes { validate($0, nowMicros: nowMicros) }
+    }
+
+    /// Validates an already parsed JSON value (everything after `invalid_json` syntax checks).
+    public func validate(content: JSONValue, nowMicros: Int64) -> FrameVerdict {
+        guard case .object(let object) = content else {
+            return .rejected(
+                Rejection(
+                    id: nil, reason: .invalidJSON,
+                    detail: "the line is \(content.typeDescription), not a JSON object"))
+        }
+        do {
+            return .valid(try message(object, content: content, nowMicros: nowMicros))
+        } catch {
+            return .rejected(Rejection(id: object["id"]?.stringValue, reason: error.reason, detail: error.detail))
+        }
+    }
+
+    private func message(_ o: [String: JSONValue], content: JSONValue, nowMicros: Int64) throws(Fault) -> TelemetryMessage {
+        let fields = Fields(o, path: "")
+
+        let v = try fields.required("v")
+        guard case .number(let version) = v, version.isInteger else {
+            throw Fault(.invalidField, "field \"v\" must be the integer 1; it is \(Fields.show(v))")
+        }
+        guard version.canonical == "1" else {
+            throw Fault(
+                .unsupportedVersion,
+                "protocol version \(Fields.clip(version.literal)) is not supported; this daemon speaks version 1 (\"v\": 1)")
+        }
+
+        let id = try fields.requiredString("id")
+        if let problem = FieldRules.idProblem(id) {
+            throw Fault(.invalidField, "field \"id\" must be 1 to 128 printable ASCII characters; \(problem)")
+        }
+
+        let serial = try fields.requiredString("serial")
+        guard FieldRules.isSerial(serial) else {
+            throw Fault(
+                .invalidField,
+                "field \"serial\" must be 3 to 32 letters, digits or '-', starting with a letter or digit; "
+                    + "it is \(Fields.show(.string(serial)))")
+        }
+
+        let kindWord = try fields.requiredString("kind")
+        guard let kind = MessageKind(rawValue: kindWord) else {
+            throw Fault(
+                .unknownKind, "field \"kind\" is \(Fields.show(.string(kindWord))); known kinds are \"status\" and \"alert\"")
+        }
+
+        let atText = try fields.requiredString("at")
+        var atBytes = atText
+        guard let at = atBytes.withUTF8({ RFC3339.parse(UnsafeRawBufferPointer($0)) }) else {
+            throw Fault(
+                .invalidField,
+                "field \"at\" must be an RFC 3339 time with a zone offset, like \"2026-11-28T10:15:00Z\"; "
+                    + "it is \(Fields.show(.string(atText)))")
+        }
+
+        let payload: Payload
+        switch kind {
+        case .status: payload = .status(try StatusFields.read(fields))
+        case .alert: payload = .alert(try AlertFields.read(fields))
+        }
+
+        let (limit, overflow) = nowMicros.addingReportingOverflow(futureTolerance)
+        if !overflow && (at.micros > limit || (at.micros == limit && at.belowMicrosecond)) {
+            let ahead = Double(at.micros - nowMicros) / 1_000_000
+            throw Fault(
+                .timestampInFuture,
+                "field \"at\" (\(atText)) is \(ahead) s ahead of the daemon's clock (\(Timestamp.format(micros: nowMicros))); "
+                    + "at most \(Double(futureTolerance) / 1_000_000) s is accepted: check the pump's or the gateway's clock")
+        }
+
+        return TelemetryMessage(
+            id: id, serial: serial, kind: kind, at: PumpTime(text: atText, micros: at.micros), payload: payload,
+            content: content)
+    }
+}
+
+/// A validation fault before the line's id is attached.
+struct Fault: Error {
+    let reason: RejectionReason
+    let detail: String
+
+    init(_ reason: RejectionReason, _ detail: String) {
+        self.reason = reason
+        self.detail = detail
+    }
+}
+
+/// Rules for single envelope values.
+enum FieldRules {
+    /// Why `id` breaks "1 to 128 printable ASCII characters", or nil when it keeps it.
+    static func idProblem(_ id: String) -> String? {
+        let count = id.utf8.count
+        if count == 0 { return "it is empty" }
+        for (offset, b) in id.utf8.enumerated() where b < 0x20 || b > 0x7E {
+            return "character \(offset + 1) is not printable ASCII"
+        }
+        if count > 128 { return "it has \(count)" }
+        return nil
+    }
+
+    /// `^[A-Za-z0-9][A-Za-z0-9-]{2,31}$`.
+    static func isSerial(_ s: String) -> Bool {
+        let u = s.utf8
+        guard (3...32).contains(u.count) else { return false }
+        for (offset, b) in u.enumerated() {
+            let alphanumeric = (b | 0x20) &- UInt8(ascii: "a") < 26 || b &- UInt8(ascii: "0") < 10
+            guard alphanumeric || (offset > 0 && b == UInt8(ascii: "-")) else { return false }
+        }
+        return true
+    }
+
+    /// Whether `s` has more than `limit` `Character`s (counted only when its UTF-8 could).
+    static func isLonger(_ s: String, than limit: Int) -> Bool {
+        s.utf8.count > limit && s.count > limit
+    }
+}

@@ -1,0 +1,83 @@
+/// What the validator concluded about one line.
+public enum FrameVerdict: Sendable, Hashable {
+    /// A valid message, ready to store.
+    case valid(TelemetryMessage)
+    /// An invalid line, to quarantine and answer `rejected`.
+    case rejected(Rejection)
+}
+
+/// Why a line was rejected, for the reply and the quarantine.
+public struct Rejection: Sendable, Hashable, CustomStringConvertible {
+    /// The line's `id` when it has one that is a JSON string (even an invalid one), else nil.
+    public var id: String?
+    /// The protocol's reason word.
+    public var reason: RejectionReason
+    /// A sentence for the operator naming the field and the rule, e.g.
+    /// `field "model" must be 1 to 64 characters; it has 65`.
+    public var detail: String
+
+    /// Creates a rejection.
+    public init(id: String?, reason: RejectionReason, detail: String) {
+        self.id = id
+        self.reason = reason
+        self.detail = detail
+    }
+
+    /// The rejection for a line longer than ``FrameValidator/maxLineBytes``: reply `id` null,
+    /// `detail` giving the line's true length.
+    public static func frameTooLarge(length: Int) -> Rejection {
+        Rejection(
+            id: nil, reason: .frameTooLarge,
+            detail: "line of \(length) bytes is longer than the \(FrameValidator.maxLineBytes)-byte limit "
+                + "(the first \(FrameValidator.maxLineBytes) bytes are quarantined)")
+    }
+
+    /// The rejection for a valid message whose `serial` and `id` are already stored with other
+    /// content.
+    public static func conflictingDuplicate(id: String, serial: String) -> Rejection {
+        Rejection(
+            id: id, reason: .conflictingDuplicate,
+            detail: "pump \(serial) already sent a message with id \(JSONWriter.quoted(id)) and different content; "
+                + "a resend must repeat the same content, a new message needs a new id")
+    }
+
+    /// The reply line for this rejection.
+    public var reply: Reply { Reply(id: id, result: .rejected, reason: reason.rawValue, detail: detail) }
+
+    /// `reason: detail`.
+    public var description: String { "\(reason.rawValue): \(detail)" }
+}
+
+/// The protocol's rejection reasons, in their order of precedence when a line has several faults.
+public enum RejectionReason: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Not JSON, invalid UTF-8, an empty line, or a JSON value that is not an object.
+    case invalidJSON = "invalid_json"
+    /// The line is longer than 65,536 bytes (produced by the framing layer).
+    case frameTooLarge = "frame_too_large"
+    /// `v` is an integer other than 1.
+    case unsupportedVersion = "unsupported_version"
+    /// A required field is absent (or `null`).
+    case missingField = "missing_field"
+    /// A field breaks its rule (wrong type, length, pattern, range or word).
+    case invalidField = "invalid_field"
+    /// `kind` is a string other than `status` and `alert`.
+    case unknownKind = "unknown_kind"
+    /// An alert `code` is neither a known code nor a vendor code `X-<VENDOR>-<NAME>`.
+    case unknownCode = "unknown_code"
+    /// `at` is more than 5 minutes ahead of the daemon's clock.
+    case timestampInFuture = "timestamp_in_future"
+    /// Same `serial` and `id` as a stored message, with different content (produced by the store).
+    case conflictingDuplicate = "conflicting_duplicate"
+}
+
+/// Why the daemon could not store a line (reply `unavailable`): the sender must send it again.
+public enum UnavailableReason: String, Sendable, Hashable, CaseIterable, Codable {
+    /// The disk is full.
+    case storageFull = "storage_full"
+    /// The store is read-only.
+    case storageReadOnly = "storage_read_only"
+    /// Another storage failure.
+    case storageError = "storage_error"
+    /// The daemon is shutting down.
+    case shuttingDown = "shutting_down"
+}

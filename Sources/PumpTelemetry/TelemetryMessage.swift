@@ -1,0 +1,65 @@
+/// One valid protocol v1 message, as the validator accepted it.
+///
+/// The typed fields are what the daemon reasons with; ``content`` is the whole object as sent
+/// (unknown fields included), which is what "the same content" compares and what is stored.
+public struct TelemetryMessage: Sendable, Hashable {
+    /// The sender's message id: 1 to 128 printable ASCII characters, unique per pump.
+    public var id: String
+    /// The pump's serial, e.g. `SM2-004211` (case-sensitive).
+    public var serial: String
+    /// Status report or alert.
+    public var kind: MessageKind
+    /// When the pump observed what the message says.
+    public var at: PumpTime
+    /// The kind's own fields, typed.
+    public var payload: Payload
+    /// The whole JSON object as sent, unknown fields included.
+    public var content: JSONValue
+
+    /// Creates a message. The validator is the usual source; tests and the simulator build them
+    /// directly.
+    public init(id: String, serial: String, kind: MessageKind, at: PumpTime, payload: Payload, content: JSONValue) {
+        self.id = id
+        self.serial = serial
+        self.kind = kind
+        self.at = at
+        self.payload = payload
+        self.content = content
+    }
+
+    /// The status report when this is a status message.
+    public var status: StatusReport? {
+        if case .status(let report) = payload { return report }
+        return nil
+    }
+
+    /// The alert when this is an alert message.
+    public var alert: AlertReport? {
+        if case .alert(let report) = payload { return report }
+        return nil
+    }
+}
+
+/// The two kinds of message (`kind`).
+public enum MessageKind: String, Sendable, Hashable, CaseIterable, Codable {
+    /// The pump's periodic report.
+    case status
+    /// An alarm or event the pump raised.
+    case alert
+}
+
+/// A message's kind-specific fields.
+public enum Payload: Sendable, Hashable {
+    /// A status report's fields.
+    case status(StatusReport)
+    /// An alert's fields.
+    case alert(AlertReport)
+
+    /// The kind these fields belong to.
+    public var kind: MessageKind {
+        switch self {
+        case .status: .status
+        case .alert: .alert
+        }
+    }
+}
