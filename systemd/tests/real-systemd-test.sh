@@ -59,7 +59,28 @@ cleanup() {
 trap cleanup EXIT
 trap 'fail "hard timeout or signal: stopped"; exit 1' INT TERM
 
-if ! BIN_DIR=$BIN_DIR DESTDIR=$stage PREFIX=/usr "$repo/scripts/install.sh" 2>"$work/install.log"; then
+# pumpmond is required; a pumpctl or pumpsim not built yet (or still the placeholder) is replaced by
+# a stub that only answers --generate-completion-script, and the checks that need it are skipped.
+[ -x "$BIN_DIR/pumpmond" ] || { fail "pumpmond is built ($BIN_DIR/pumpmond missing)"; summary; exit 1; }
+bins=$work/bin
+mkdir -p "$bins"
+ln -s "$BIN_DIR/pumpmond" "$bins/pumpmond"
+have_pumpctl=1
+for exe in pumpctl pumpsim; do
+    if [ -x "$BIN_DIR/$exe" ] && "$BIN_DIR/$exe" --help 2>&1 | grep -qi usage; then
+        ln -s "$BIN_DIR/$exe" "$bins/$exe"
+    else
+        [ $exe = pumpctl ] && have_pumpctl=0
+        printf '#!/bin/sh\n[ "$1" = --generate-completion-script ] && echo "# %s not built" && exit 0\necho "%s: not built" >&2; exit 1\n' $exe $exe >"$bins/$exe"
+        chmod +x "$bins/$exe"
+    fi
+done
+need_pumpctl() {  # need_pumpctl CHECK-NAME: true when pumpctl is usable, else prints SKIP
+    [ $have_pumpctl = 1 ] && return 0
+    skip "$1 (pumpctl is not built yet)"; return 1
+}
+
+if ! BIN_DIR=$bins DESTDIR=$stage PREFIX=/usr "$repo/scripts/install.sh" 2>"$work/install.log"; then
     sed 's/^/    /' "$work/install.log"
     fail "make install into the throwaway root"; summary; exit 1
 fi
@@ -157,9 +178,12 @@ fi
 
 # ---- STATUS= in systemctl status -----------------------------------------------------------------
 wait_for 10 '[ -n "$(prop pumpmond StatusText)" ]'
-status_text=$(prop pumpmond StatusText)
-status_out=$(sc status pumpmond --no-pager 2>&1)
-if [ -n "$status_text" ] && grep -qF "Status: \"$status_text" <<<"$status_out"; then
+for _ in 1 2 3; do  # STATUS= may change between the two reads: compare a consistent pair
+    status_text=$(prop pumpmond StatusText)
+    status_out=$(sc status pumpmond --no-pager --full 2>&1)
+    grep -qF "Status: \"$status_text\"" <<<"$status_out" && break
+done
+if [ -n "$status_text" ] && grep -qF "Status: \"$status_text\"" <<<"$status_out"; then
     pass "systemctl status pumpmond shows the daemon's STATUS= line"
     note "Status: \"$status_text\""
 else
@@ -185,14 +209,16 @@ else
 fi
 
 # ---- pumpctl through the socket systemd owns -----------------------------------------------------
-for who in root clinician; do
-    out=$(pumpctl_as $who --json events SM2-000001 2>&1); rc=$?
-    if [ $rc -eq 0 ] && [[ $out == *'"e1"'* ]]; then pass "pumpctl works for $who (pumpmon member: $([ $who = root ] && echo n/a || echo yes))"
-    else fail "pumpctl works for $who (exit $rc)"; note "$out" | head -3; fi
-done
-out=$(pumpctl_as outsider --json events SM2-000001 2>&1); rc=$?
-if [ $rc -eq 77 ]; then pass "pumpctl is refused for a user outside pumpmon (exit 77)"
-else fail "pumpctl is refused for a user outside pumpmon (exit $rc, expected 77)"; note "$out" | head -3; fi
+if need_pumpctl "pumpctl works for root, a pumpmon member, and is refused (77) for others"; then
+    for who in root clinician; do
+        out=$(pumpctl_as $who --json events SM2-000001 2>&1); rc=$?
+        if [ $rc -eq 0 ] && [[ $out == *'"e1"'* ]]; then pass "pumpctl works for $who (pumpmon member: $([ $who = root ] && echo n/a || echo yes))"
+        else fail "pumpctl works for $who (exit $rc)"; note "$out" | head -3; fi
+    done
+    out=$(pumpctl_as outsider --json events SM2-000001 2>&1); rc=$?
+    if [ $rc -eq 77 ]; then pass "pumpctl is refused for a user outside pumpmon (exit 77)"
+    else fail "pumpctl is refused for a user outside pumpmon (exit $rc, expected 77)"; note "$out" | head -3; fi
+fi
 sock_mode=$(in_boot stat -c '%U:%G %a' /run/pumpmond/control.sock)
 if [ "$sock_mode" = "root:pumpmon 660" ]; then pass "control socket is root:pumpmon 0660"
 else fail "control socket is root:pumpmon 0660 (is $sock_mode)"; fi
@@ -222,12 +248,13 @@ else
     fail "kill -9: the sockets never close"; note "sockets: $sockets"
 fi
 note "sender: $stats"
-if res=$(all_stored SM2-000002 /run/pmtest-kill); then pass "kill -9: no accepted message is lost ($res)"
+if ! need_pumpctl "kill -9: no accepted message is lost"; then :
+elif res=$(all_stored SM2-000002 /run/pmtest-kill); then pass "kill -9: no accepted message is lost ($res)"
 else fail "kill -9: no accepted message is lost ($res)"; fi
 
 # ---- a hung daemon (SIGSTOP): the watchdog kills and restarts it ---------------------------------
 in_boot mkdir -p /run/systemd/system/pumpmond.service.d
-in_boot sh -c 'printf "[Service]\nWatchdogSec=3s\n" >/run/systemd/system/pumpmond.service.d/50-test-watchdog.conf'
+in_boot sh -c 'printf "[Service]\nWatchdogSec=3s\nLimitCORE=0\n" >/run/systemd/system/pumpmond.service.d/50-test-watchdog.conf'
 sc daemon-reload
 sc restart pumpmond
 wait_for 10 '[ "$(prop pumpmond ActiveState)" = active ]'
@@ -271,7 +298,9 @@ else
 fi
 note "sender: $stats"
 # The sockets outlive the service: the next pumpctl starts it again and sees everything stored.
-if res=$(all_stored SM2-000003 /run/pmtest-stop); then pass "systemctl stop: no accepted message is lost in the drain ($res)"
+if ! need_pumpctl "systemctl stop: no accepted message is lost in the drain"; then
+    client send /run/pumpmond/ingest.sock '{"v":1,"id":"st-2","serial":"SM2-000001","kind":"status","at":"{now}","model":"SynchroMed II","battery":{"state":"MOS"},"motor":"ok"}' >/dev/null
+elif res=$(all_stored SM2-000003 /run/pmtest-stop); then pass "systemctl stop: no accepted message is lost in the drain ($res)"
 else fail "systemctl stop: no accepted message is lost in the drain ($res)"; fi
 if [ "$(prop pumpmond ActiveState)" = active ]; then pass "after stop the sockets still listen and the next connection starts pumpmond again"
 else fail "after stop the sockets still listen and the next connection starts pumpmond again"; fi
