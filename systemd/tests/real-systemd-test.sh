@@ -1,0 +1,316 @@
+#!/usr/bin/env bash
+# pumpmond under a real systemd (252+) booted as PID 1 in a throwaway root. Run as root (CI does).
+#
+# SAFETY: systemd boots only inside a new mount+PID namespace, chrooted into an overlay of `/` whose
+# upper layer is a tmpfs, with private tmpfs on /run and /tmp (see boot-lib.sh); it is ended by its
+# PID only. Nothing is written to the machine's root: the build is installed into the overlay.
+#
+# Environment: BIN_DIR   where pumpmond, pumpctl, pumpsim are (default: the release build, built if
+#                        missing); TEST_TIMEOUT  hard limit in seconds for the whole test (default 300);
+#              KEEP_LOGS=1  keep the console log and a journal dump in /tmp (the path is printed).
+# Output: one line per check, `PASS name` / `FAIL name` / `SKIP name (why)`, then
+# `N passed, M failed, K skipped`. Exit 1 on any failure; exit 0 when everything is skipped because
+# this machine cannot boot systemd in a namespace (the SKIP line says why).
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+# shellcheck source=boot-lib.sh
+. "$here/boot-lib.sh"
+
+TEST_TIMEOUT=${TEST_TIMEOUT:-300}
+MSG_RAISED=6d1c8f2a4b3e4f5a9c0d7e1f2a3b4c5d
+TESTLIB=/usr/local/lib/pumpmond-test
+passed=0 failed=0 skipped=0
+pass() { echo "PASS $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL $*"; failed=$((failed + 1)); }
+skip() { echo "SKIP $*"; skipped=$((skipped + 1)); }
+note() { echo "    $*"; }
+summary() {
+    echo "$passed passed, $failed failed, $skipped skipped"
+    [ "$failed" -eq 0 ]
+}
+now_ms() { date +%s%3N; }
+secs() { awk -v ms="$1" 'BEGIN { printf "%.2f", ms / 1000 }'; }
+
+reason=$(boot_unsupported_reason)
+if [ -n "$reason" ]; then
+    skip "real-systemd (this machine cannot boot systemd in a throwaway root: $reason)"
+    summary; exit $?
+fi
+
+# ---- the build, installed into a staging tree that is copied over the overlay root -------------
+if [ -z "${BIN_DIR:-}" ]; then
+    (cd "$repo" && swift build -c release 2>&1 | sed -u '/^\[[0-9]*\/[0-9]*\]/d' >&2)
+    BIN_DIR=$(cd "$repo" && swift build -c release --show-bin-path)
+fi
+work=$(mktemp -d /tmp/pumpmond-systemd-test.XXXXXX)
+stage=$work/stage
+watchdog_pid=""
+cleanup() {
+    [ -n "$watchdog_pid" ] && kill "$watchdog_pid" 2>/dev/null
+    if [ "${KEEP_LOGS:-}" = 1 ] && [ -n "$BOOT_PID" ]; then
+        in_boot journalctl -b --no-pager >"$work/journal.txt" 2>&1
+        cp "$BOOT_LOG" "$work/console.txt" 2>/dev/null
+        echo "    logs kept in $work" >&2
+    fi
+    boot_stop
+    [ "${KEEP_LOGS:-}" = 1 ] || rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'fail "hard timeout or signal: stopped"; exit 1' INT TERM
+
+# pumpmond is required; a pumpctl or pumpsim not built yet (or still the placeholder) is replaced by
+# a stub that only answers --generate-completion-script, and the checks that need it are skipped.
+[ -x "$BIN_DIR/pumpmond" ] || { fail "pumpmond is built ($BIN_DIR/pumpmond missing)"; summary; exit 1; }
+bins=$work/bin
+mkdir -p "$bins"
+ln -s "$BIN_DIR/pumpmond" "$bins/pumpmond"
+have_pumpctl=1
+for exe in pumpctl pumpsim; do
+    if [ -x "$BIN_DIR/$exe" ] && "$BIN_DIR/$exe" --help 2>&1 | grep -qi usage; then
+        ln -s "$BIN_DIR/$exe" "$bins/$exe"
+    else
+        [ $exe = pumpctl ] && have_pumpctl=0
+        printf '#!/bin/sh\n[ "$1" = --generate-completion-script ] && echo "# %s not built" && exit 0\necho "%s: not built" >&2; exit 1\n' $exe $exe >"$bins/$exe"
+        chmod +x "$bins/$exe"
+    fi
+done
+need_pumpctl() {  # need_pumpctl CHECK-NAME: true when pumpctl is usable, else prints SKIP
+    [ $have_pumpctl = 1 ] && return 0
+    skip "$1 (pumpctl is not built yet)"; return 1
+}
+
+if ! BIN_DIR=$bins DESTDIR=$stage PREFIX=/usr "$repo/scripts/install.sh" 2>"$work/install.log"; then
+    sed 's/^/    /' "$work/install.log"
+    fail "make install into the throwaway root"; summary; exit 1
+fi
+install -d "$stage$TESTLIB"
+install -m 0755 "$here/ndjson-client.py" "$stage$TESTLIB/"
+# Runs chrooted in the overlay root before systemd starts: the groups from our sysusers.d file, a
+# clinician in pumpmon and an outsider, and the sockets enabled the way an operator enables them.
+cat >"$work/setup.sh" <<'SETUP'
+set -e
+systemd-sysusers pumpmond.conf
+useradd --create-home --groups pumpmon clinician
+useradd --create-home outsider
+systemctl enable pumpmond.socket pumpmond-control.socket >/dev/null 2>&1
+SETUP
+
+# ---- boot ----------------------------------------------------------------------------------------
+t0=$(now_ms)
+if ! boot_start "$stage" "$work/setup.sh"; then
+    sed 's/^/    /' "$BOOT_LOG"; fail "systemd boots in a throwaway root"; summary; exit 1
+fi
+# The hard limit: kills systemd by its PID even if this script is killed.
+( sleep "$TEST_TIMEOUT"; kill -KILL "$BOOT_PID" 2>/dev/null ) </dev/null >/dev/null 2>&1 &
+watchdog_pid=$!
+state=$(boot_wait_running 90)
+boot_ms=$(( $(now_ms) - t0 ))
+if [ "$state" = running ] || [ "$state" = degraded ]; then
+    pass "systemd boots as PID 1 in a throwaway root ($state in $(secs $boot_ms) s)"
+    [ "$state" = degraded ] && note "failed units: $(in_boot systemctl --failed --plain --no-legend | awk '{print $1}' | tr '\n' ' ')"
+else
+    tail -20 "$BOOT_LOG" | sed 's/^/    /'
+    fail "systemd boots as PID 1 in a throwaway root (state: $state)"; summary; exit 1
+fi
+
+sc() { in_boot systemctl "$@"; }
+prop() { sc show -p "$2" --value "$1"; }
+# Waits until a shell condition holds (checked every 0.1 s), at most $1 seconds.
+wait_for() {
+    local limit=$1; shift
+    local deadline=$(( $(now_ms) + limit * 1000 ))
+    while [ "$(now_ms)" -lt $deadline ]; do eval "$*" && return 0; sleep 0.1; done
+    return 1
+}
+client() { in_boot timeout 30 "$TESTLIB/ndjson-client.py" "$@"; }
+pumpctl_as() {  # pumpctl_as USER ARGS... (USER root runs it directly)
+    local user=$1; shift
+    if [ "$user" = root ]; then in_boot timeout 30 pumpctl "$@"
+    else in_boot timeout 30 setpriv --reuid="$user" --regid="$user" --init-groups --reset-env pumpctl "$@"; fi
+}
+# Ids stored for a pump, one per line, as pumpctl reports them.
+stored_ids() {
+    pumpctl_as root --json events "$1" --limit 100000 |
+        python3 -c 'import json,sys; print("\n".join(e["id"] for e in json.load(sys.stdin)["events"]))'
+}
+# Streams status messages for a pump in the background; stream_stop ends it and prints its stats.
+stream_start() {  # stream_start SERIAL DIR [--once]
+    in_boot mkdir -p "$2"
+    in_boot timeout "$TEST_TIMEOUT" "$TESTLIB/ndjson-client.py" stream /run/pumpmond/ingest.sock "$1" "$2" ${3:-} &
+    stream_pid=$!
+}
+stream_count() { in_boot sh -c "cat '$1/accepted' 2>/dev/null | wc -l"; }
+stream_stop() {
+    in_boot touch "$1/stop"; wait "$stream_pid"; local rc=$?
+    in_boot cat "$1/stats" 2>/dev/null || echo "(the sender ended with status $rc and wrote no stats)"
+}
+# Checks every id the sender saw stored is in the store; prints "stored/total".
+all_stored() {  # all_stored SERIAL DIR
+    in_boot sort -u "$2/accepted" >"$work/sent"
+    stored_ids "$1" | sort -u >"$work/stored"
+    local missing
+    missing=$(comm -23 "$work/sent" "$work/stored" | wc -l)
+    echo "$(wc -l <"$work/sent") accepted, $missing missing"
+    [ "$missing" -eq 0 ] && [ -s "$work/sent" ]
+}
+
+# ---- socket activation -------------------------------------------------------------------------
+if [ "$(sc is-active pumpmond.socket pumpmond-control.socket | sort -u)" = active ] &&
+    [ "$(prop pumpmond.service ActiveState)" = inactive ]; then
+    pass "sockets listen at boot and pumpmond is not started before a connection"
+else
+    fail "sockets listen at boot and pumpmond is not started before a connection"
+    note "sockets: $(sc is-active pumpmond.socket pumpmond-control.socket | tr '\n' ' ') service: $(prop pumpmond.service ActiveState)"
+fi
+
+t0=$(now_ms)
+reply=$(client send /run/pumpmond/ingest.sock \
+    '{"v":1,"id":"st-1","serial":"SM2-000001","kind":"status","at":"{now}","model":"SynchroMed II","battery":{"state":"MOS"},"motor":"ok"}' 2>&1)
+activation_ms=$(( $(now_ms) - t0 ))
+state="$(prop pumpmond Type) $(prop pumpmond ActiveState) $(prop pumpmond SubState)"
+if [[ $reply == *'"accepted"'* ]] && [ "$state" = "notify active running" ]; then
+    pass "socket activation: first connection starts pumpmond, READY=1 arrives (first reply in $(secs $activation_ms) s)"
+else
+    fail "socket activation: first connection starts pumpmond, READY=1 arrives"
+    note "reply: $reply"; note "Type ActiveState SubState: $state"
+fi
+
+# ---- STATUS= in systemctl status -----------------------------------------------------------------
+wait_for 10 '[ -n "$(prop pumpmond StatusText)" ]'
+for _ in 1 2 3; do  # STATUS= may change between the two reads: compare a consistent pair
+    status_text=$(prop pumpmond StatusText)
+    status_out=$(sc status pumpmond --no-pager --full 2>&1)
+    grep -qF "Status: \"$status_text\"" <<<"$status_out" && break
+done
+if [ -n "$status_text" ] && grep -qF "Status: \"$status_text\"" <<<"$status_out"; then
+    pass "systemctl status pumpmond shows the daemon's STATUS= line"
+    note "Status: \"$status_text\""
+else
+    fail "systemctl status pumpmond shows the daemon's STATUS= line"
+    sed 's/^/    /' <<<"$status_out" | head -12
+fi
+
+# ---- journald: a raised record by MESSAGE_ID, the pump by PUMP_SERIAL -----------------------------
+reply=$(client send /run/pumpmond/ingest.sock \
+    '{"v":1,"id":"e1","serial":"SM2-000001","kind":"alert","at":"{now}","code":"BATTERY_ERI","severity":"warning"}' 2>&1)
+if wait_for 15 '[ -n "$(in_boot journalctl --no-pager -q -o cat MESSAGE_ID=$MSG_RAISED PUMP_SERIAL=SM2-000001)" ]'; then
+    pass "journalctl MESSAGE_ID=$MSG_RAISED PUMP_SERIAL=SM2-000001 finds the raised record"
+    note "$(in_boot journalctl --no-pager -q -o cat MESSAGE_ID=$MSG_RAISED PUMP_SERIAL=SM2-000001 | head -1)"
+else
+    fail "journalctl MESSAGE_ID=$MSG_RAISED PUMP_SERIAL=SM2-000001 finds the raised record"
+    note "reply: $reply"
+    in_boot journalctl -u pumpmond --no-pager -o verbose | tail -30 | sed 's/^/    /'
+fi
+if [ -n "$(in_boot journalctl --no-pager -q -u pumpmond PUMP_SERIAL=SM2-000001)" ]; then
+    pass "journalctl -u pumpmond PUMP_SERIAL=SM2-000001 finds the pump's entries"
+else
+    fail "journalctl -u pumpmond PUMP_SERIAL=SM2-000001 finds the pump's entries"
+fi
+
+# ---- pumpctl through the socket systemd owns -----------------------------------------------------
+if need_pumpctl "pumpctl works for root, a pumpmon member, and is refused (77) for others"; then
+    for who in root clinician; do
+        out=$(pumpctl_as $who --json events SM2-000001 2>&1); rc=$?
+        if [ $rc -eq 0 ] && [[ $out == *'"e1"'* ]]; then pass "pumpctl works for $who (pumpmon member: $([ $who = root ] && echo n/a || echo yes))"
+        else fail "pumpctl works for $who (exit $rc)"; note "$out" | head -3; fi
+    done
+    out=$(pumpctl_as outsider --json events SM2-000001 2>&1); rc=$?
+    if [ $rc -eq 77 ]; then pass "pumpctl is refused for a user outside pumpmon (exit 77)"
+    else fail "pumpctl is refused for a user outside pumpmon (exit $rc, expected 77)"; note "$out" | head -3; fi
+fi
+sock_mode=$(in_boot stat -c '%U:%G %a' /run/pumpmond/control.sock)
+if [ "$sock_mode" = "root:pumpmon 660" ]; then pass "control socket is root:pumpmon 0660"
+else fail "control socket is root:pumpmon 0660 (is $sock_mode)"; fi
+
+# ---- kill -9: systemd restarts it, the sockets never close, nothing accepted is lost -------------
+restarts0=$(prop pumpmond NRestarts)
+pid0=$(prop pumpmond MainPID)
+stream_start SM2-000002 /run/pmtest-kill
+wait_for 20 '[ "$(stream_count /run/pmtest-kill)" -ge 50 ]'
+before=$(stream_count /run/pmtest-kill)
+t0=$(now_ms)
+in_boot kill -KILL "$pid0"
+wait_for 30 '[ "$(prop pumpmond MainPID)" != 0 ] && [ "$(prop pumpmond MainPID)" != "$pid0" ] && [ "$(prop pumpmond ActiveState)" = active ]'
+restart_ms=$(( $(now_ms) - t0 ))
+wait_for 20 '[ "$(stream_count /run/pmtest-kill)" -ge $((before + 100)) ]'
+stats=$(stream_stop /run/pmtest-kill)
+restarts1=$(prop pumpmond NRestarts)
+sockets=$(sc is-active pumpmond.socket pumpmond-control.socket | sort -u)
+if [ "$restarts1" -gt "$restarts0" ] && [ "$(prop pumpmond ActiveState)" = active ]; then
+    pass "kill -9: systemd restarts pumpmond (active again in $(secs $restart_ms) s, NRestarts $restarts0 -> $restarts1)"
+else
+    fail "kill -9: systemd restarts pumpmond (NRestarts $restarts0 -> $restarts1, $(prop pumpmond ActiveState))"
+fi
+if [ "$sockets" = active ] && [[ $stats == *'"connect_failures": 0'* ]]; then
+    pass "kill -9: the sockets never close (no connect() refused while the sender kept sending)"
+else
+    fail "kill -9: the sockets never close"; note "sockets: $sockets"
+fi
+note "sender: $stats"
+if ! need_pumpctl "kill -9: no accepted message is lost"; then :
+elif res=$(all_stored SM2-000002 /run/pmtest-kill); then pass "kill -9: no accepted message is lost ($res)"
+else fail "kill -9: no accepted message is lost ($res)"; fi
+
+# ---- a hung daemon (SIGSTOP): the watchdog kills and restarts it ---------------------------------
+in_boot mkdir -p /run/systemd/system/pumpmond.service.d
+in_boot sh -c 'printf "[Service]\nWatchdogSec=3s\nLimitCORE=0\n" >/run/systemd/system/pumpmond.service.d/50-test-watchdog.conf'
+sc daemon-reload
+sc restart pumpmond
+wait_for 10 '[ "$(prop pumpmond ActiveState)" = active ]'
+pid0=$(prop pumpmond MainPID)
+sleep 7  # more than two watchdog periods: a daemon that does not ping would be killed by now
+if [ "$(prop pumpmond WatchdogUSec)" = 3s ] && [ "$(prop pumpmond MainPID)" = "$pid0" ]; then
+    pass "watchdog: pumpmond pings at WatchdogSec=3s and is left running"
+else
+    fail "watchdog: pumpmond pings at WatchdogSec=3s and is left running (WatchdogUSec=$(prop pumpmond WatchdogUSec), PID $pid0 -> $(prop pumpmond MainPID))"
+fi
+restarts0=$(prop pumpmond NRestarts)
+since=$(in_boot date '+%Y-%m-%d %H:%M:%S')
+t0=$(now_ms)
+in_boot kill -STOP "$pid0"
+wait_for 60 '[ "$(prop pumpmond MainPID)" != 0 ] && [ "$(prop pumpmond MainPID)" != "$pid0" ] && [ "$(prop pumpmond ActiveState)" = active ]'
+hang_ms=$(( $(now_ms) - t0 ))
+wd_log=$(in_boot journalctl --no-pager -q -o cat --since "$since" -u pumpmond | grep -i 'watchdog timeout' | head -1)
+if [ -n "$wd_log" ] && [ "$(prop pumpmond NRestarts)" -gt "$restarts0" ] && [ "$(prop pumpmond ActiveState)" = active ]; then
+    pass "watchdog: a hung (SIGSTOPped) pumpmond is killed and restarted (active again $(secs $hang_ms) s after SIGSTOP)"
+    note "$wd_log"
+else
+    fail "watchdog: a hung (SIGSTOPped) pumpmond is killed and restarted ($(sc show -p ActiveState,SubState,Result,MainPID,NRestarts pumpmond | tr '\n' ' '))"
+fi
+in_boot rm -f /run/systemd/system/pumpmond.service.d/50-test-watchdog.conf
+sc daemon-reload
+
+# ---- systemctl stop: the drain finishes within TimeoutStopSec, exit status clean ----------------
+sc restart pumpmond  # the shipped unit again
+stream_start SM2-000003 /run/pmtest-stop --once
+wait_for 20 '[ "$(stream_count /run/pmtest-stop)" -ge 50 ]'
+timeout_stop=$(prop pumpmond TimeoutStopUSec)
+t0=$(now_ms)
+sc stop pumpmond 2>/dev/null  # (it warns that the sockets can start it again: that is the design)
+stop_ms=$(( $(now_ms) - t0 ))
+result="Result=$(prop pumpmond Result) ExecMainCode=$(prop pumpmond ExecMainCode) ExecMainStatus=$(prop pumpmond ExecMainStatus) ActiveState=$(prop pumpmond ActiveState)"
+stats=$(stream_stop /run/pmtest-stop)
+if [ "$result" = "Result=success ExecMainCode=1 ExecMainStatus=0 ActiveState=inactive" ]; then
+    pass "systemctl stop: drained and exited 0 in $(secs $stop_ms) s (TimeoutStopSec=$timeout_stop)"
+else
+    fail "systemctl stop: drained and exited 0 (took $(secs $stop_ms) s, TimeoutStopSec=$timeout_stop): $result"
+fi
+note "sender: $stats"
+# The sockets outlive the service: the next pumpctl starts it again and sees everything stored.
+if ! need_pumpctl "systemctl stop: no accepted message is lost in the drain"; then
+    client send /run/pumpmond/ingest.sock '{"v":1,"id":"st-2","serial":"SM2-000001","kind":"status","at":"{now}","model":"SynchroMed II","battery":{"state":"MOS"},"motor":"ok"}' >/dev/null
+elif res=$(all_stored SM2-000003 /run/pmtest-stop); then pass "systemctl stop: no accepted message is lost in the drain ($res)"
+else fail "systemctl stop: no accepted message is lost in the drain ($res)"; fi
+if [ "$(prop pumpmond ActiveState)" = active ]; then pass "after stop the sockets still listen and the next connection starts pumpmond again"
+else fail "after stop the sockets still listen and the next connection starts pumpmond again"; fi
+
+# ---- the sandbox costs the daemon nothing it needs -------------------------------------------------
+denied=$(in_boot journalctl --no-pager -q -o cat _SYSTEMD_UNIT=pumpmond.service |
+    grep -Ei 'operation not permitted|permission denied|errno=(1|13)\b' |
+    grep -v 'Failed to set thread priority for worker thread' | sort | uniq -c | head -5)
+if [ -z "$denied" ]; then pass "the hardening denies pumpmond nothing it asks for (no EPERM/EACCES in its journal)"
+else fail "the hardening denies pumpmond nothing it asks for"; sed 's/^/    /' <<<"$denied"; fi
+
+echo "    figures: boot $(secs $boot_ms) s, first reply after activation $(secs $activation_ms) s, restart after kill -9 $(secs $restart_ms) s, watchdog restart after SIGSTOP $(secs $hang_ms) s, stop $(secs $stop_ms) s"
+summary
