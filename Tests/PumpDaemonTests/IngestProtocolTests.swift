@@ -90,13 +90,14 @@ import Testing
 
     @Test func pipelinedRepliesComeBackInOrderAcrossManyConnections() async throws {
         let harness = try DaemonHarness()
+        let ingest = harness.daemon.ingestSocket
         try await withThrowingTaskGroup(of: Void.self) { group in
             for c in 0..<8 {
                 group.addTask {
                     let lines = (0..<500).map { i in
                         i % 7 == 3 ? "garbage \(i)" : Lines.status("SM2-1000\(c)", id: "c\(c)-\(i)", at: Lines.time(Double(-100_000 + i)))
                     }
-                    let socket = try LineSocket(unixPath: harness.daemon.ingestSocket)
+                    let socket = try LineSocket(unixPath: ingest)
                     try socket.send(lines.map { $0 + "\n" }.joined())
                     let replies = try socket.readLines(lines.count).map(DaemonHarness.decode)
                     for (i, reply) in replies.enumerated() {

@@ -35,6 +35,7 @@ import Testing
 
     @Test func aConcurrentFloodOfRepeatsRaisesExactlyOneRecordPerPumpAndCriterion() async throws {
         let harness = try DaemonHarness()
+        let ingest = harness.daemon.ingestSocket
         try await withThrowingTaskGroup(of: Void.self) { group in
             for c in 0..<6 {
                 group.addTask {
@@ -48,7 +49,7 @@ import Testing
                                     : Lines.alert(serial, id: "c\(c)-\(i)", code: "CRITICAL_ERROR", at: Lines.time(Double(-9000 + i)), severity: "critical"))
                         }
                     }
-                    let socket = try LineSocket(unixPath: harness.daemon.ingestSocket)
+                    let socket = try LineSocket(unixPath: ingest)
                     try socket.send(lines.map { $0 + "\n" }.joined())
                     let replies = try socket.readLines(lines.count).map(DaemonHarness.decode)
                     #expect(replies.allSatisfy { $0.result == "accepted" })
