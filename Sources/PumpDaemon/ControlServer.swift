@@ -84,7 +84,9 @@ final class ControlServer: Service, Sendable {
                     case .tooLarge: line = []
                     }
                     let reply = await handler.respond(to: line, from: connection.peer)
-                    try await outbound.write(ByteBuffer(bytes: reply))
+                    // Awaiting the write itself (not only its hand-over) so that closing the
+                    // connection cannot drop a reply larger than the socket buffer.
+                    try await connection.channel.channel.writeAndFlush(ByteBuffer(bytes: reply)).get()
                     return
                 }
             }

@@ -85,7 +85,9 @@ final class IngestServer: Service, Sendable {
                         for await batch in replies {
                             bytes.removeAll(keepingCapacity: true)
                             for reply in batch { reply.appendLine(to: &bytes) }
-                            try await outbound.write(ByteBuffer(bytes: bytes))
+                            // Wait until the bytes are written to the socket: closing the connection
+                            // after the last batch must not drop replies still queued in NIO.
+                            try await connection.channel.writeAndFlush(ByteBuffer(bytes: bytes)).get()
                         }
                     }
                     await withGracefulShutdownHandler {

@@ -132,6 +132,11 @@ import Testing
         }
         #expect(answered <= lines.count)
         try harness.daemon.start()
-        #expect(try harness.events("SM2-000005").count == accepted)
+        let stored: Int
+        do { stored = try harness.events("SM2-000005").count } catch {
+            Issue.record("events failed: \(error); daemon log:\n\(harness.daemon.log(tail: 30))")
+            return
+        }
+        #expect(stored == accepted, "stored \(stored), accepted \(accepted), answered \(answered)")
     }
 }
