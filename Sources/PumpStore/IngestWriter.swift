@@ -133,7 +133,14 @@ struct BatchState {
     /// The pump's entry as this transaction sees it, created if unknown.
     mutating func entry(_ serial: String) throws -> PumpEntry {
         if let e = dirty[serial] ?? writer.cachedEntry(serial) { return e }
-        if let e = try PumpEntry.load(db, serial: serial, rules: rules) { return e }
+        if var e = try PumpEntry.load(db, serial: serial, rules: rules) {
+            if e.health.rules != rules {
+                // The daemon runs with other stall rules than when this state was saved: judge the
+                // pump's whole history again under the rules in force.
+                e.health = PumpHealth.replaying(try storedSignals(serial: serial), rules: rules)
+            }
+            return e
+        }
         return PumpEntry(serial: serial, firstSeen: now, rules: rules)
     }
 

@@ -139,4 +139,14 @@ import Testing
         }
         #expect(stored == accepted, "stored \(stored), accepted \(accepted), answered \(answered)")
     }
+
+    @Test func theOptionalTCPListenerSpeaksTheSameProtocol() throws {
+        let port = try LineSocket.freeLoopbackPort()
+        let harness = try DaemonHarness(extraArguments: ["--listen", "127.0.0.1:\(port)"])
+        let socket = try LineSocket(loopbackPort: port)
+        try socket.send(Lines.status("TCP-1", id: "over-tcp") + "\n" + "nope\n")
+        let replies = try socket.readLines(2).map(DaemonHarness.decode)
+        #expect(replies.map(\.result) == ["accepted", "rejected"])
+        #expect(try harness.events("TCP-1").count == 1)
+    }
 }
