@@ -32,16 +32,21 @@ public struct FrameValidator: Sendable {
         self.futureTolerance = micros
     }
 
-    /// Validates one line, given without its `\n` (a trailing `\r` is white space).
+    /// Validates one line, given without its `\n` (a trailing `\r` is white space). A line longer
+    /// than ``maxLineBytes`` is `frame_too_large`.
     /// - Parameter nowMicros: the daemon's clock, microseconds since the Unix epoch.
     public func validate(_ line: UnsafeRawBufferPointer, nowMicros: Int64) -> FrameVerdict {
+        // The framing layer normally catches these first; a caller that hands over a whole long
+        // line still gets the protocol's answer.
+        if line.count > FrameValidator.maxLineBytes { return .rejected(.frameTooLarge(length: line.count)) }
         let value: JSONValue
+        let fields: MessageFields
         do {
-            value = try JSONParser.parse(line)
+            (value, fields) = try JSONParser.parseMessage(line)
         } catch {
             return .rejected(Rejection(id: nil, reason: .invalidJSON, detail: "not valid JSON: \(error.description)"))
         }
-        return validate(content: value, nowMicros: nowMicros)
+        return validate(content: value, fields: fields, nowMicros: nowMicros)
     }
 
     /// Validates one line held in an array (see the buffer-pointer form).
@@ -52,57 +57,63 @@ public struct FrameValidator: Sendable {
     /// Validates an already parsed JSON value (everything after `invalid_json` syntax checks).
     public func validate(content: JSONValue, nowMicros: Int64) -> FrameVerdict {
         guard case .object(let object) = content else {
+            return validate(content: content, fields: MessageFields(), nowMicros: nowMicros)
+        }
+        return validate(content: content, fields: MessageFields(object), nowMicros: nowMicros)
+    }
+
+    private func validate(content: JSONValue, fields: MessageFields, nowMicros: Int64) -> FrameVerdict {
+        guard case .object = content else {
             return .rejected(
                 Rejection(
                     id: nil, reason: .invalidJSON,
                     detail: "the line is \(content.typeDescription), not a JSON object"))
         }
         do {
-            return .valid(try message(object, content: content, nowMicros: nowMicros))
+            return .valid(try message(fields, content: content, nowMicros: nowMicros))
         } catch {
-            return .rejected(Rejection(id: object["id"]?.stringValue, reason: error.reason, detail: error.detail))
+            return .rejected(Rejection(id: fields.id?.stringValue, reason: error.reason, detail: error.detail))
         }
     }
 
-    private func message(_ o: [String: JSONValue], content: JSONValue, nowMicros: Int64) throws(Fault) -> TelemetryMessage {
-        let fields = Fields(o, path: "")
+    private func message(_ fields: MessageFields, content: JSONValue, nowMicros: Int64) throws(Fault) -> TelemetryMessage {
 
-        let v = try fields.required("v")
+        let v = try Field.required(fields.v, "v")
         guard case .number(let version) = v, version.isInteger else {
-            throw Fault(.invalidField, "field \"v\" must be the integer 1; it is \(Fields.show(v))")
+            throw Fault(.invalidField, "field \"v\" must be the integer 1; it is \(Field.show(v))")
         }
         guard version.canonical == "1" else {
             throw Fault(
                 .unsupportedVersion,
-                "protocol version \(Fields.clip(version.literal)) is not supported; this daemon speaks version 1 (\"v\": 1)")
+                "protocol version \(Field.clip(version.literal)) is not supported; this daemon speaks version 1 (\"v\": 1)")
         }
 
-        let id = try fields.requiredString("id")
+        let id = try Field.requiredString(fields.id, "id")
         if let problem = FieldRules.idProblem(id) {
             throw Fault(.invalidField, "field \"id\" must be 1 to 128 printable ASCII characters; \(problem)")
         }
 
-        let serial = try fields.requiredString("serial")
+        let serial = try Field.requiredString(fields.serial, "serial")
         guard FieldRules.isSerial(serial) else {
             throw Fault(
                 .invalidField,
                 "field \"serial\" must be 3 to 32 letters, digits or '-', starting with a letter or digit; "
-                    + "it is \(Fields.show(.string(serial)))")
+                    + "it is \(Field.show(.string(serial)))")
         }
 
-        let kindWord = try fields.requiredString("kind")
+        let kindWord = try Field.requiredString(fields.kind, "kind")
         guard let kind = MessageKind(rawValue: kindWord) else {
             throw Fault(
-                .unknownKind, "field \"kind\" is \(Fields.show(.string(kindWord))); known kinds are \"status\" and \"alert\"")
+                .unknownKind, "field \"kind\" is \(Field.show(.string(kindWord))); known kinds are \"status\" and \"alert\"")
         }
 
-        let atText = try fields.requiredString("at")
+        let atText = try Field.requiredString(fields.at, "at")
         var atBytes = atText
         guard let at = atBytes.withUTF8({ RFC3339.parse(UnsafeRawBufferPointer($0)) }) else {
             throw Fault(
                 .invalidField,
                 "field \"at\" must be an RFC 3339 time with a zone offset, like \"2026-11-28T10:15:00Z\"; "
-                    + "it is \(Fields.show(.string(atText)))")
+                    + "it is \(Field.show(.string(atText)))")
         }
 
         let payload: Payload
@@ -141,24 +152,28 @@ struct Fault: Error {
 enum FieldRules {
     /// Why `id` breaks "1 to 128 printable ASCII characters", or nil when it keeps it.
     static func idProblem(_ id: String) -> String? {
-        let count = id.utf8.count
-        if count == 0 { return "it is empty" }
-        for (offset, b) in id.utf8.enumerated() where b < 0x20 || b > 0x7E {
-            return "character \(offset + 1) is not printable ASCII"
+        var id = id
+        return id.withUTF8 { bytes in
+            if bytes.isEmpty { return "it is empty" }
+            for i in 0..<bytes.count where bytes[i] &- 0x20 > 0x7E - 0x20 {
+                return "character \(i + 1) is not printable ASCII"
+            }
+            return bytes.count > 128 ? "it has \(bytes.count)" : nil
         }
-        if count > 128 { return "it has \(count)" }
-        return nil
     }
 
     /// `^[A-Za-z0-9][A-Za-z0-9-]{2,31}$`.
     static func isSerial(_ s: String) -> Bool {
-        let u = s.utf8
-        guard (3...32).contains(u.count) else { return false }
-        for (offset, b) in u.enumerated() {
-            let alphanumeric = (b | 0x20) &- UInt8(ascii: "a") < 26 || b &- UInt8(ascii: "0") < 10
-            guard alphanumeric || (offset > 0 && b == UInt8(ascii: "-")) else { return false }
+        var s = s
+        return s.withUTF8 { bytes in
+            guard (3...32).contains(bytes.count) else { return false }
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                let alphanumeric = (b | 0x20) &- UInt8(ascii: "a") < 26 || b &- UInt8(ascii: "0") < 10
+                guard alphanumeric || (i > 0 && b == UInt8(ascii: "-")) else { return false }
+            }
+            return true
         }
-        return true
     }
 
     /// Whether `s` has more than `limit` `Character`s (counted only when its UTF-8 could).

@@ -29,16 +29,29 @@ public enum JSONParser {
         return try parser.parseDocument()
     }
 
+    /// Parses a protocol line and, when it is an object, sorts its top-level protocol fields into
+    /// slots on the way (the validator's fast path).
+    static func parseMessage(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> (JSONValue, MessageFields) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { throw JSONParseError(kind: .empty, offset: 0) }
+        var parser = Parser(base: base, end: bytes.count, maxDepth: defaultMaxDepth)
+        parser.capturesFields = true
+        let value = try parser.parseDocument()
+        return (value, parser.capturedFields)
+    }
+
     /// Parses one JSON text held in an array (see the buffer-pointer form).
     public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
-        let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBytes { buffer in
+        var failure = JSONParseError(kind: .empty, offset: 0)
+        let value: JSONValue? = bytes.withUnsafeBytes { buffer in
             do throws(JSONParseError) {
-                return .success(try parse(buffer, maxDepth: maxDepth))
+                return try parse(buffer, maxDepth: maxDepth)
             } catch {
-                return .failure(error)
+                failure = error
+                return nil
             }
         }
-        return try result.get()
+        guard let value else { throw failure }
+        return value
     }
 }
 
@@ -51,6 +64,10 @@ private struct Parser {
     var depth = 0
     /// Reused buffer for strings that contain escapes.
     var scratch: [UInt8] = []
+    /// Whether to sort the top-level object's protocol fields into ``capturedFields``.
+    var capturesFields = false
+    /// The top-level object's protocol fields, when ``capturesFields``.
+    var capturedFields = MessageFields()
 
     init(base: UnsafeRawPointer, end: Int, maxDepth: Int) {
         self.base = base
@@ -136,22 +153,25 @@ private struct Parser {
         try enterContainer()
         pos += 1  // {
         skipWhitespace()
-        var members: [String: JSONValue] = [:]
         if pos < end, byte(pos) == UInt8(ascii: "}") {
             pos += 1
             depth -= 1
-            return .object(members)
+            return .object([:])
         }
+        // Sized up front so a typical message's objects never rehash as they grow: the top level
+        // holds the envelope and the kind's fields, nested objects a few members.
+        var members = [String: JSONValue](minimumCapacity: depth == 1 ? 12 : 4)
         while true {
             guard pos < end, byte(pos) == UInt8(ascii: "\"") else { throw unexpected(at: pos) }
             let keyOffset = pos
             pos += 1
-            let key = try parseString()
+            let (key, field) = try parseKey()
             skipWhitespace()
             guard pos < end, byte(pos) == UInt8(ascii: ":") else { throw unexpected(at: pos) }
             pos += 1
             skipWhitespace()
             let value = try parseValue()
+            if depth == 1 && capturesFields, let field { capturedFields.set(field, value) }
             if members.updateValue(value, forKey: key) != nil {
                 throw JSONParseError(kind: .duplicateKey, offset: keyOffset, context: JSONWriter.quoted(key))
             }
@@ -192,6 +212,27 @@ private struct Parser {
     }
 
     // MARK: Strings
+
+    /// Parses an object key (`pos` just after its quote). A protocol field name comes back as its
+    /// static literal, without building a string, together with its ``FieldName``.
+    mutating func parseKey() throws(JSONParseError) -> (String, FieldName?) {
+        let start = pos
+        while pos < end {
+            let b = byte(pos)
+            if b == UInt8(ascii: "\"") {
+                if let field = FieldName(utf8: base + start, count: pos - start) {
+                    pos += 1
+                    return (field.key, field)
+                }
+                break
+            }
+            if b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { break }
+            pos += 1
+        }
+        pos = start
+        let key = try parseString()
+        return (key, FieldName(key: key))
+    }
 
     /// Parses the rest of a string; `pos` is just after the opening quote.
     mutating func parseString() throws(JSONParseError) -> String {
@@ -349,21 +390,25 @@ private struct Parser {
     mutating func parseNumber() throws(JSONParseError) -> JSONNumber {
         let start = pos
         if byte(pos) == UInt8(ascii: "-") { pos += 1 }
+        let intStart = pos
         guard isDigit(at: pos) else { throw JSONParseError(kind: .invalidNumber, offset: start) }
         if byte(pos) == UInt8(ascii: "0") {
             pos += 1
         } else {
             while isDigit(at: pos) { pos += 1 }
         }
-        var simple = true
+        let intDigits = pos - intStart
+        var fractionStart = pos
         if pos < end, byte(pos) == UInt8(ascii: ".") {
-            simple = false
             pos += 1
+            fractionStart = pos
             guard isDigit(at: pos) else { throw JSONParseError(kind: .invalidNumber, offset: start) }
             while isDigit(at: pos) { pos += 1 }
         }
+        let fractionDigits = pos - fractionStart
+        var hasExponent = false
         if pos < end, byte(pos) | 0x20 == UInt8(ascii: "e") {
-            simple = false
+            hasExponent = true
             pos += 1
             if pos < end, byte(pos) == UInt8(ascii: "+") || byte(pos) == UInt8(ascii: "-") { pos += 1 }
             guard isDigit(at: pos) else { throw JSONParseError(kind: .invalidNumber, offset: start) }
@@ -371,14 +416,30 @@ private struct Parser {
         }
         let raw = UnsafeRawBufferPointer(start: base + start, count: pos - start)
         let literal = String(decoding: raw, as: UTF8.self)
-        // A plain integer of at most 21 digits is its own canonical spelling (except `-0`).
-        let digits = raw.count - (byte(start) == UInt8(ascii: "-") ? 1 : 0)
-        if simple && digits <= 21 && !(digits == 1 && raw.count == 2 && byte(start + 1) == UInt8(ascii: "0")) {
+        if !hasExponent && intDigits <= 21
+            && isOwnCanonical(
+                intStart: intStart, fractionStart: fractionStart, fractionDigits: fractionDigits,
+                negative: intStart > start)
+        {
             return JSONNumber(literal: literal, canonical: literal)
         }
         guard let canonical = NumberCanonicalizer.canonical(raw, clampExponent: false) else {
             throw JSONParseError(kind: .numberOutOfRange, offset: start)
         }
         return JSONNumber(literal: literal, canonical: canonical)
+    }
+
+    /// Whether a literal without exponent is already canonical (see ``JSONNumber/canonical``):
+    /// `42`, `12.5`, `0.05` are; `-0`, `1.50`, `0.0000001` are not.
+    func isOwnCanonical(intStart: Int, fractionStart: Int, fractionDigits: Int, negative: Bool) -> Bool {
+        let zero = UInt8(ascii: "0")
+        let intIsZero = byte(intStart) == zero  // the grammar allows a leading 0 only alone
+        if fractionDigits == 0 { return !(intIsZero && negative) }
+        guard byte(fractionStart + fractionDigits - 1) != zero else { return false }
+        guard intIsZero else { return true }
+        // 0.000001 is canonical, 0.0000001 becomes 1e-7.
+        var leadingZeros = 0
+        while byte(fractionStart + leadingZeros) == zero { leadingZeros += 1 }
+        return leadingZeros < 6
     }
 }
