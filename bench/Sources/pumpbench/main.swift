@@ -5,8 +5,8 @@
 //   pumpbench gen-store --store PATH [--from FILE]     (lines on stdin when --from is absent)
 import Foundation
 
-var args = Array(CommandLine.arguments.dropFirst())
-func option(_ name: String, _ fallback: String? = nil) -> String? {
+let args = Array(CommandLine.arguments.dropFirst())
+func option(_ name: String, _ fallback: String? = nil, in args: [String] = CommandLine.arguments) -> String? {
     if let i = args.firstIndex(of: name), i + 1 < args.count { return args[i + 1] }
     return fallback
 }
