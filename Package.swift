@@ -95,6 +95,16 @@ let package = Package(
             path: "simulator/Sources/pumpsim",
             swiftSettings: strict),
 
+        // MARK: Benchmarks (make bench)
+        .executableTarget(
+            name: "pumpbench",
+            dependencies: [
+                "PumpStore", "PumpTelemetry", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "bench/Sources/pumpbench",
+            swiftSettings: strict),
+
         // MARK: Tests, one target per module
         .testTarget(
             name: "PumpPolicyTests",
@@ -109,6 +119,10 @@ let package = Package(
             name: "PumpDaemonTests", dependencies: ["PumpDaemon", "PumpStore", "PumpTesting"],
             swiftSettings: strict),
         .testTarget(name: "PumpCtlTests", dependencies: ["PumpCtlKit", "PumpTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "PumpStressTests",
+            dependencies: ["PumpTelemetry", "PumpTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(
             name: "PumpSimTests", dependencies: ["PumpSimKit", "PumpTesting"], path: "simulator/Tests/PumpSimTests",
             swiftSettings: strict),
