@@ -84,7 +84,11 @@ final class ControlServer: Service, Sendable {
                     case .tooLarge: line = []
                     }
                     let reply = await handler.respond(to: line, from: connection.peer)
-                    try await outbound.write(ByteBuffer(bytes: reply))
+                    // Not `outbound.write`: it returns once the bytes are handed to the channel, and
+                    // the close that follows drops whatever the socket has not taken yet, so a large
+                    // reply (all of a fleet's records) reached a client cut short. This waits until
+                    // every byte is written.
+                    try await connection.channel.channel.writeAndFlush(ByteBuffer(bytes: reply))
                     return
                 }
             }
