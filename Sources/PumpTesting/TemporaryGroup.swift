@@ -32,6 +32,38 @@ public struct TemporaryGroup: Sendable {
     }
 }
 
+/// A system user created for one test with `useradd` (needs root), member of `groups` in the group
+/// database, without a home directory; deleted by `remove()`.
+public struct TemporaryUser: Sendable {
+    /// The user's name, unique to this process and call.
+    public let name: String
+    /// The user's id.
+    public let uid: UInt32
+    /// The user's primary group id (its own group, created with it).
+    public let gid: UInt32
+
+    /// Creates the user, with supplementary membership of `groups` (names) in the group database.
+    public init(prefix: String = "pmu", groups: [String] = []) throws {
+        let name = "\(prefix)\(getpid())x\(UInt32.random(in: 0..<1_000_000))"
+        var arguments = ["--system", "--no-create-home", "--user-group", "--shell", "/usr/sbin/nologin"]
+        if !groups.isEmpty { arguments += ["--groups", groups.joined(separator: ",")] }
+        let made = try ProgramRun.run(TemporaryGroup.tool("useradd"), arguments + [name])
+        guard made.status == 0 else { throw TemporaryAccountError.command("useradd \(name)", made.stderr) }
+        guard let entry = getpwnam(name) else {
+            throw TemporaryAccountError.command("getpwnam \(name)", "the new user is not in the passwd database")
+        }
+        self.name = name
+        uid = entry.pointee.pw_uid
+        gid = entry.pointee.pw_gid
+    }
+
+    /// Deletes the user and its own group.
+    public func remove() {
+        _ = try? ProgramRun.run(TemporaryGroup.tool("userdel"), [name])
+        _ = try? ProgramRun.run(TemporaryGroup.tool("groupdel"), [name])
+    }
+}
+
 /// A numeric uid that has no passwd entry, for running a program as "somebody else" with
 /// `ProgramRun.run(asUID:...)`.
 public enum UnusedUID {

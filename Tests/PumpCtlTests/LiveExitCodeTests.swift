@@ -158,6 +158,31 @@ struct LiveAccessTests {
         #expect(primary.stdout.contains(#""records": ["#))
     }
 
+    /// A named user listed as a member in the group database is allowed even when the process
+    /// runs without that supplementary group (it has not logged in again since `usermod -aG`);
+    /// the audit row carries the user's name.
+    @Test func aUserListedInTheGroupDatabaseIsAllowedAndNamedInTheAudit() throws {
+        let setup = try Setup()
+        let user = try TemporaryUser(groups: [setup.group.name])
+        defer { user.remove() }
+        let run = try setup.pumpctl(uid: user.uid, gid: user.gid, ["device", "SM2-004211"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("Pump SM2-004211\n"))
+        let last = try AuditTrail.rows(setup.daemon.storePath).last
+        #expect(
+            last
+                == AuditRow(
+                    uid: Int64(user.uid), user: user.name, command: "device",
+                    arguments: #"{"op":"device","serial":"SM2-004211"}"#, outcome: "allowed: ok"))
+        // The same user without the membership is refused, and audited by name too.
+        let outsider = try TemporaryUser()
+        defer { outsider.remove() }
+        let refused = try setup.pumpctl(uid: outsider.uid, gid: outsider.gid, ["devices"])
+        #expect(refused.status == 77)
+        #expect(refused.stdout == "")
+        #expect(try AuditTrail.rows(setup.daemon.storePath).last?.user == outsider.name)
+    }
+
     @Test func theDaemonsOwnUserIsAllowed() throws {
         let setup = try Setup()
         let root = try ProgramRun.run(
