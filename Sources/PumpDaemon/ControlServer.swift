@@ -104,7 +104,7 @@ final class ControlServer: Service, Sendable {
 
     private func serve(_ connection: ControlConnection) async {
         do {
-            try await connection.channel.executeThenClose { inbound, outbound in
+            try await connection.channel.executeThenClose { inbound, _ in
                 for try await frames in inbound {
                     guard let first = frames.first else { continue }
                     let line: [UInt8]
@@ -113,7 +113,10 @@ final class ControlServer: Service, Sendable {
                     case .tooLarge: line = []
                     }
                     let reply = await handler.respond(to: line, from: connection.peer)
-                    try await outbound.write(ByteBuffer(bytes: reply))
+                    // Wait until the kernel has taken the whole reply: `executeThenClose` closes the
+                    // channel as soon as this returns, and a close drops writes still pending, which
+                    // cut large replies (events, eligibility) short for a client slower than us.
+                    try await connection.channel.channel.writeAndFlush(ByteBuffer(bytes: reply)).get()
                     return
                 }
             }

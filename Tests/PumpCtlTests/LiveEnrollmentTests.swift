@@ -117,3 +117,33 @@ struct LiveEnrollmentTests {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 }
+
+/// Replies far larger than the socket's kernel buffer arrive whole, also to a reader slower than
+/// the daemon (the daemon used to close the connection with part of the reply still pending).
+@Suite("Against the real daemon: large replies")
+struct LiveLargeReplyTests {
+    @Test func threeThousandEventsArriveWhole() throws {
+        let daemon = try LiveDaemon()
+        let start = Date(timeIntervalSince1970: 1_767_600_000)  // 2026-01-05T08:00:00Z
+        let lines = (0..<3000).map { i in
+            let at = start.addingTimeInterval(Double(i)).formatted(.iso8601)
+            return #"{"v":1,"id":"e\#(i)","serial":"SM2-003000","kind":"status","at":"\#(at)","model":"SynchroMed II","battery":{"state":"MOS","volts":2.85,"months_remaining":30},"motor":"ok","reservoir_ml":18.25,"infusing":true,"firmware":"4.2.1"}"#
+        }
+        let replies = try daemon.ingest(lines)
+        #expect(replies.count == 3000)
+        #expect(replies.allSatisfy { $0.contains(#""accepted""#) })
+        let json = daemon.pumpctl(["events", "SM2-003000", "--limit", "3000", "--json"])
+        #expect(json.exitCode == 0, "\(json.stderr)")
+        let events = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let list = try #require(events?["events"] as? [[String: Any]])
+        #expect(list.count == 3000)
+        #expect(list.first?["id"] as? String == "e2999")
+        #expect(list.last?["id"] as? String == "e0")
+        // The same through the executable, as a table: one header and 3000 rows.
+        let run = try ProgramRun.run(
+            pumpctlExecutable(), ["events", "SM2-003000", "--limit", "3000", "--socket", daemon.process.controlSocket],
+            environment: ["PATH": "/usr/bin:/bin", "TZ": "UTC"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.split(separator: "\n").count == 3001)
+    }
+}
