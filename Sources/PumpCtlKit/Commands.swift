@@ -13,7 +13,7 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(
         name: .long,
-        help: "Print one JSON document (the shape cli.md gives) instead of text; errors still go to stderr as text.")
+        help: "Print one JSON document for scripts instead of the table; errors still go to stderr as text.")
     var json = false
 }
 
@@ -49,6 +49,18 @@ struct PumpCtlCommand: ParsableCommand {
             $PUMPMOND_CONTROL_SOCKET, else \(PumpCtl.defaultSocketPath)). Every command prints a readable \
             table or text (times in the local time zone; colour only on a terminal, never with NO_COLOR set) \
             and, with --json, one pretty-printed JSON document instead.
+
+            Common questions:
+              Which pumps need replacing, and why?
+                pumpctl eligibility --determination medically_necessary
+              Which pumps have failed, or will soon?
+                pumpctl devices --state non_functional   (or --state impending_failure)
+              What did a pump report?
+                pumpctl device SERIAL   and   pumpctl events SERIAL
+              Is a requested replacement covered, and under which clause?
+                pumpctl request-replacement SERIAL --reason convenience|upgrade|malfunction
+              Record the therapy of a new implant:
+                pumpctl enroll SERIAL --patient REF --indication I --drug D --route R
 
             Exit codes: 0 success (whatever the determination); 64 bad usage (unknown flag, missing \
             required one, --limit below 1); 65 bad data (unknown vocabulary word, BOOL other than true or \

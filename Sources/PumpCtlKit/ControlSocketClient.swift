@@ -23,9 +23,9 @@ public struct ControlSocketClient: Sendable {
 
     /// Sends `line` (a newline is appended) and returns the reply line without its newline.
     ///
-    /// Fails with 69 when no daemon listens (no socket file, refused, closed without answering, no
-    /// answer within `timeout`), 77 when the socket file may not be opened, 64 for a path too long
-    /// for a Unix socket.
+    /// Fails with 69 when no daemon listens (no socket file, refused, closed without answering or
+    /// in the middle of the reply, no answer within `timeout`), 77 when the socket file may not be
+    /// opened, 64 for a path too long for a Unix socket.
     public func exchange(_ line: [UInt8]) throws(PumpCtlError) -> [UInt8] {
         let fd = try connectSocket()
         defer { close(fd) }
@@ -123,7 +123,10 @@ public struct ControlSocketClient: Sendable {
                 guard !reply.isEmpty else {
                     throw .unreachable(socket: path, reason: "the daemon closed the connection without answering")
                 }
-                return reply
+                // A reply ends with its newline; without it, it was cut short (the daemon stopped).
+                throw .unreachable(
+                    socket: path,
+                    reason: "the daemon closed the connection in the middle of its reply (after \(reply.count) bytes)")
             }
             if let newline = buffer[..<count].firstIndex(of: UInt8(ascii: "\n")) {
                 reply += buffer[..<newline]

@@ -74,9 +74,11 @@ struct ControlHandler: Sendable {
         return Self.encode(result)
     }
 
-    private static func encode(_ result: Result<any Encodable & Sendable, ControlFailure>) -> [UInt8] {
+    /// `{"ok":true,"result":…}` or `{"ok":false,"error":{"code":…,"message":…}}`, keys in a fixed
+    /// order (sorted inside the document), so the same answer is the same bytes on every run.
+    static func encode(_ result: Result<any Encodable & Sendable, ControlFailure>) -> [UInt8] {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         var bytes: [UInt8]
         do {
             switch result {
@@ -85,7 +87,9 @@ struct ControlHandler: Sendable {
                 bytes += try encoder.encode(document)
                 bytes += Array("}".utf8)
             case .failure(let failure):
-                bytes = Array(try encoder.encode(ControlReply<EmptyDocument>(error: failure)))
+                bytes = Array(#"{"ok":false,"error":"#.utf8)
+                bytes += try encoder.encode(failure)
+                bytes += Array("}".utf8)
             }
         } catch {
             bytes = Array(#"{"ok":false,"error":{"code":"internal_error","message":"cannot encode the reply"}}"#.utf8)
@@ -191,6 +195,3 @@ struct ControlHandler: Sendable {
             message: "no pump with serial \(serial) is known: it has never reported nor been enrolled")
     }
 }
-
-/// The empty result of a failed reply.
-struct EmptyDocument: Codable, Sendable {}

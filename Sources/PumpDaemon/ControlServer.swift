@@ -32,18 +32,22 @@ final class ControlServer: Service, Sendable {
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
         ) { channel in
             let credentials: EventLoopFuture<PeerCredentialsLayout?>
+            let groups: EventLoopFuture<[UInt32]>
             if let provider = channel as? any SocketOptionProvider {
                 credentials = provider.unsafeGetSocketOption(
                     level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED)
                 ).map { Optional($0) }.recover { _ in nil }
+                groups = PeerGroupsLayout.read(from: provider, on: channel.eventLoop)
             } else {
                 credentials = channel.eventLoop.makeSucceededFuture(nil)
+                groups = channel.eventLoop.makeSucceededFuture([])
             }
-            return credentials.flatMapThrowing { cred in
+            return credentials.and(groups).flatMapThrowing { cred, groups in
                 try channel.pipeline.syncOperations.addHandler(LineFramer())
                 let async = try NIOAsyncChannel<[InboundFrame], ByteBuffer>(wrappingChannelSynchronously: channel)
                 return ControlConnection(
-                    channel: async, peer: cred.map { PeerCredentials(pid: $0.pid, uid: $0.uid, gid: $0.gid) })
+                    channel: async,
+                    peer: cred.map { PeerCredentials(pid: $0.pid, uid: $0.uid, gid: $0.gid, groups: groups) })
             }
         }
     }
@@ -53,6 +57,31 @@ final class ControlServer: Service, Sendable {
         var pid: Int32 = 0
         var uid: UInt32 = 0
         var gid: UInt32 = 0
+    }
+
+    /// The caller's supplementary groups as the kernel recorded them at `connect` (`SO_PEERGROUPS`,
+    /// Linux 4.13+). `SO_PEERCRED` carries only the primary group, and a caller need not have a
+    /// passwd entry for its groups to count. Room for 256 groups; a caller with more, or a kernel
+    /// without the option, gets an empty list (the group database is still consulted). The kernel
+    /// does not say how many it wrote and the buffer starts zeroed, so gid 0 entries are dropped.
+    enum PeerGroupsLayout {
+        #if os(Linux)
+            static let option = SocketOptionName(59)  // SO_PEERGROUPS, absent from Glibc's Swift module
+        #endif
+
+        static func read(from provider: any SocketOptionProvider, on loop: any EventLoop) -> EventLoopFuture<[UInt32]> {
+            #if os(Linux)
+                let future: EventLoopFuture<InlineArray<256, UInt32>> = provider.unsafeGetSocketOption(
+                    level: SocketOptionLevel(SOL_SOCKET), name: option)
+                return future.map { list in
+                    var groups: [UInt32] = []
+                    for i in list.indices where list[i] != 0 { groups.append(list[i]) }
+                    return groups
+                }.recover { _ in [] }
+            #else
+                return loop.makeSucceededFuture([])
+            #endif
+        }
     }
 
     func run() async throws {
@@ -75,7 +104,7 @@ final class ControlServer: Service, Sendable {
 
     private func serve(_ connection: ControlConnection) async {
         do {
-            try await connection.channel.executeThenClose { inbound, outbound in
+            try await connection.channel.executeThenClose { inbound, _ in
                 for try await frames in inbound {
                     guard let first = frames.first else { continue }
                     let line: [UInt8]

@@ -6,6 +6,8 @@ struct PeerCredentials: Sendable, Hashable {
     var pid: Int32
     var uid: UInt32
     var gid: UInt32
+    /// The supplementary groups the kernel recorded at `connect` (`SO_PEERGROUPS`); may be empty.
+    var groups: [UInt32] = []
 
     /// The user name of `uid`, when it has one.
     var userName: String? {
@@ -28,7 +30,7 @@ struct ControlAccessPolicy: Sendable {
     func allows(_ peer: PeerCredentials) -> Bool {
         if peer.uid == 0 || peer.uid == daemonUID { return true }
         guard let group = Self.group(named: groupName) else { return false }
-        if peer.gid == group.gid { return true }
+        if peer.gid == group.gid || peer.groups.contains(group.gid) { return true }
         if let name = peer.userName, group.members.contains(name) { return true }
         // The user's supplementary groups from the group database.
         if let name = peer.userName {
