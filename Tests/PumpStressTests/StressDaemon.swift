@@ -33,7 +33,7 @@ final class StressDaemon {
             environment[key] = nil
         }
         p.environment = environment
-        FileManager.default.createFile(atPath: harness.logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: harness.logPath, contents: nil)
         let log = FileHandle(forWritingAtPath: harness.logPath)
         p.standardError = log
         p.standardOutput = log
