@@ -9,13 +9,15 @@ public final class LineSocket {
 
     /// Connects to the Unix stream socket at `path`.
     public init(unixPath path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw LineSocketError.system("socket", errno) }
+        // Connect on a local descriptor and keep it only on success: a failed init must not leave
+        // `fd` for `deinit` to close a second time (the number may belong to someone else by then).
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw LineSocketError.system("socket", errno) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            close(fd)
+            close(descriptor)
             throw LineSocketError.pathTooLong(path)
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
@@ -24,34 +26,36 @@ public final class LineSocket {
         }
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
         guard result == 0 else {
             let e = errno
-            close(fd)
+            close(descriptor)
             throw LineSocketError.system("connect to \(path)", e)
         }
+        fd = descriptor
     }
 
     /// Connects to a TCP listener on the loopback address at `port`.
     public init(loopbackPort port: UInt16) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw LineSocketError.system("socket", errno) }
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw LineSocketError.system("socket", errno) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
         guard result == 0 else {
             let e = errno
-            close(fd)
+            close(descriptor)
             throw LineSocketError.system("connect to 127.0.0.1:\(port)", e)
         }
+        fd = descriptor
     }
 
     /// A TCP port on the loopback address that nothing listens on right now.
