@@ -103,8 +103,10 @@ struct LiveAccessTests {
             // Traversable by others (not listable), so the socket's own mode decides who reaches it.
             chmod(directory.path, 0o711)
             daemon = try LiveDaemon(extraArguments: ["--control-group", group.name], directory: directory)
-            chmod(daemon.process.controlSocket, 0o666)
+            // Answered requests prove the daemon has set its own mode (0660) on the socket, which it
+            // does after binding: open it up only now, or the daemon's chmod could come second.
             try daemon.loadFleet()
+            chmod(daemon.process.controlSocket, 0o666)
         }
 
         deinit { group.remove() }
