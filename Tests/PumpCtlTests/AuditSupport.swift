@@ -15,7 +15,8 @@ struct AuditRow: Decodable, Hashable, CustomStringConvertible {
 /// Reads and pokes the audit table with the `sqlite3` command-line shell: a second process on the
 /// store file, as an operator would (GRDB's WAL mode lets it read while the daemon runs).
 enum AuditTrail {
-    static let sqlite3 = ["/usr/bin/sqlite3", "/bin/sqlite3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let sqlite3 =
+        ["/usr/bin/sqlite3", "/bin/sqlite3"].first { FileManager.default.isExecutableFile(atPath: $0) }
         ?? "/usr/bin/sqlite3"
 
     /// Every audit row, oldest first.
@@ -61,7 +62,8 @@ enum ControlLine {
 
     /// The same from another uid: Perl's `IO::Socket::UNIX` (perl-base) run through `setpriv`.
     static func exchange(_ line: String, socket: String, asUID uid: UInt32, gid: UInt32) throws -> String {
-        let script = #"my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die "connect: $!\n"; "#
+        let script =
+            #"my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die "connect: $!\n"; "#
             + #"print $s "$ARGV[1]\n"; my $r = <$s>; print $r;"#
         let run = try ProgramRun.run(
             asUID: uid, gid: gid, "/usr/bin/perl", ["-MIO::Socket::UNIX", "-e", script, socket, line],

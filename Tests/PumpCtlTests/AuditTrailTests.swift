@@ -43,7 +43,9 @@ struct AuditTrailTests {
             row("device", #"{"op":"device","serial":"SM2-000042"}"#),
             row("events", #"{"op":"events","serial":"SM2-000042","limit":2}"#),
             row("eligibility", #"{"op":"eligibility","serial":"SM2-000042","determination":"needs_review"}"#),
-            row("request-replacement", #"{"op":"request-replacement","serial":"SM2-000042","reason":"malfunction","note":"beeps"}"#),
+            row(
+                "request-replacement",
+                #"{"op":"request-replacement","serial":"SM2-000042","reason":"malfunction","note":"beeps"}"#),
             row("rejected", #"{"op":"rejected","limit":1}"#),
             row("device", #"{"op":"device","serial":"SM2-999999"}"#, "allowed: not_found"),
             row("unreadable", "hello", "allowed: bad_usage"),
@@ -71,14 +73,18 @@ struct AuditTrailTests {
         let daemon = try LiveDaemon()
         daemon.pumpctlOK(["status"])
         #expect(daemon.process.stop() == 0)
-        for statement in ["UPDATE audit SET outcome = 'allowed: ok', uid = 0", "DELETE FROM audit", "DELETE FROM audit WHERE id = 1"] {
+        for statement in [
+            "UPDATE audit SET outcome = 'allowed: ok', uid = 0", "DELETE FROM audit", "DELETE FROM audit WHERE id = 1",
+        ] {
             let run = try AuditTrail.sql(daemon.storePath, statement)
             #expect(run.status != 0, "\(statement)")
             #expect(run.stderr.contains("the audit trail is append-only"))
         }
-        #expect(try AuditTrail.rows(daemon.storePath) == [
-            AuditRow(uid: 0, user: "root", command: "status", arguments: #"{"op":"status"}"#, outcome: "allowed: ok")
-        ])
+        #expect(
+            try AuditTrail.rows(daemon.storePath) == [
+                AuditRow(
+                    uid: 0, user: "root", command: "status", arguments: #"{"op":"status"}"#, outcome: "allowed: ok")
+            ])
     }
 
     /// `pumpctl` has no command that changes the audit trail: its commands are the eight of
@@ -89,7 +95,9 @@ struct AuditTrailTests {
         let section = help.stdout.components(separatedBy: "SUBCOMMANDS:").last ?? ""
         let commands = section.split(separator: "\n").compactMap { line -> String? in
             let trimmed = line.drop { $0 == " " }
-            guard line.hasPrefix("  "), !line.hasPrefix("   "), let word = trimmed.split(separator: " ").first else { return nil }
+            guard line.hasPrefix("  "), !line.hasPrefix("   "), let word = trimmed.split(separator: " ").first else {
+                return nil
+            }
             return String(word)
         }.filter { $0.first?.isLowercase == true }
         #expect(

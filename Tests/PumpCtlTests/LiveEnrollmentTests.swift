@@ -59,7 +59,8 @@ struct LiveEnrollmentTests {
         let therapy = try decode(daemon.pumpctlOK(["device", "SM2-004211", "--json"]))["therapy"] as? [String: Any]
         #expect((therapy?["criteria"] as? [String: Any])?["oral_baclofen_failed"] as? Bool == false)
         let history = try AuditTrail.sql(
-            daemon.storePath, "SELECT current, criteria LIKE '%\"oral_baclofen_failed\":true%' AS baclofen_failed "
+            daemon.storePath,
+            "SELECT current, criteria LIKE '%\"oral_baclofen_failed\":true%' AS baclofen_failed "
                 + "FROM therapy WHERE serial = 'SM2-004211' ORDER BY id", readOnly: true)
         #expect(
             history.stdout.filter { !$0.isWhitespace }
@@ -92,7 +93,8 @@ struct LiveEnrollmentTests {
         #expect(evidence.first?["code"] as? String == "BATTERY_EOS")
         #expect(evidence.first?["at"] as? String == "2026-01-05T10:20:00Z")
         // The message cited is the pump's own, as `events` shows it.
-        let events = try #require(try decode(daemon.pumpctlOK(["events", "SM2-007700", "--json"]))["events"] as? [[String: Any]])
+        let events = try #require(
+            try decode(daemon.pumpctlOK(["events", "SM2-007700", "--json"]))["events"] as? [[String: Any]])
         #expect(events.contains { $0["id"] as? String == "b2" && $0["code"] as? String == "BATTERY_EOS" })
     }
 
@@ -127,7 +129,8 @@ struct LiveLargeReplyTests {
         let start = Date(timeIntervalSince1970: 1_767_600_000)  // 2026-01-05T08:00:00Z
         let lines = (0..<3000).map { i in
             let at = start.addingTimeInterval(Double(i)).formatted(.iso8601)
-            return #"{"v":1,"id":"e\#(i)","serial":"SM2-003000","kind":"status","at":"\#(at)","model":"SynchroMed II","battery":{"state":"MOS","volts":2.85,"months_remaining":30},"motor":"ok","reservoir_ml":18.25,"infusing":true,"firmware":"4.2.1"}"#
+            return
+                #"{"v":1,"id":"e\#(i)","serial":"SM2-003000","kind":"status","at":"\#(at)","model":"SynchroMed II","battery":{"state":"MOS","volts":2.85,"months_remaining":30},"motor":"ok","reservoir_ml":18.25,"infusing":true,"firmware":"4.2.1"}"#
         }
         let replies = try daemon.ingest(lines)
         #expect(replies.count == 3000)

@@ -36,7 +36,8 @@ struct LiveExitCodeTests {
     /// unknown word, sent raw, gets `bad_data` with the accepted words.
     @Test func theDaemonRefusesAnUnknownWordItself() throws {
         let daemon = try LiveDaemon()
-        let reply = try ControlLine.exchange(#"{"op":"devices","state":"broken"}"#, socket: daemon.process.controlSocket)
+        let reply = try ControlLine.exchange(
+            #"{"op":"devices","state":"broken"}"#, socket: daemon.process.controlSocket)
         #expect(reply.hasPrefix(#"{"ok":false,"error":{"code":"bad_data","message":"#))
         #expect(reply.contains("functional, impending_failure, non_functional, stalled, unknown"))
         let enroll = try ControlLine.exchange(
@@ -75,7 +76,9 @@ struct LiveExitCodeTests {
             let outcome = daemon.pumpctl(arguments)
             #expect(outcome.exitCode == 69)
             #expect(outcome.stdout == "")
-            #expect(outcome.stderr.hasPrefix("pumpctl: cannot reach pumpmond on control socket \(daemon.process.controlSocket): "))
+            #expect(
+                outcome.stderr.hasPrefix(
+                    "pumpctl: cannot reach pumpmond on control socket \(daemon.process.controlSocket): "))
             #expect(outcome.stderr.contains("systemctl start pumpmond.socket"))
         }
         let run = try ProgramRun.run(
@@ -89,7 +92,9 @@ struct LiveExitCodeTests {
 /// Who may use the control socket, decided by the daemon from the kernel's credentials of the
 /// caller (`SO_PEERCRED`, `SO_PEERGROUPS`). The socket file is opened to everybody (0666, in a
 /// directory others may traverse) so that the daemon's check is the only one in the way.
-@Suite("Against the real daemon: access control", .serialized)
+@Suite(
+    "Against the real daemon: access control", .serialized,
+    .enabled(if: getuid() == 0, "needs root: creates groups and users, runs pumpctl under other uids"))
 struct LiveAccessTests {
     /// A daemon whose control group is a fresh temporary group, with its socket open to all.
     final class Setup {
@@ -199,8 +204,11 @@ struct LiveAccessTests {
         let setup = try Setup()
         let before = try AuditTrail.rows(setup.daemon.storePath).count
         _ = try setup.pumpctl(uid: setup.stranger, gid: setup.stranger, ["device", "SM2-004211"])
-        _ = try setup.pumpctl(uid: setup.stranger, gid: setup.stranger, groups: [setup.group.gid], ["events", "SM2-004211", "--limit", "3"])
-        _ = try setup.pumpctl(uid: setup.stranger, gid: setup.stranger, groups: [setup.group.gid], ["device", "SM2-999999"])
+        _ = try setup.pumpctl(
+            uid: setup.stranger, gid: setup.stranger, groups: [setup.group.gid],
+            ["events", "SM2-004211", "--limit", "3"])
+        _ = try setup.pumpctl(
+            uid: setup.stranger, gid: setup.stranger, groups: [setup.group.gid], ["device", "SM2-999999"])
         let rows = Array(try AuditTrail.rows(setup.daemon.storePath).dropFirst(before))
         let stranger = Int64(setup.stranger)
         #expect(

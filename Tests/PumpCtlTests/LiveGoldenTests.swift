@@ -25,7 +25,9 @@ struct LiveCase: Sendable, CustomTestStringConvertible {
         LiveCase(name: "eligibility", arguments: ["eligibility"]),
         LiveCase(name: "eligibility-serial", arguments: ["eligibility", "--serial", "SM2-004211"]),
         LiveCase(name: "eligibility-needs-review", arguments: ["eligibility", "--determination", "needs_review"]),
-        LiveCase(name: "eligibility-serial-none", arguments: ["eligibility", "--serial", "SM2-010001", "--determination", "medically_necessary"]),
+        LiveCase(
+            name: "eligibility-serial-none",
+            arguments: ["eligibility", "--serial", "SM2-010001", "--determination", "medically_necessary"]),
         LiveCase(
             name: "enroll",
             arguments: [

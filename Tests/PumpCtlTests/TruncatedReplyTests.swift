@@ -30,7 +30,8 @@ struct TruncatedReplyTests {
             served.signal()
         }
         thread.start()
-        let outcome = PumpCtl.run(arguments: ["events", "SM2-004211", "--socket", path], environment: PumpCtlEnvironment())
+        let outcome = PumpCtl.run(
+            arguments: ["events", "SM2-004211", "--socket", path], environment: PumpCtlEnvironment())
         served.wait()
         #expect(outcome.exitCode == 69)
         #expect(outcome.stdout == "")
