@@ -41,10 +41,19 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the exact value is an integer (`1`, `1.0`, `10e-1`, `1e400` are; `1.5` is not).
     public var isInteger: Bool {
-        // In the canonical spelling a fraction shows as a point or as a `-` after the sign (`1e-7`).
-        for (offset, byte) in canonical.utf8.enumerated() {
-            if byte == UInt8(ascii: ".") || (byte == UInt8(ascii: "-") && offset > 0) { return false }
+        // Canonical spellings: `123`, `1.5`, `0.001`, or `d.ddde+N` / `de-N` for very large or
+        // small values. An exponent form is an integer when its exponent covers every fraction digit.
+        let u = canonical.utf8
+        guard let e = u.firstIndex(of: UInt8(ascii: "e")) else { return !u.contains(UInt8(ascii: ".")) }
+        let afterE = u.index(after: e)
+        guard afterE < u.endIndex, u[afterE] == UInt8(ascii: "+") else { return false }
+        let exponent = Int(String(decoding: u[u.index(after: afterE)...], as: UTF8.self)) ?? 0
+        var fractionDigits = 0
+        if let point = u[..<e].firstIndex(of: UInt8(ascii: ".")) {
+            fractionDigits = u.distance(from: point, to: e) - 1
         }
+        return exponent >= fractionDigits
+    }
         return true
     }
 
