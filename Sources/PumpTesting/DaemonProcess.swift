@@ -10,17 +10,21 @@ public final class DaemonProcess {
     public let controlSocket: String
     /// Extra flags passed to `pumpmond`.
     public let extraArguments: [String]
+    /// The `pumpmond` executable run.
+    public let executable: String
     private var process: Process?
     /// Where the daemon's stderr goes.
     public let logPath: String
 
-    /// Prepares (does not start) a daemon whose files live in `directory`.
-    public init(directory: String, extraArguments: [String] = []) {
+    /// Prepares (does not start) a daemon whose files live in `directory`; `executable` defaults to
+    /// the `pumpmond` built beside the tests.
+    public init(directory: String, extraArguments: [String] = [], executable: String? = nil) {
         stateDirectory = directory
         ingestSocket = (directory as NSString).appendingPathComponent("ingest.sock")
         controlSocket = (directory as NSString).appendingPathComponent("control.sock")
         logPath = (directory as NSString).appendingPathComponent("pumpmond.log")
         self.extraArguments = extraArguments
+        self.executable = executable ?? BuiltProducts.path(of: "pumpmond")
     }
 
     /// The running process's pid, if any.
@@ -30,7 +34,7 @@ public final class DaemonProcess {
     public func start(timeout: TimeInterval = 20) throws {
         try? FileManager.default.removeItem(atPath: controlSocket)
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: BuiltProducts.path(of: "pumpmond"))
+        p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = [
             "--state-dir", stateDirectory, "--ingest-socket", ingestSocket, "--control-socket", controlSocket,
         ] + extraArguments

@@ -302,21 +302,25 @@ public struct IngestSender: Sendable {
             now = clock.now
             for (k, pfd) in fds.enumerated() where pfd.revents != 0 {
                 let i = owners[k]
+                // A write that fails (the daemon went away) still reads what the daemon answered
+                // before it went: those answers are final, and resending those lines would only
+                // earn `duplicate`s.
+                var writeFailed = false
                 if conns[i].outOffset < conns[i].out.count, pfd.revents & Int16(POLLOUT) != 0 {
                     let n = conns[i].out.withUnsafeBytes {
                         Sockets.writeSome(conns[i].fd, UnsafeRawBufferPointer(rebasing: $0[conns[i].outOffset...]))
                     }
                     if n < 0 {
-                        drop(i, at: now)
-                        continue
-                    }
-                    conns[i].outOffset += n
-                    if conns[i].outOffset == conns[i].out.count {
-                        conns[i].out.removeAll(keepingCapacity: true)
-                        conns[i].outOffset = 0
+                        writeFailed = true
+                    } else {
+                        conns[i].outOffset += n
+                        if conns[i].outOffset == conns[i].out.count {
+                            conns[i].out.removeAll(keepingCapacity: true)
+                            conns[i].outOffset = 0
+                        }
                     }
                 }
-                if pfd.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+                if writeFailed || pfd.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
                     var closed = false
                     while true {
                         let n = readBuffer.withUnsafeMutableBytes { Sockets.readSome(conns[i].fd, into: $0) }
@@ -334,7 +338,7 @@ public struct IngestSender: Sendable {
                         start = nl + 1
                     }
                     conns[i].inbuf.removeSubrange(..<start)
-                    if closed { drop(i, at: now) }
+                    if closed || writeFailed { drop(i, at: now) }
                 }
             }
             if now - lastProgress >= cfg.progressInterval {

@@ -29,7 +29,8 @@ public enum PumpEvent: String, Sendable, Hashable, Codable, CaseIterable {
     case lowReservoir = "low_reservoir"
     /// The drug ran out: `EMPTY_RESERVOIR` (critical); nothing is delivered until a refill.
     case emptyReservoir = "empty_reservoir"
-    /// The clinic refilled the reservoir: a status showing it full.
+    /// The clinic refilled the reservoir: `LOW_RESERVOIR` and `EMPTY_RESERVOIR` cleared (those
+    /// raised since the last refill), then a status showing it full.
     case refill
     /// The pump is taken out: it sends nothing more.
     case explant
@@ -57,6 +58,8 @@ public struct PumpCondition: Sendable, Hashable {
     public var stoppedBy: Set<StopReason>
     /// True once the pump has been explanted or died: it sends nothing more.
     public var silent: Bool
+    /// Reservoir alarms raised since the last refill, in the order raised; a refill clears them.
+    public var openReservoirAlarms: [AlertCode]
 
     /// Why a pump does not deliver drug.
     public enum StopReason: String, Sendable, Hashable, CaseIterable {
@@ -82,6 +85,7 @@ public struct PumpCondition: Sendable, Hashable {
         self.plannedEOS = nil
         self.stoppedBy = []
         self.silent = false
+        self.openReservoirAlarms = []
     }
 
     /// Whether drug is delivered: the motor (if any) turns and nothing stopped the pump.
@@ -152,15 +156,19 @@ public struct PumpCondition: Sendable, Hashable {
             stoppedBy.remove(.valveClosed)
             return [.alert(AlertBody(.pumpReset))]
         case .lowReservoir:
+            if !openReservoirAlarms.contains(.lowReservoir) { openReservoirAlarms.append(.lowReservoir) }
             return [.alert(AlertBody(.lowReservoir))]
         case .emptyReservoir:
             setReservoir(0, at: t)
             stoppedBy.insert(.empty)
+            if !openReservoirAlarms.contains(.emptyReservoir) { openReservoirAlarms.append(.emptyReservoir) }
             return [.alert(AlertBody(.emptyReservoir))]
         case .refill:
             setReservoir(capacityTenthsML, at: t)
             stoppedBy.remove(.empty)
-            return [.status(statusBody(at: t))]
+            let cleared = openReservoirAlarms.map { MessageBody.alert(AlertBody($0, cleared: true)) }
+            openReservoirAlarms = []
+            return cleared + [.status(statusBody(at: t))]
         case .explant:
             silent = true
             return []

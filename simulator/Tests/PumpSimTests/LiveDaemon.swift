@@ -8,10 +8,11 @@ final class LiveDaemon {
     let directory: TemporaryDirectory
     let process: DaemonProcess
 
-    /// Starts `pumpmond` (the one built beside the tests) in a new temporary directory.
-    init(prefix: String = "pmsim", extraArguments: [String] = []) throws {
+    /// Starts `pumpmond` in a new temporary directory: the one built beside the tests, or
+    /// `executable`.
+    init(prefix: String = "pmsim", extraArguments: [String] = [], executable: String? = nil) throws {
         directory = try TemporaryDirectory(prefix: prefix)
-        process = DaemonProcess(directory: directory.path, extraArguments: extraArguments)
+        process = DaemonProcess(directory: directory.path, extraArguments: extraArguments, executable: executable)
         do {
             try process.start()
         } catch {
@@ -67,5 +68,53 @@ enum ShippedScenarios {
     /// The compiled script of one file.
     static func script(_ file: String) throws -> ScenarioScript {
         try ScenarioScript(Scenario.load(path: directory.appendingPathComponent(file).path))
+    }
+}
+
+/// Which `pumpmond` the fleet runs use: the release build when it is newer than `Package.swift`
+/// and every source file of the modules `pumpmond` is built from (`scripts/test` builds release
+/// first, so in CI it always is), else the debug build beside the tests. The release daemon
+/// accepts several times as many messages a second, which keeps the 2,000-pump, 10-year run to a
+/// minute or two; a stale release build is never used.
+enum FleetDaemon {
+    /// The modules `pumpmond` links, under `Sources/`.
+    static let daemonModules = [
+        "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol", "CSystemd", "SystemdSupport", "PumpStore",
+        "PumpDaemon", "pumpmond",
+    ]
+
+    /// The executable's path.
+    static let executable: String = {
+        let root = BuiltProducts.packageRoot
+        let release = root.appendingPathComponent(".build/release/pumpmond").path
+        guard let built = modified(release) else { return BuiltProducts.path(of: "pumpmond") }
+        var newestSource = modified(root.appendingPathComponent("Package.swift").path) ?? .distantFuture
+        for module in daemonModules {
+            let folder = root.appendingPathComponent("Sources/\(module)").path
+            guard let walker = FileManager.default.enumerator(atPath: folder) else { continue }
+            for case let relative as String in walker {
+                if let m = modified((folder as NSString).appendingPathComponent(relative)), m > newestSource {
+                    newestSource = m
+                }
+            }
+        }
+        return built > newestSource ? release : BuiltProducts.path(of: "pumpmond")
+    }()
+
+    /// Whether the release build is the one used.
+    static var isRelease: Bool { executable.contains("/release/") }
+
+    private static func modified(_ path: String) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    }
+}
+
+/// Runs blocking work (the sender waits in `poll`, `pumpctl` runs as a child process) on a thread
+/// of its own, so it does not hold one of the few threads Swift Testing's other tests run on.
+func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try work() }) }
+        thread.stackSize = 8 << 20
+        thread.start()
     }
 }

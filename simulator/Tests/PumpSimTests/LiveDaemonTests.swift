@@ -12,10 +12,11 @@ import Testing
     }
 
     @Test(arguments: ShippedScenarios.files)
-    func theRealDaemonReachesTheScenariosExpectedStatesAndRecords(file: String) throws {
+    func theRealDaemonReachesTheScenariosExpectedStatesAndRecords(file: String) async throws {
         let script = try ShippedScenarios.script(file)
         let daemon = try LiveDaemon(prefix: "pmsc")
-        let outcome = try ScenarioRunner(sender: daemon.sender(), control: daemon.control).run(script)
+        let (sender, control) = (daemon.sender(), daemon.control)
+        let outcome = try await onOwnThread { try ScenarioRunner(sender: sender, control: control).run(script) }
         #expect(outcome.problems == [], "\(file); daemon log:\n\(daemon.logTail)")
         let lines = script.steps.filter { if case .send = $0 { true } else { false } }.count
         #expect(outcome.counts.messages == lines)
@@ -25,10 +26,11 @@ import Testing
     }
 
     @Test(arguments: ShippedScenarios.files)
-    func pumpctlAsAProcessReadsAndWritesTheSameConclusions(file: String) throws {
+    func pumpctlAsAProcessReadsAndWritesTheSameConclusions(file: String) async throws {
         let script = try ShippedScenarios.script(file)
         let daemon = try LiveDaemon(prefix: "pmct")
-        let outcome = try ScenarioRunner(sender: daemon.sender(), control: daemon.pumpctl).run(script)
+        let (sender, control) = (daemon.sender(), daemon.pumpctl)
+        let outcome = try await onOwnThread { try ScenarioRunner(sender: sender, control: control).run(script) }
         #expect(outcome.problems == [], "\(file) through pumpctl; daemon log:\n\(daemon.logTail)")
         #expect(daemon.finish() == 0)
     }
@@ -64,41 +66,52 @@ import Testing
 /// Fleets against the real daemon, compared with the ground truth.
 @Suite struct LiveDaemonFleetTests {
     /// The issue's bar: at least 2,000 pumps over 10 simulated years, zero missed failures, zero
-    /// false medically-necessary records, zero records for the wrong reason. Statuses are weekly
-    /// to keep the run short; faults (stalls, resets, errors, ERI, EOS) are sent when they happen.
+    /// false medically-necessary records, zero records for the wrong reason. Statuses are monthly
+    /// (about the interval of refill visits, when real pumps are interrogated) to keep the run
+    /// short; faults, alarms and refills (stalls, resets, errors, ERI, EOS) are sent when they happen.
     @Test(.timeLimit(.minutes(15)))
-    func twoThousandPumpsOverTenYearsMatchTheGroundTruth() throws {
-        let daemon = try LiveDaemon(prefix: "pmfl")
-        let fleet = Fleet(
-            FleetConfiguration(pumps: 2_000, span: 10 * SimTime.year, seed: 2026, statusInterval: 7 * SimTime.day))
+    func twoThousandPumpsOverTenYearsMatchTheGroundTruth() async throws {
+        let daemon = try LiveDaemon(prefix: "pmfl", executable: FleetDaemon.executable)
+        let (sender, control) = (daemon.sender(), daemon.control)
         let clock = ContinuousClock()
         let started = clock.now
-        let result = try FleetRunner(fleet: fleet, sender: daemon.sender(), control: daemon.control, verify: true).run()
+        let result = try await onOwnThread {
+            let fleet = Fleet(
+                FleetConfiguration(pumps: 2_000, span: 10 * SimTime.year, seed: 2026, statusInterval: 30 * SimTime.day))
+            return try FleetRunner(fleet: fleet, sender: sender, control: control, verify: false).run()
+        }
         let elapsed = clock.now - started
         let summary = result.summary.joined(separator: "\n")
-        print("2,000 pumps x 10 years against pumpmond: \(elapsed)\n\(summary)")
+        print(
+            "2,000 pumps x 10 years against \(FleetDaemon.isRelease ? "release" : "debug") pumpmond, "
+                + "\(elapsed) in all:\n\(summary)")
         #expect(result.passed, "\(summary)\ndaemon log:\n\(daemon.logTail)")
         #expect(result.discrepancies.missedFailures == 0)
         #expect(result.discrepancies.falseMedicallyNecessary == 0)
         #expect(result.discrepancies.wrongReason == 0)
-        #expect(result.lost == [:])
-        // The run exercised what it claims to: failures of every kind, ERIs and brief stalls.
-        #expect(result.tally.reachedERI > 500)
-        #expect((result.tally.failed[.endOfService] ?? 0) > 100)
-        #expect((result.tally.failed[.criticalError] ?? 0) > 0)
-        #expect(result.tally.onlyBriefStalls > 0)
-        #expect(result.telemetryRecords > 1_000)
+        // Nothing acknowledged is lost: on a fresh store every stored message is one this run sent,
+        // once each (unique on serial and id), so as many stored as acknowledged means all of them.
+        let status = try daemon.control.call(ControlRequest(op: .status), as: DaemonStatusDocument.self)
         #expect(result.send.counts.accepted == result.send.counts.messages)
+        #expect(status.messages == result.send.counts.accepted)
+        #expect(status.rejected == 0)
+        // The run exercised what it claims to: failures of every kind, ERIs and recovered stalls.
+        #expect(result.tally.reachedERI > 1_000)
+        for reason in FailureReason.allCases {
+            #expect((result.tally.failed[reason] ?? 0) > 0, "no pump failed by \(reason)")
+        }
+        #expect(result.tally.recoveredStalls > 100)
+        #expect(result.telemetryRecords > 2_000)
         #expect(daemon.finish() == 0)
     }
 
     /// Mixed therapies (not covered, a criterion unknown, never enrolled) and twenty times the
     /// fault rates over three years: every determination and every failure reason shows up.
     @Test func aMixedFleetWithFrequentFaultsMatchesTheGroundTruth() throws {
-        let daemon = try LiveDaemon(prefix: "pmmx")
+        let daemon = try LiveDaemon(prefix: "pmmx", executable: FleetDaemon.executable)
         let fleet = Fleet(
             FleetConfiguration(
-                pumps: 300, span: 3 * SimTime.year, seed: 77, statusInterval: SimTime.day, faultScale: 20,
+                pumps: 300, span: 3 * SimTime.year, seed: 77, statusInterval: 30 * SimTime.day, faultScale: 20,
                 therapyMix: .mixed))
         let result = try FleetRunner(fleet: fleet, sender: daemon.sender(), control: daemon.control, verify: true).run()
         #expect(result.passed, "\(result.summary.joined(separator: "\n"))\ndaemon log:\n\(daemon.logTail)")
@@ -113,9 +126,37 @@ import Testing
     /// A daemon killed (SIGKILL) in the middle of a fleet and started again on the same store:
     /// the sender resends what was unanswered with the same ids, nothing acknowledged is lost, and
     /// the records still match the ground truth.
-    @Test func aDaemonKilledMidFleetLosesNothingAcknowledged() throws {
-        let daemon = try LiveDaemon(prefix: "pmcr")
-        let fleet = Fleet(FleetConfiguration(pumps: 150, span: 3 * SimTime.year, seed: 5, faultScale: 10))
+    @Test func aDaemonKilledMidFleetLosesNothingAcknowledged() async throws {
+        let run = try await onOwnThread { try Self.killMidFleet(afterAnswered: 10_000) }
+        #expect(run.restartError == nil, "\(run.restartError ?? "")")
+        #expect(run.killedAt != nil, "the fleet ended before the crash point")
+        let c = run.report.counts
+        #expect(c.droppedConnections > 0)
+        #expect(c.answered == c.messages)
+        #expect(c.rejected == 0 && c.badReplies == 0 && c.abandoned == 0)
+        #expect(run.lost == [:])
+        #expect(run.discrepancies.total == 0, "\(run.discrepancies.details.prefix(20))\ndaemon log:\n\(run.logTail)")
+        #expect(run.exitStatus == 0)
+    }
+
+    /// What the crash run saw.
+    struct KillRun: Sendable {
+        var killedAt: Int?
+        var restartError: String?
+        var report: SendReport
+        var lost: [String: [String]]
+        var discrepancies: FleetDiscrepancies
+        var logTail: String
+        var exitStatus: Int32
+    }
+
+    /// Enrolls a fleet, sends it, kills the daemon once `afterAnswered` lines are answered and
+    /// starts it again on the same store, then reads everything back.
+    static func killMidFleet(afterAnswered: Int) throws -> KillRun {
+        let daemon = try LiveDaemon(prefix: "pmcr", executable: FleetDaemon.executable)
+        let fleet = Fleet(
+            FleetConfiguration(
+                pumps: 150, span: 3 * SimTime.year, seed: 5, statusInterval: 7 * SimTime.day, faultScale: 10))
         for pump in fleet.pumps {
             if let therapy = pump.therapy { _ = try daemon.control.enroll(serial: pump.serial, therapy: therapy) }
         }
@@ -123,26 +164,23 @@ import Testing
         sender.configuration.progressInterval = .milliseconds(20)
         var source = fleet.messages()
         var acknowledged = AcknowledgedMessages()
-        var restartError: (any Error)?
+        var restartError: String?
         var killedAt: Int?
         let report = try sender.send(
             &source, onReply: { line, reply in acknowledged.note(line, reply) },
             progress: { counts in
-                guard killedAt == nil, counts.answered >= 30_000 else { return }
+                guard killedAt == nil, counts.answered >= afterAnswered else { return }
                 killedAt = counts.answered
                 daemon.process.crash()
-                do { try daemon.process.start() } catch { restartError = error }
+                do { try daemon.process.start() } catch { restartError = "\(error)" }
             })
-        #expect(restartError == nil, "\(String(describing: restartError))")
-        #expect(killedAt != nil, "the fleet ended before the crash point")
-        #expect(report.counts.droppedConnections > 0)
-        #expect(report.counts.answered == report.counts.messages)
-        #expect(report.counts.rejected == 0 && report.counts.badReplies == 0 && report.counts.abandoned == 0)
-        #expect(try acknowledged.missing(from: daemon.control) == [:])
+        let lost = try acknowledged.missing(from: daemon.control)
         let discrepancies = FleetComparison.compare(
             pumps: fleet.pumps, records: try daemon.control.eligibility(serial: nil).records,
             devices: try daemon.control.devices().devices, resentSerials: report.resentSerials)
-        #expect(discrepancies.total == 0, "\(discrepancies.details.prefix(20))\ndaemon log:\n\(daemon.logTail)")
-        #expect(daemon.finish() == 0)
+        let logTail = daemon.logTail
+        return KillRun(
+            killedAt: killedAt, restartError: restartError, report: report, lost: lost, discrepancies: discrepancies,
+            logTail: logTail, exitStatus: daemon.finish())
     }
 }
