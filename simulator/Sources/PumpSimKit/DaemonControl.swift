@@ -159,8 +159,10 @@ public struct PumpctlProcessControl: DaemonControl {
             throw ControlError(
                 operation: name, message: "cannot run \(executable): \(error); pass --pumpctl with its path")
         }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        // Not `readDataToEndOfFile()`: Foundation traps when a signal (a child's SIGCHLD, with
+        // several processes running) interrupts its read.
+        let stdout = Self.readToEnd(out.fileHandleForReading.fileDescriptor)
+        let stderr = Self.readToEnd(err.fileHandleForReading.fileDescriptor)
         process.waitUntilExit()
         let status = process.terminationStatus
         guard status == 0 else {
@@ -172,6 +174,20 @@ public struct PumpctlProcessControl: DaemonControl {
             return try JSONDecoder().decode(R.self, from: stdout)
         } catch {
             throw ControlError(operation: name, message: "pumpctl printed unreadable JSON: \(error)")
+        }
+    }
+
+    /// Everything until end of file, retrying reads a signal interrupted.
+    static func readToEnd(_ fd: Int32) -> Data {
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                data.append(contentsOf: chunk[0..<n])
+            } else if n == 0 || errno != EINTR {
+                return data
+            }
         }
     }
 
