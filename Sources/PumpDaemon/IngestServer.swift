@@ -105,6 +105,10 @@ final class IngestServer: Service, Sendable {
                     await self.committer.submit(IngestSubmission(items: [], sink: sink, finishesSink: true))
                     try await group.waitForAll()
                 }
+                // Replies handed to the writer may still wait in the channel, and executeThenClose
+                // closes at once, which drops them: wait until everything before this empty write
+                // is on the socket.
+                try? await connection.channel.writeAndFlush(ByteBuffer()).get()
             }
         } catch {
             logger.debug("Ingest connection closed with an error", metadata: ["error": "\(error)"])
