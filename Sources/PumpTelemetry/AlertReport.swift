@@ -29,7 +29,7 @@ public enum AlertCode: Sendable, Hashable, CustomStringConvertible {
     /// VENDOR is one or more ASCII letters or digits and NAME one or more ASCII letters, digits
     /// or `-`. Nil for anything else.
     public init?(word: String) {
-        if let known = KnownAlertCode(rawValue: word) {
+        if let known = KnownAlertCode.matching(word) {
             self = .known(known)
         } else if AlertCode.isVendorCode(word) {
             self = .vendor(word)

@@ -98,6 +98,8 @@ struct MessageFields {
     var v, id, serial, kind, at: JSONValue?
     var model, firmware, battery, motor, reservoirML, infusing: JSONValue?
     var code, severity, state, detail: JSONValue?
+    /// The members of `battery` when it is an object.
+    var batteryFields: BatteryFields?
 
     /// No fields yet (the parser fills them in as it reads the top-level object).
     init() {}
@@ -107,6 +109,7 @@ struct MessageFields {
         for (key, value) in object {
             if let name = FieldName(key: key) { set(name, value) }
         }
+        if case .object(let members)? = battery { batteryFields = BatteryFields(members) }
     }
 
     mutating func set(_ name: FieldName, _ value: JSONValue) {
@@ -135,14 +138,21 @@ struct MessageFields {
 struct BatteryFields {
     var state, volts, monthsRemaining: JSONValue?
 
+    /// No fields yet (the parser fills them in).
+    init() {}
+
+    mutating func set(_ name: FieldName, _ value: JSONValue) {
+        switch name {
+        case .state: state = value
+        case .volts: volts = value
+        case .monthsRemaining: monthsRemaining = value
+        default: break
+        }
+    }
+
     init(_ object: [String: JSONValue]) {
         for (key, value) in object {
-            switch FieldName(key: key) {
-            case .state?: state = value
-            case .volts?: volts = value
-            case .monthsRemaining?: monthsRemaining = value
-            default: break
-            }
+            if let name = FieldName(key: key) { set(name, value) }
         }
     }
 }
@@ -153,28 +163,32 @@ enum Field {
     /// The value; `missing_field` when absent or `null`.
     static func required(_ value: JSONValue?, _ name: String) throws(Fault) -> JSONValue {
         switch value {
-        case nil: throw Fault(.missingField, "required field \"\(name)\" is missing")
-        case .null?: throw Fault(.missingField, "required field \"\(name)\" is null")
+        case nil, .null?: throw missing(value, name)
         case let value?: return value
         }
     }
 
-    /// The value, or nil when absent or `null`.
-    static func optional(_ value: JSONValue?) -> JSONValue? {
-        if case .null? = value { return nil }
-        return value
+    static func missing(_ value: JSONValue?, _ name: String) -> Fault {
+        Fault(.missingField, "required field \"\(name)\" is \(value == nil ? "missing" : "null")")
     }
 
+    // The readers below match on the optional directly, so a present value is not copied
+    // before its payload is taken out.
+
     static func requiredString(_ value: JSONValue?, _ name: String) throws(Fault) -> String {
-        let value = try required(value, name)
-        guard case .string(let s) = value else { throw typeFault(name, "a string", value) }
-        return s
+        switch value {
+        case .string(let s)?: return s
+        case nil, .null?: throw missing(value, name)
+        case let other?: throw typeFault(name, "a string", other)
+        }
     }
 
     static func optionalString(_ value: JSONValue?, _ name: String) throws(Fault) -> String? {
-        guard let value = optional(value) else { return nil }
-        guard case .string(let s) = value else { throw typeFault(name, "a string", value) }
-        return s
+        switch value {
+        case .string(let s)?: return s
+        case nil, .null?: return nil
+        case let other?: throw typeFault(name, "a string", other)
+        }
     }
 
     /// A required string that must be one of an enum's words.
@@ -194,7 +208,7 @@ enum Field {
 
     private static func word<Word: RawRepresentable & CaseIterable>(_ s: String, _ name: String) throws(Fault) -> Word
     where Word.RawValue == String {
-        guard let word = Word(rawValue: s) else {
+        guard let word = Word.matching(s) else {
             let words = Word.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
             throw Fault(.invalidField, "field \"\(name)\" must be one of \(words); it is \(show(.string(s)))")
         }
@@ -203,20 +217,25 @@ enum Field {
 
     /// An optional number that must be ≥ 0 and within `Double`'s range.
     static func optionalNonNegative(_ value: JSONValue?, _ name: String) throws(Fault) -> Double? {
-        guard let value = optional(value) else { return nil }
-        guard case .number(let n) = value else { throw typeFault(name, "a number ≥ 0", value) }
-        guard !n.isNegative else {
-            throw Fault(.invalidField, "field \"\(name)\" must be a number ≥ 0; it is \(clip(n.literal))")
+        switch value {
+        case .number(let n)?:
+            guard !n.isNegative else {
+                throw Fault(.invalidField, "field \"\(name)\" must be a number ≥ 0; it is \(clip(n.literal))")
+            }
+            let d = n.doubleValue
+            guard d.isFinite else { throw Fault(.invalidField, "field \"\(name)\" is too large: \(clip(n.literal))") }
+            return d
+        case nil, .null?: return nil
+        case let other?: throw typeFault(name, "a number ≥ 0", other)
         }
-        let d = n.doubleValue
-        guard d.isFinite else { throw Fault(.invalidField, "field \"\(name)\" is too large: \(clip(n.literal))") }
-        return d
     }
 
     static func optionalBool(_ value: JSONValue?, _ name: String) throws(Fault) -> Bool? {
-        guard let value = optional(value) else { return nil }
-        guard case .bool(let b) = value else { throw typeFault(name, "true or false", value) }
-        return b
+        switch value {
+        case .bool(let b)?: return b
+        case nil, .null?: return nil
+        case let other?: throw typeFault(name, "true or false", other)
+        }
     }
 
     static func typeFault(_ name: String, _ expected: String, _ value: JSONValue) -> Fault {
@@ -244,5 +263,17 @@ enum Field {
             out.append(c)
         }
         return out
+    }
+}
+
+extension RawRepresentable where Self: CaseIterable, RawValue == String {
+    /// The case spelled `word`, or nil. Same answer as `init(rawValue:)`, cheaper on the hot path:
+    /// candidates of another length are skipped without comparing strings.
+    static func matching(_ word: String) -> Self? {
+        let count = word.utf8.count
+        for candidate in allCases where candidate.rawValue.utf8.count == count && candidate.rawValue == word {
+            return candidate
+        }
+        return nil
     }
 }

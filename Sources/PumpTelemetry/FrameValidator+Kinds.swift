@@ -2,7 +2,7 @@
 enum StatusFields {
     static let maxModelCharacters = 64
 
-    static func read(_ fields: MessageFields) throws(Fault) -> StatusReport {
+    static func read(_ fields: borrowing MessageFields) throws(Fault) -> StatusReport {
         let model = try Field.requiredString(fields.model, "model")
         if model.isEmpty || FieldRules.isLonger(model, than: maxModelCharacters) {
             throw Fault(
@@ -10,7 +10,7 @@ enum StatusFields {
                 "field \"model\" must be 1 to \(maxModelCharacters) characters; it has \(model.count)")
         }
         let firmware = try Field.optionalString(fields.firmware, "firmware")
-        let battery = try readBattery(fields.battery)
+        let battery = try readBattery(fields.battery, fields.batteryFields)
         let motor = try Field.requiredWord(fields.motor, "motor", as: MotorState.self)
         let reservoir = try Field.optionalNonNegative(fields.reservoirML, "reservoir_ml")
         let infusing = try Field.optionalBool(fields.infusing, "infusing")
@@ -20,14 +20,14 @@ enum StatusFields {
 
     /// `battery`: required; `null` means the pump has none; else an object with `state` and
     /// optional `volts` and `months_remaining`.
-    static func readBattery(_ value: JSONValue?) throws(Fault) -> BatteryReading? {
+    static func readBattery(_ value: JSONValue?, _ captured: BatteryFields?) throws(Fault) -> BatteryReading? {
         switch value {
         case nil:
             throw Fault(.missingField, "required field \"battery\" is missing (send null for a pump without a battery)")
         case .null:
             return nil
         case .object(let members):
-            let battery = BatteryFields(members)
+            let battery = captured ?? BatteryFields(members)
             let state = try Field.requiredWord(battery.state, "battery.state", as: BatteryState.self)
             let volts = try Field.optionalNonNegative(battery.volts, "battery.volts")
             let months = try Field.optionalNonNegative(battery.monthsRemaining, "battery.months_remaining")
@@ -42,7 +42,7 @@ enum StatusFields {
 enum AlertFields {
     static let maxDetailCharacters = 1024
 
-    static func read(_ fields: MessageFields) throws(Fault) -> AlertReport {
+    static func read(_ fields: borrowing MessageFields) throws(Fault) -> AlertReport {
         let codeWord = try Field.requiredString(fields.code, "code")
         guard let code = AlertCode(word: codeWord) else {
             throw Fault(

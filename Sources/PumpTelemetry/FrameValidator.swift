@@ -39,14 +39,13 @@ public struct FrameValidator: Sendable {
         // The framing layer normally catches these first; a caller that hands over a whole long
         // line still gets the protocol's answer.
         if line.count > FrameValidator.maxLineBytes { return .rejected(.frameTooLarge(length: line.count)) }
-        let value: JSONValue
-        let fields: MessageFields
         do {
-            (value, fields) = try JSONParser.parseMessage(line)
+            return try JSONParser.withParsedMessage(line) { value, fields in
+                validate(content: value, fields: fields, nowMicros: nowMicros)
+            }
         } catch {
             return .rejected(Rejection(id: nil, reason: .invalidJSON, detail: "not valid JSON: \(error.description)"))
         }
-        return validate(content: value, fields: fields, nowMicros: nowMicros)
     }
 
     /// Validates one line held in an array (see the buffer-pointer form).
@@ -62,7 +61,7 @@ public struct FrameValidator: Sendable {
         return validate(content: content, fields: MessageFields(object), nowMicros: nowMicros)
     }
 
-    private func validate(content: JSONValue, fields: MessageFields, nowMicros: Int64) -> FrameVerdict {
+    private func validate(content: JSONValue, fields: borrowing MessageFields, nowMicros: Int64) -> FrameVerdict {
         guard case .object = content else {
             return .rejected(
                 Rejection(
@@ -76,7 +75,9 @@ public struct FrameValidator: Sendable {
         }
     }
 
-    private func message(_ fields: MessageFields, content: JSONValue, nowMicros: Int64) throws(Fault) -> TelemetryMessage {
+    private func message(
+        _ fields: borrowing MessageFields, content: JSONValue, nowMicros: Int64
+    ) throws(Fault) -> TelemetryMessage {
 
         let v = try Field.required(fields.v, "v")
         guard case .number(let version) = v, version.isInteger else {
@@ -102,7 +103,7 @@ public struct FrameValidator: Sendable {
         }
 
         let kindWord = try Field.requiredString(fields.kind, "kind")
-        guard let kind = MessageKind(rawValue: kindWord) else {
+        guard let kind = MessageKind.matching(kindWord) else {
             throw Fault(
                 .unknownKind, "field \"kind\" is \(Field.show(.string(kindWord))); known kinds are \"status\" and \"alert\"")
         }

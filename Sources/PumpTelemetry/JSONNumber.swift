@@ -54,8 +54,6 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
         }
         return exponent >= fractionDigits
     }
-        return true
-    }
 
     /// Whether the exact value is below zero (`-0` is not).
     public var isNegative: Bool { canonical.utf8.first == UInt8(ascii: "-") }

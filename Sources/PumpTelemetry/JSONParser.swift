@@ -30,13 +30,15 @@ public enum JSONParser {
     }
 
     /// Parses a protocol line and, when it is an object, sorts its top-level protocol fields into
-    /// slots on the way (the validator's fast path).
-    static func parseMessage(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> (JSONValue, MessageFields) {
+    /// slots on the way (the validator's fast path); `body` reads them in place.
+    static func withParsedMessage<Result>(
+        _ bytes: UnsafeRawBufferPointer, _ body: (JSONValue, borrowing MessageFields) -> Result
+    ) throws(JSONParseError) -> Result {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { throw JSONParseError(kind: .empty, offset: 0) }
         var parser = Parser(base: base, end: bytes.count, maxDepth: defaultMaxDepth)
         parser.capturesFields = true
         let value = try parser.parseDocument()
-        return (value, parser.capturedFields)
+        return body(value, parser.capturedFields)
     }
 
     /// Parses one JSON text held in an array (see the buffer-pointer form).
@@ -68,6 +70,8 @@ private struct Parser {
     var capturesFields = false
     /// The top-level object's protocol fields, when ``capturesFields``.
     var capturedFields = MessageFields()
+    /// Whether the object being parsed is the top-level `battery` (its fields are captured too).
+    var capturingBattery = false
 
     init(base: UnsafeRawPointer, end: Int, maxDepth: Int) {
         self.base = base
@@ -161,6 +165,7 @@ private struct Parser {
         // Sized up front so a typical message's objects never rehash as they grow: the top level
         // holds the envelope and the kind's fields, nested objects a few members.
         var members = [String: JSONValue](minimumCapacity: depth == 1 ? 12 : 4)
+        if depth == 2 && capturingBattery { capturedFields.batteryFields = BatteryFields() }
         while true {
             guard pos < end, byte(pos) == UInt8(ascii: "\"") else { throw unexpected(at: pos) }
             let keyOffset = pos
@@ -170,8 +175,18 @@ private struct Parser {
             guard pos < end, byte(pos) == UInt8(ascii: ":") else { throw unexpected(at: pos) }
             pos += 1
             skipWhitespace()
+            if depth == 1 && capturesFields {
+                capturingBattery = field == .battery
+            }
             let value = try parseValue()
-            if depth == 1 && capturesFields, let field { capturedFields.set(field, value) }
+            if let field, capturesFields {
+                if depth == 1 {
+                    capturedFields.set(field, value)
+                    capturingBattery = false
+                } else if depth == 2 && capturingBattery {
+                    capturedFields.batteryFields?.set(field, value)
+                }
+            }
             if members.updateValue(value, forKey: key) != nil {
                 throw JSONParseError(kind: .duplicateKey, offset: keyOffset, context: JSONWriter.quoted(key))
             }
@@ -240,9 +255,10 @@ private struct Parser {
         while pos < end {
             let b = byte(pos)
             if b == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeRawBufferPointer(start: base + start, count: pos - start), as: UTF8.self)
+                let count = pos - start
                 pos += 1
-                return s
+                if let word = InternedWords.lookup(base + start, count: count) { return word }
+                return String(decoding: UnsafeRawBufferPointer(start: base + start, count: count), as: UTF8.self)
             }
             if b == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
             if b < 0x20 { throw controlCharacter(at: pos) }
