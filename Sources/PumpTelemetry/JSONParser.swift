@@ -252,6 +252,10 @@ private struct Parser {
     /// Parses the rest of a string; `pos` is just after the opening quote.
     mutating func parseString() throws(JSONParseError) -> String {
         let start = pos
+        // Eight bytes at a time while none is special (quote, backslash, control, non-ASCII).
+        while pos + 8 <= end, !Parser.hasSpecialByte(base.loadUnaligned(fromByteOffset: pos, as: UInt64.self)) {
+            pos += 8
+        }
         while pos < end {
             let b = byte(pos)
             if b == UInt8(ascii: "\"") {
@@ -269,6 +273,19 @@ private struct Parser {
             }
         }
         throw JSONParseError(kind: .unexpectedEnd, offset: pos)
+    }
+
+    /// Whether any of the eight bytes in `word` is `"`, `\\`, below 0x20 or above 0x7F (SWAR:
+    /// "has a byte less than n" and "has a zero byte" bit tricks).
+    @inline(__always) static func hasSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let control = (word &- ones &* 0x20) & ~word
+        let quoteZero = (quote &- ones) & ~quote
+        let backslashZero = (backslash &- ones) & ~backslash
+        return (word | control | quoteZero | backslashZero) & highs != 0
     }
 
     func controlCharacter(at i: Int) -> JSONParseError {

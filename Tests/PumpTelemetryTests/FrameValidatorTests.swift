@@ -166,6 +166,11 @@ struct FrameValidatorFieldTests {
         #expect(alert == AlertReport(code: .known(.batteryERI), severity: .warning, state: .cleared, detail: "battery low"))
     }
 
+    @Test("a trailing carriage return is white space")
+    func trailingCR() {
+        #expect(Lines.message(Lines.status() + [0x0D]) != nil)
+    }
+
     @Test("v written as 1.0, 1e0 or 10e-1 is version 1")
     func versionSpelling() {
         for spelling in ["1.0", "1e0", "10e-1", "0.1E1", "1.000"] {

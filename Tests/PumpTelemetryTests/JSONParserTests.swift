@@ -2,6 +2,12 @@ import Testing
 
 @testable import PumpTelemetry
 
+extension String {
+    fileprivate func replacingOccurrences(_ target: String, _ replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
+
 @Suite("Strict JSON parser")
 struct JSONParserTests {
     func kind(_ bytes: [UInt8]) -> JSONParseError.Kind? {
@@ -125,6 +131,25 @@ struct JSONParserTests {
     @Test("malformed input is rejected with the right kind", arguments: bad)
     func rejects(bad: Bad) {
         #expect(kind(bad.bytes) == bad.kind)
+    }
+
+    @Test("special bytes are found at every position of a long string", arguments: 0..<24)
+    func specialBytesAtEveryOffset(offset: Int) throws {
+        func string(_ inserted: [UInt8]) -> [UInt8] {
+            let filler = Array(repeating: UInt8(ascii: "a"), count: 24)
+            return [0x22] + filler[..<offset] + inserted + filler[offset...] + [0x22]
+        }
+        let plain = String(repeating: "a", count: offset) + "%@" + String(repeating: "a", count: 24 - offset)
+        #expect(try JSONParser.parse(string(Array("\\n".utf8))) == .string(plain.replacingOccurrences("%@", "\n")))
+        #expect(try JSONParser.parse(string([0xC3, 0xA9])) == .string(plain.replacingOccurrences("%@", "é")))
+        #expect(kind(string([0x0A])) == .controlCharacterInString)
+        #expect(kind(string([0x00])) == .controlCharacterInString)
+        #expect(kind(string([0x1F])) == .controlCharacterInString)
+        #expect(kind(string([0xC0, 0x80])) == .invalidUTF8)
+        #expect(kind(string([0xFF])) == .invalidUTF8)
+        #expect(try JSONParser.parse(string([0x7F, 0x20, 0x7E])) == .string(plain.replacingOccurrences("%@", "\u{7F} ~")))
+        // An unescaped quote ends the string early: what follows is trailing content.
+        #expect(kind(string([0x22])) == .trailingContent)
     }
 
     @Test("nesting up to the limit parses; one level deeper is an error, not a crash")
