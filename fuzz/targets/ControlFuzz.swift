@@ -48,6 +48,7 @@ private func validate(_ r: ControlRequest) -> ControlFailure? {
     return nil
 }
 
+/// libFuzzer entry point: decodes and validates one control request from the fuzzer's bytes.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzControl(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let line = Array(UnsafeBufferPointer(start: data, count: size))

@@ -11,6 +11,7 @@ import PumpTelemetry
 private let now: Int64 = 1_750_000_000_000_000
 private let validator = FrameValidator()
 
+/// libFuzzer entry point: frames, parses and validates one telemetry line from the fuzzer's bytes.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzFrame(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let line = UnsafeRawBufferPointer(start: data, count: size)
