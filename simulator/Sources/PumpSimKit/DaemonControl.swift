@@ -104,12 +104,14 @@ public struct ControlSocketClient: DaemonControl {
     }
 }
 
-/// Runs the `pumpctl` executable with `--json` and decodes what it prints. The control socket is
-/// passed in `PUMPMOND_CONTROL_SOCKET` (the variable `cli.md` names), so no flag placement is assumed.
+/// Runs the `pumpctl` executable with `--json` and decodes what it prints. `--socket` and `--json`
+/// are options of each subcommand (`pumpctl eligibility --socket PATH --json`), so they go after
+/// the subcommand and its own arguments; without a socket, pumpctl's own default applies
+/// (`$PUMPMOND_CONTROL_SOCKET`, else `/run/pumpmond/control.sock`).
 public struct PumpctlProcessControl: DaemonControl {
     /// Path of the `pumpctl` executable.
     public var executable: String
-    /// The control socket, or nil for pumpctl's own default.
+    /// The control socket (passed as `--socket`), or nil for pumpctl's own default.
     public var controlSocket: String?
 
     /// Creates the runner.
@@ -118,7 +120,8 @@ public struct PumpctlProcessControl: DaemonControl {
         self.controlSocket = controlSocket
     }
 
-    /// The arguments of `pumpctl enroll` for a therapy (criteria flags only for known criteria).
+    /// The arguments of `pumpctl enroll` for a therapy (criteria flags only for known criteria),
+    /// before `--socket` and `--json`.
     public static func enrollArguments(serial: String, therapy: EnrollmentDocument) -> [String] {
         var args = [
             "enroll", serial, "--patient", therapy.patient, "--indication", therapy.indication, "--drug", therapy.drug,
@@ -137,18 +140,22 @@ public struct PumpctlProcessControl: DaemonControl {
             args += ["--trial-reduction-percent", p == p.rounded() ? String(Int(p)) : String(p)]
         }
         if let r = c.trialRoute { args += ["--trial-route", r] }
-        return args + ["--json"]
+        return args
     }
 
-    /// Runs pumpctl and decodes its standard output.
+    /// The full command line of a subcommand: its arguments, then `--socket PATH` (when set) and
+    /// `--json`.
+    public func commandLine(_ arguments: [String]) -> [String] {
+        arguments + (controlSocket.map { ["--socket", $0] } ?? []) + ["--json"]
+    }
+
+    /// Runs pumpctl with `arguments` (a subcommand and its own arguments) and decodes its standard
+    /// output.
     public func run<R: Decodable>(_ arguments: [String], as: R.Type) throws(ControlError) -> R {
         let name = arguments.prefix(2).joined(separator: " ")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        if let controlSocket { env["PUMPMOND_CONTROL_SOCKET"] = controlSocket }
-        process.environment = env
+        process.arguments = commandLine(arguments)
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -202,21 +209,21 @@ public struct PumpctlProcessControl: DaemonControl {
     {
         var args = ["request-replacement", serial, "--reason", reason.rawValue]
         if let note { args += ["--note", note] }
-        return try run(args + ["--json"], as: EligibilityRecordDocument.self)
+        return try run(args, as: EligibilityRecordDocument.self)
     }
 
     /// `pumpctl eligibility [--serial S] --json`.
     public func eligibility(serial: String?) throws(ControlError) -> RecordListDocument {
-        try run(["eligibility"] + (serial.map { ["--serial", $0] } ?? []) + ["--json"], as: RecordListDocument.self)
+        try run(["eligibility"] + (serial.map { ["--serial", $0] } ?? []), as: RecordListDocument.self)
     }
 
     /// `pumpctl devices --json`.
     public func devices() throws(ControlError) -> DeviceListDocument {
-        try run(["devices", "--json"], as: DeviceListDocument.self)
+        try run(["devices"], as: DeviceListDocument.self)
     }
 
     /// `pumpctl events SERIAL --limit N --json`.
     public func events(serial: String, limit: Int) throws(ControlError) -> EventListDocument {
-        try run(["events", serial, "--limit", String(limit), "--json"], as: EventListDocument.self)
+        try run(["events", serial, "--limit", String(limit)], as: EventListDocument.self)
     }
 }

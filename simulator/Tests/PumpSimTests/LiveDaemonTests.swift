@@ -49,7 +49,19 @@ import Testing
         #expect(try pumpctl.devices().devices.map(\.serial) == ["SM2-900001"])
         #expect(try pumpctl.events(serial: "SM2-900001", limit: 5).events.isEmpty)
         // The direct client agrees with pumpctl on every document.
-        #expect(try daemon.control.eligibility(serial: nil).records.map(\.id) == pumpctl.eligibility(serial: nil).records.map(\.id))
+        #expect(
+            try daemon.control.eligibility(serial: nil).records.map(\.id)
+                == pumpctl.eligibility(serial: nil).records.map(\.id))
+        // `--socket` and `--json` follow the subcommand: pumpctl refuses them before it (64).
+        #expect(
+            pumpctl.commandLine(["events", "SM2-900001", "--limit", "5"]) == [
+                "events", "SM2-900001", "--limit", "5", "--socket", daemon.process.controlSocket, "--json",
+            ])
+        #expect(
+            try Self.exitStatus(of: pumpctl.executable, ["--socket", daemon.process.controlSocket, "devices"]) == 64)
+        #expect(try Self.exitStatus(of: pumpctl.executable, ["--json", "devices"]) == 64)
+        #expect(
+            try Self.exitStatus(of: pumpctl.executable, ["devices", "--socket", daemon.process.controlSocket]) == 0)
         // A pump never seen: pumpctl exits 66 and the failure class comes through.
         do {
             _ = try pumpctl.events(serial: "SM2-999999", limit: 1)
@@ -58,6 +70,20 @@ import Testing
             #expect(error.code == .notFound, "\(error)")
         }
         #expect(daemon.finish() == 0)
+    }
+}
+
+extension LiveDaemonScenarioTests {
+    /// Runs a program with its output discarded and returns its exit status.
+    static func exitStatus(of executable: String, _ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 }
 
