@@ -1,4 +1,6 @@
+import Foundation
 import PumpSimKit
+import PumpTesting
 import Testing
 
 @Suite struct DeterminismTests {
@@ -30,6 +32,33 @@ import Testing
         let b = Self.stream(seed: 42)
         #expect(a.count > 100_000)
         #expect(a == b)
+    }
+
+    /// `pumpsim generate` as a process, twice with one seed and once with another: the files are
+    /// byte-identical, then different, and they are the library's stream.
+    @Test func thePumpsimExecutableWritesTheSameBytesForTheSameSeed() throws {
+        let directory = try TemporaryDirectory(prefix: "pmgen")
+        defer { directory.remove() }
+        func generate(seed: Int, to name: String) throws -> Data {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: BuiltProducts.path(of: "pumpsim"))
+            process.arguments = [
+                "generate", "--pumps", "12", "--years", "2", "--seed", String(seed), "--fault-scale", "20",
+                "-o", directory.file(name),
+            ]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            return try Data(contentsOf: URL(fileURLWithPath: directory.file(name)))
+        }
+        let a = try generate(seed: 42, to: "a.jsonl")
+        let b = try generate(seed: 42, to: "b.jsonl")
+        let c = try generate(seed: 43, to: "c.jsonl")
+        #expect(a.count > 100_000)
+        #expect(a == b)
+        #expect(a != c)
+        #expect(a == Data(Self.stream(seed: 42)))
     }
 
     @Test func aDifferentSeedGivesDifferentBytes() {

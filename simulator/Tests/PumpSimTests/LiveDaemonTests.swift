@@ -24,6 +24,20 @@ import Testing
         #expect(daemon.finish() == 0)
     }
 
+    @Test func aWrongExpectationFailsAgainstTheRealDaemonToo() throws {
+        var scenario = try Scenario.load(
+            path: ShippedScenarios.directory.appendingPathComponent("stall-plain-over-2h.json").path)
+        scenario.pumps[0].expect.state = .functional
+        scenario.pumps[0].expect.records.removeLast()
+        let daemon = try LiveDaemon(prefix: "pmwr")
+        let outcome = try ScenarioRunner(sender: daemon.sender(), control: daemon.control).run(
+            ScenarioScript(scenario))
+        #expect(outcome.problems.count == 2, "\(outcome.problems)")
+        #expect(outcome.problems.contains { $0.contains("expected state functional, the daemon says non_functional") })
+        #expect(outcome.problems.contains { $0.contains("unexpected record") && $0.contains("non_function") })
+        #expect(daemon.finish() == 0)
+    }
+
     @Test(arguments: ShippedScenarios.files)
     func pumpctlAsAProcessReadsAndWritesTheSameConclusions(file: String) throws {
         let script = try ShippedScenarios.script(file)
