@@ -103,7 +103,9 @@ struct FrameCorpus {
                 let cut = 1 + rng.below(whole.count - 1)
                 frame = StressFrame(bytes: Array(whole[..<cut]), expected: .rejected(.invalidJSON), id: nil)
             case 75..<80:
-                // Huge numbers (a `v` too large for a Double is not "an integer": invalid_field).
+                // Huge numbers: a reservoir too large for a Double is an invalid field; a `v` of 400+
+                // digits is still an integer, so it is an unsupported version (telemetry-protocol.md:
+                // "not an integer: invalid_field; not 1: unsupported_version").
                 let digits = String(repeating: "9", count: 400 + rng.below(4000))
                 let pick = rng.below(3)
                 let text: String
@@ -112,7 +114,8 @@ struct FrameCorpus {
                 case 1: text = status(i, id: id, reservoir: digits)
                 default: text = #"{"v":\#(digits),"id":"\#(id)","serial":"\#(serial(i))","kind":"status"}"#
                 }
-                frame = StressFrame(bytes: Array(text.utf8), expected: .rejected(.invalidField), id: id)
+                frame = StressFrame(
+                    bytes: Array(text.utf8), expected: .rejected(pick == 2 ? .unsupportedVersion : .invalidField), id: id)
             case 80..<84:
                 // Nesting deeper than the parser allows.
                 let depth = 65 + rng.below(5000)
