@@ -4,16 +4,15 @@ import PumpTesting
 import Testing
 
 /// A real `pumpmond` process on a fresh temporary store, fed through its real ingest socket, and
-/// `pumpctl` run against its real control socket. Stopped and removed on `deinit`. Started with
-/// `PumpmondProcess` (not `DaemonProcess`, whose readiness poll double-closes descriptors).
+/// `pumpctl` run against its real control socket. Stopped and removed on `deinit`.
 final class LiveDaemon {
     let directory: TemporaryDirectory
-    let process: PumpmondProcess
+    let process: DaemonProcess
 
     /// Starts a daemon; `extraArguments` go to `pumpmond` (e.g. `--control-group NAME`).
     init(extraArguments: [String] = [], directory: TemporaryDirectory? = nil) throws {
         self.directory = try directory ?? TemporaryDirectory(prefix: "pm")
-        process = PumpmondProcess(directory: self.directory.path, extraArguments: extraArguments)
+        process = DaemonProcess(directory: self.directory.path, extraArguments: extraArguments)
         try process.start()
     }
 
