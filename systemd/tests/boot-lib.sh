@@ -59,7 +59,10 @@ mount --rbind /sys "$root/sys"
 mount -o remount,bind,ro "$root/sys"
 # A private /dev with the harmless nodes only (no disks, no kmsg); /dev/console is a log file.
 mount -t tmpfs -o mode=0755,nosuid dev "$root/dev"
-for n in null zero full random urandom tty; do touch "$root/dev/$n"; mount --bind "/dev/$n" "$root/dev/$n"; done
+# The nodes are made here (mknod), not bound from the machine's /dev: the boot then cannot touch
+# the machine's nodes, and does not depend on them (this machine once had a regular file at /dev/null).
+mknod -m 666 "$root/dev/null" c 1 3; mknod -m 666 "$root/dev/zero" c 1 5; mknod -m 666 "$root/dev/full" c 1 7
+mknod -m 666 "$root/dev/random" c 1 8; mknod -m 666 "$root/dev/urandom" c 1 9; mknod -m 666 "$root/dev/tty" c 5 0
 touch "$root/dev/console"; mount --bind "$console" "$root/dev/console"
 mkdir -m 1777 "$root/dev/shm"; mkdir -m 0755 "$root/dev/pts" "$root/dev/mqueue" "$root/dev/hugepages"
 mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$root/dev/pts"

@@ -129,9 +129,15 @@ pumpctl_as() {  # pumpctl_as USER ARGS... (USER root runs it directly)
     if [ "$user" = root ]; then in_boot timeout 30 pumpctl "$@"
     else in_boot timeout 30 setpriv --reuid="$user" --regid="$user" --init-groups --reset-env pumpctl "$@"; fi
 }
+# Sends a signal to the daemon's main PID; refuses PID 0 or 1 (MainPID is 0 when the service is not
+# running, and `kill 0` would signal this script's own process group).
+signal_main() {  # signal_main SIGNAL PID
+    if [ "${2:-0}" -gt 1 ] 2>/dev/null; then in_boot kill -"$1" "$2"
+    else echo "    (pumpmond has no main PID to send SIG$1 to)"; return 1; fi
+}
 # Ids stored for a pump, one per line, as pumpctl reports them.
 stored_ids() {
-    pumpctl_as root --json events "$1" --limit 100000 |
+    pumpctl_as root events "$1" --json --limit 100000 |
         python3 -c 'import json,sys; print("\n".join(e["id"] for e in json.load(sys.stdin)["events"]))'
 }
 # Streams status messages for a pump in the background; stream_stop ends it and prints its stats.
@@ -141,9 +147,10 @@ stream_start() {  # stream_start SERIAL DIR [--once]
     stream_pid=$!
 }
 stream_count() { in_boot sh -c "cat '$1/accepted' 2>/dev/null | wc -l"; }
+# Sets stream_stats. Not to be called in $(...): `wait` works only in the shell that started the sender.
 stream_stop() {
     in_boot touch "$1/stop"; wait "$stream_pid"; local rc=$?
-    in_boot cat "$1/stats" 2>/dev/null || echo "(the sender ended with status $rc and wrote no stats)"
+    stream_stats=$(in_boot cat "$1/stats" 2>/dev/null) || stream_stats="(the sender ended with status $rc and wrote no stats)"
 }
 # Checks every id the sender saw stored is in the store; prints "stored/total".
 all_stored() {  # all_stored SERIAL DIR
@@ -211,11 +218,11 @@ fi
 # ---- pumpctl through the socket systemd owns -----------------------------------------------------
 if need_pumpctl "pumpctl works for root, a pumpmon member, and is refused (77) for others"; then
     for who in root clinician; do
-        out=$(pumpctl_as $who --json events SM2-000001 2>&1); rc=$?
+        out=$(pumpctl_as $who events SM2-000001 --json 2>&1); rc=$?
         if [ $rc -eq 0 ] && [[ $out == *'"e1"'* ]]; then pass "pumpctl works for $who (pumpmon member: $([ $who = root ] && echo n/a || echo yes))"
         else fail "pumpctl works for $who (exit $rc)"; note "$out" | head -3; fi
     done
-    out=$(pumpctl_as outsider --json events SM2-000001 2>&1); rc=$?
+    out=$(pumpctl_as outsider events SM2-000001 --json 2>&1); rc=$?
     if [ $rc -eq 77 ]; then pass "pumpctl is refused for a user outside pumpmon (exit 77)"
     else fail "pumpctl is refused for a user outside pumpmon (exit $rc, expected 77)"; note "$out" | head -3; fi
 fi
@@ -230,11 +237,11 @@ stream_start SM2-000002 /run/pmtest-kill
 wait_for 20 '[ "$(stream_count /run/pmtest-kill)" -ge 50 ]'
 before=$(stream_count /run/pmtest-kill)
 t0=$(now_ms)
-in_boot kill -KILL "$pid0"
+signal_main KILL "$pid0"
 wait_for 30 '[ "$(prop pumpmond MainPID)" != 0 ] && [ "$(prop pumpmond MainPID)" != "$pid0" ] && [ "$(prop pumpmond ActiveState)" = active ]'
 restart_ms=$(( $(now_ms) - t0 ))
 wait_for 20 '[ "$(stream_count /run/pmtest-kill)" -ge $((before + 100)) ]'
-stats=$(stream_stop /run/pmtest-kill)
+stream_stop /run/pmtest-kill; stats=$stream_stats
 restarts1=$(prop pumpmond NRestarts)
 sockets=$(sc is-active pumpmond.socket pumpmond-control.socket | sort -u)
 if [ "$restarts1" -gt "$restarts0" ] && [ "$(prop pumpmond ActiveState)" = active ]; then
@@ -268,7 +275,7 @@ fi
 restarts0=$(prop pumpmond NRestarts)
 since=$(in_boot date '+%Y-%m-%d %H:%M:%S')
 t0=$(now_ms)
-in_boot kill -STOP "$pid0"
+signal_main STOP "$pid0"
 wait_for 60 '[ "$(prop pumpmond MainPID)" != 0 ] && [ "$(prop pumpmond MainPID)" != "$pid0" ] && [ "$(prop pumpmond ActiveState)" = active ]'
 hang_ms=$(( $(now_ms) - t0 ))
 wd_log=$(in_boot journalctl --no-pager -q -o cat --since "$since" -u pumpmond | grep -i 'watchdog timeout' | head -1)
@@ -290,7 +297,7 @@ t0=$(now_ms)
 sc stop pumpmond 2>/dev/null  # (it warns that the sockets can start it again: that is the design)
 stop_ms=$(( $(now_ms) - t0 ))
 result="Result=$(prop pumpmond Result) ExecMainCode=$(prop pumpmond ExecMainCode) ExecMainStatus=$(prop pumpmond ExecMainStatus) ActiveState=$(prop pumpmond ActiveState)"
-stats=$(stream_stop /run/pmtest-stop)
+stream_stop /run/pmtest-stop; stats=$stream_stats
 if [ "$result" = "Result=success ExecMainCode=1 ExecMainStatus=0 ActiveState=inactive" ]; then
     pass "systemctl stop: drained and exited 0 in $(secs $stop_ms) s (TimeoutStopSec=$timeout_stop)"
 else
