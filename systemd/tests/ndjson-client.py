@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Telemetry client for the real-systemd test (runs inside the booted root).
 
+  SOCKET is a Unix socket path or tcp:HOST:PORT.
   ndjson-client.py send SOCKET JSON_LINE...
       sends the lines on one connection, prints each reply line; exit 0 when all are accepted or
       duplicate. "{now}" in a line is replaced by the current time (RFC 3339, UTC).
@@ -17,9 +18,15 @@ def now():
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 def connect(path):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(30)
-    s.connect(path)
+    if path.startswith("tcp:"):  # tcp:HOST:PORT
+        host, port = path[4:].rsplit(":", 1)
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.settimeout(30)
+        s.connect((host, int(port)))
+    else:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(30)
+        s.connect(path)
     return s, s.makefile("rb")
 
 def send(path, lines):

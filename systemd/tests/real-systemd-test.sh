@@ -135,6 +135,11 @@ signal_main() {  # signal_main SIGNAL PID
     if [ "${2:-0}" -gt 1 ] 2>/dev/null; then in_boot kill -"$1" "$2"
     else echo "    (pumpmond has no main PID to send SIG$1 to)"; return 1; fi
 }
+# Messages in the store, as `pumpctl status` reports them (0 when it cannot answer).
+stored_messages() {
+    pumpctl_as root status --json 2>/dev/null |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["messages"])' 2>/dev/null || echo 0
+}
 # Ids stored for a pump, one per line, as pumpctl reports them.
 stored_ids() {
     pumpctl_as root events "$1" --json --limit 100000 |
@@ -173,7 +178,7 @@ fi
 
 t0=$(now_ms)
 reply=$(client send /run/pumpmond/ingest.sock \
-    '{"v":1,"id":"st-1","serial":"SM2-000001","kind":"status","at":"{now}","model":"SynchroMed II","battery":{"state":"MOS"},"motor":"ok"}' 2>&1)
+    '{"v":1,"id":"st-1","serial":"SM2-900001","kind":"status","at":"{now}","model":"SynchroMed II","battery":{"state":"MOS"},"motor":"ok"}' 2>&1)
 activation_ms=$(( $(now_ms) - t0 ))
 state="$(prop pumpmond Type) $(prop pumpmond ActiveState) $(prop pumpmond SubState)"
 if [[ $reply == *'"accepted"'* ]] && [ "$state" = "notify active running" ]; then
@@ -200,29 +205,29 @@ fi
 
 # ---- journald: a raised record by MESSAGE_ID, the pump by PUMP_SERIAL -----------------------------
 reply=$(client send /run/pumpmond/ingest.sock \
-    '{"v":1,"id":"e1","serial":"SM2-000001","kind":"alert","at":"{now}","code":"BATTERY_ERI","severity":"warning"}' 2>&1)
-if wait_for 15 '[ -n "$(in_boot journalctl --no-pager -q -o cat MESSAGE_ID=$MSG_RAISED PUMP_SERIAL=SM2-000001)" ]'; then
-    pass "journalctl MESSAGE_ID=$MSG_RAISED PUMP_SERIAL=SM2-000001 finds the raised record"
-    note "$(in_boot journalctl --no-pager -q -o cat MESSAGE_ID=$MSG_RAISED PUMP_SERIAL=SM2-000001 | head -1)"
+    '{"v":1,"id":"e1","serial":"SM2-900001","kind":"alert","at":"{now}","code":"BATTERY_ERI","severity":"warning"}' 2>&1)
+if wait_for 15 '[ -n "$(in_boot journalctl --no-pager -q -o cat MESSAGE_ID=$MSG_RAISED PUMP_SERIAL=SM2-900001)" ]'; then
+    pass "journalctl MESSAGE_ID=$MSG_RAISED PUMP_SERIAL=SM2-900001 finds the raised record"
+    note "$(in_boot journalctl --no-pager -q -o cat MESSAGE_ID=$MSG_RAISED PUMP_SERIAL=SM2-900001 | head -1)"
 else
-    fail "journalctl MESSAGE_ID=$MSG_RAISED PUMP_SERIAL=SM2-000001 finds the raised record"
+    fail "journalctl MESSAGE_ID=$MSG_RAISED PUMP_SERIAL=SM2-900001 finds the raised record"
     note "reply: $reply"
     in_boot journalctl -u pumpmond --no-pager -o verbose | tail -30 | sed 's/^/    /'
 fi
-if [ -n "$(in_boot journalctl --no-pager -q -u pumpmond PUMP_SERIAL=SM2-000001)" ]; then
-    pass "journalctl -u pumpmond PUMP_SERIAL=SM2-000001 finds the pump's entries"
+if [ -n "$(in_boot journalctl --no-pager -q -u pumpmond PUMP_SERIAL=SM2-900001)" ]; then
+    pass "journalctl -u pumpmond PUMP_SERIAL=SM2-900001 finds the pump's entries"
 else
-    fail "journalctl -u pumpmond PUMP_SERIAL=SM2-000001 finds the pump's entries"
+    fail "journalctl -u pumpmond PUMP_SERIAL=SM2-900001 finds the pump's entries"
 fi
 
 # ---- pumpctl through the socket systemd owns -----------------------------------------------------
 if need_pumpctl "pumpctl works for root, a pumpmon member, and is refused (77) for others"; then
     for who in root clinician; do
-        out=$(pumpctl_as $who events SM2-000001 --json 2>&1); rc=$?
+        out=$(pumpctl_as $who events SM2-900001 --json 2>&1); rc=$?
         if [ $rc -eq 0 ] && [[ $out == *'"e1"'* ]]; then pass "pumpctl works for $who (pumpmon member: $([ $who = root ] && echo n/a || echo yes))"
         else fail "pumpctl works for $who (exit $rc)"; note "$out" | head -3; fi
     done
-    out=$(pumpctl_as outsider events SM2-000001 --json 2>&1); rc=$?
+    out=$(pumpctl_as outsider events SM2-900001 --json 2>&1); rc=$?
     if [ $rc -eq 77 ]; then pass "pumpctl is refused for a user outside pumpmon (exit 77)"
     else fail "pumpctl is refused for a user outside pumpmon (exit $rc, expected 77)"; note "$out" | head -3; fi
 fi
@@ -233,7 +238,15 @@ else fail "control socket is root:pumpmon 0660 (is $sock_mode)"; fi
 # ---- kill -9: systemd restarts it, the sockets never close, nothing accepted is lost -------------
 restarts0=$(prop pumpmond NRestarts)
 pid0=$(prop pumpmond MainPID)
-stream_start SM2-000002 /run/pmtest-kill
+stream_start SM2-900002 /run/pmtest-kill
+# The simulator sends a whole fleet throughout (4 connections, 128 lines in flight each), resending
+# what a dropped connection left unanswered; --verify then reads every pump's events back.
+fleet_pid=""
+if [ $have_pumpctl = 1 ]; then
+    in_boot timeout 240 pumpsim fleet --pumps 60 --years 3 --seed 7 --verify >"$work/fleet.txt" 2>&1 &
+    fleet_pid=$!
+    wait_for 60 '[ "$(stored_messages)" -ge 5000 ] || ! kill -0 $fleet_pid 2>/dev/null'
+fi
 wait_for 20 '[ "$(stream_count /run/pmtest-kill)" -ge 50 ]'
 before=$(stream_count /run/pmtest-kill)
 t0=$(now_ms)
@@ -256,8 +269,20 @@ else
 fi
 note "sender: $stats"
 if ! need_pumpctl "kill -9: no accepted message is lost"; then :
-elif res=$(all_stored SM2-000002 /run/pmtest-kill); then pass "kill -9: no accepted message is lost ($res)"
+elif res=$(all_stored SM2-900002 /run/pmtest-kill); then pass "kill -9: no accepted message is lost ($res)"
 else fail "kill -9: no accepted message is lost ($res)"; fi
+if [ -n "$fleet_pid" ]; then
+    wait "$fleet_pid"; fleet_rc=$?
+    fleet_summary="$(grep -E '^(messages sent|resent|elapsed|verify):' "$work/fleet.txt" | tr -s ' ' | paste -sd ';' -)"
+    if [ $fleet_rc -eq 0 ] && grep -q '^verify: *0 acknowledged messages missing' "$work/fleet.txt" &&
+        grep -qE '^resent: .*dropped connections: [1-9]' "$work/fleet.txt"; then
+        pass "kill -9: pumpsim kept sending across the restart; every accepted message is stored, records match its ground truth"
+    else
+        fail "kill -9: pumpsim kept sending across the restart (exit $fleet_rc; a pass needs exit 0, a dropped connection resent, and 0 missing)"
+        grep -v '^progress:' "$work/fleet.txt" | tail -25 | sed 's/^/    /'
+    fi
+    note "pumpsim: $fleet_summary"
+fi
 
 # ---- a hung daemon (SIGSTOP): the watchdog kills and restarts it ---------------------------------
 in_boot mkdir -p /run/systemd/system/pumpmond.service.d
@@ -290,7 +315,7 @@ sc daemon-reload
 
 # ---- systemctl stop: the drain finishes within TimeoutStopSec, exit status clean ----------------
 sc restart pumpmond  # the shipped unit again
-stream_start SM2-000003 /run/pmtest-stop --once
+stream_start SM2-900003 /run/pmtest-stop --once
 wait_for 20 '[ "$(stream_count /run/pmtest-stop)" -ge 50 ]'
 timeout_stop=$(prop pumpmond TimeoutStopUSec)
 t0=$(now_ms)
@@ -306,11 +331,31 @@ fi
 note "sender: $stats"
 # The sockets outlive the service: the next pumpctl starts it again and sees everything stored.
 if ! need_pumpctl "systemctl stop: no accepted message is lost in the drain"; then
-    client send /run/pumpmond/ingest.sock '{"v":1,"id":"st-2","serial":"SM2-000001","kind":"status","at":"{now}","model":"SynchroMed II","battery":{"state":"MOS"},"motor":"ok"}' >/dev/null
-elif res=$(all_stored SM2-000003 /run/pmtest-stop); then pass "systemctl stop: no accepted message is lost in the drain ($res)"
+    client send /run/pumpmond/ingest.sock '{"v":1,"id":"st-2","serial":"SM2-900001","kind":"status","at":"{now}","model":"SynchroMed II","battery":{"state":"MOS"},"motor":"ok"}' >/dev/null
+elif res=$(all_stored SM2-900003 /run/pmtest-stop); then pass "systemctl stop: no accepted message is lost in the drain ($res)"
 else fail "systemctl stop: no accepted message is lost in the drain ($res)"; fi
 if [ "$(prop pumpmond ActiveState)" = active ]; then pass "after stop the sockets still listen and the next connection starts pumpmond again"
 else fail "after stop the sockets still listen and the next connection starts pumpmond again"; fi
+
+# ---- a TCP listener passed by systemd works under PrivateNetwork=yes ---------------------------
+# The shipped socket unit has the TCP listener commented out; a drop-in enables it as an operator would.
+sc stop pumpmond 2>/dev/null
+in_boot mkdir -p /run/systemd/system/pumpmond.socket.d
+in_boot sh -c 'printf "[Socket]\nListenStream=127.0.0.1:7410\n" >/run/systemd/system/pumpmond.socket.d/50-test-tcp.conf'
+sc daemon-reload
+sc restart pumpmond.socket
+reply=$(client send tcp:127.0.0.1:7410 \
+    '{"v":1,"id":"tcp-1","serial":"SM2-900004","kind":"status","at":"{now}","model":"SynchroMed II","battery":{"state":"MOS"},"motor":"ok"}' 2>&1)
+if [[ $reply == *'"accepted"'* ]] && [ "$(prop pumpmond PrivateNetwork)" = yes ] && [ "$(prop pumpmond ActiveState)" = active ]; then
+    pass "a TCP listener passed by systemd (127.0.0.1:7410, name ingest) starts pumpmond and is answered under PrivateNetwork=yes"
+else
+    fail "a TCP listener passed by systemd is answered under PrivateNetwork=yes (PrivateNetwork=$(prop pumpmond PrivateNetwork), $(prop pumpmond ActiveState))"
+    note "reply: $reply"
+fi
+sc stop pumpmond 2>/dev/null
+in_boot rm -f /run/systemd/system/pumpmond.socket.d/50-test-tcp.conf
+sc daemon-reload
+sc restart pumpmond.socket
 
 # ---- the sandbox costs the daemon nothing it needs -------------------------------------------------
 denied=$(in_boot journalctl --no-pager -q -o cat _SYSTEMD_UNIT=pumpmond.service |
