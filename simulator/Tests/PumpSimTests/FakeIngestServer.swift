@@ -25,6 +25,8 @@ final class FakeIngestServer: Sendable {
     private let unavailableFirst: @Sendable (String) -> Bool
     /// Drop the connection (without answering) when it reads its Nth line overall, once; 0 = never.
     private let dropAtLine: Int
+    /// Signalled when the accept loop has returned, so `stop()` closes the listener only then.
+    private let acceptLoopDone = DispatchSemaphore(value: 0)
 
     init(unavailableFirst: @escaping @Sendable (String) -> Bool = { _ in false }, dropAtLine: Int = 0) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -52,16 +54,24 @@ final class FakeIngestServer: Sendable {
         thread.start()
     }
 
+    /// Stops accepting: wakes the accept loop, waits for it to return, then closes the listener
+    /// (closing it earlier would let another test's new descriptor take its number while the loop
+    /// can still call `accept` on it) and removes the socket.
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
+        acceptLoopDone.wait()
         close(listener)
         unlink(path)
     }
 
     private func acceptLoop() {
+        defer { acceptLoopDone.signal() }
         while true {
             let fd = accept(listener, nil, nil)
-            if fd < 0 { return }
+            if fd < 0 {
+                if errno == EINTR { continue }
+                return
+            }
             state.withLock { $0.connections += 1 }
             Thread { [self] in serve(fd) }.start()
         }

@@ -75,7 +75,8 @@ enum ShippedScenarios {
 /// and every source file of the modules `pumpmond` is built from (`scripts/test` builds release
 /// first, so in CI it always is), else the debug build beside the tests. The release daemon
 /// accepts several times as many messages a second, which keeps the 2,000-pump, 10-year run to a
-/// minute or two; a stale release build is never used.
+/// minute or two; a stale release build is never used. `PUMPSIM_FLEET_DAEMON=beside-tests` always
+/// takes the build beside the tests (scripts/sanitize: the sanitized daemon, not the release one).
 enum FleetDaemon {
     /// The modules `pumpmond` links, under `Sources/`.
     static let daemonModules = [
@@ -85,6 +86,9 @@ enum FleetDaemon {
 
     /// The executable's path.
     static let executable: String = {
+        if ProcessInfo.processInfo.environment["PUMPSIM_FLEET_DAEMON"] == "beside-tests" {
+            return BuiltProducts.path(of: "pumpmond")
+        }
         let root = BuiltProducts.packageRoot
         let release = root.appendingPathComponent(".build/release/pumpmond").path
         guard let built = modified(release) else { return BuiltProducts.path(of: "pumpmond") }
