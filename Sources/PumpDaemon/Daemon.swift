@@ -104,8 +104,17 @@ public struct Daemon: Sendable {
                 "ingest": "\(ingestEndpoints.map(\.description).joined(separator: ", "))",
                 "control": "\(controlEndpoint.description)",
             ])
-        try await serviceGroup.run()
+        var failure: (any Error)?
+        do { try await serviceGroup.run() } catch { failure = error }
         notifier.notify(.stopping)
+        // Every service has ended: closing the store checkpoints the WAL into the database file and
+        // releases every connection and cached statement before the process exits.
+        do {
+            try store.close()
+        } catch {
+            logger.warning("closing the store failed; the next start recovers from its WAL", metadata: ["error": "\(error)"])
+        }
+        if let failure { throw failure }
         logger.notice("pumpmond stopped", metadata: ["messages.accepted": "\(counters.snapshot.accepted)"])
     }
 }
