@@ -72,14 +72,21 @@ public enum PumpCtl {
 
     /// Runs one command line (without the program name) and returns what it printed and its exit code.
     public static func run(arguments: [String], environment: PumpCtlEnvironment) -> PumpCtlOutcome {
+        let outcome = runForOutput(arguments: arguments, environment: environment)
+        return PumpCtlOutcome(
+            exitCode: outcome.exitCode, stdout: String(decoding: outcome.stdout, as: UTF8.self), stderr: outcome.stderr)
+    }
+
+    /// `run`, with stdout as the bytes to write (a long `--json` document is never made a `String`).
+    static func runForOutput(arguments: [String], environment: PumpCtlEnvironment) -> RawOutcome {
         do {
             var parsed = try PumpCtlCommand.parseAsRoot(arguments)
             if let command = parsed as? any ControlCommand { return execute(command, environment) }
             // `help`, `--help` and a bare `pumpctl`: argument-parser's own commands end in a help request.
             try parsed.run()
-            return PumpCtlOutcome(exitCode: 0, stdout: "", stderr: "")
+            return RawOutcome(exitCode: 0, stdout: [], stderr: "")
         } catch {
-            return argumentParserOutcome(error)
+            return RawOutcome(argumentParserOutcome(error))
         }
     }
 
@@ -95,15 +102,29 @@ public enum PumpCtl {
 
     /// Runs `pumpctl` as the process: real arguments and environment, writes stdout and stderr, exits.
     public static func main() -> Never {
-        let outcome = run(arguments: Array(CommandLine.arguments.dropFirst()), environment: .current())
-        FileHandle.standardOutput.write(Data(outcome.stdout.utf8))
-        FileHandle.standardError.write(Data(outcome.stderr.utf8))
+        let outcome = runForOutput(arguments: Array(CommandLine.arguments.dropFirst()), environment: .current())
+        writeAll(STDOUT_FILENO, outcome.stdout)
+        writeAll(STDERR_FILENO, Array(outcome.stderr.utf8))
         exit(outcome.exitCode)
     }
 
-    static func execute<C: ControlCommand>(_ command: C, _ environment: PumpCtlEnvironment) -> PumpCtlOutcome {
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { raw in write(fd, raw.baseAddress! + offset, raw.count - offset) }
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { return }
+            offset += written
+        }
+    }
+
+    static func execute<C: ControlCommand>(_ command: C, _ environment: PumpCtlEnvironment) -> RawOutcome {
         do throws(PumpCtlError) {
-            let document = try exchange(command, environment)
+            let (replyBytes, path) = try send(command, environment)
+            if command.global.json, let shape = C.replyShape, let printed = ReplyPrinter.print(reply: replyBytes, shape: shape) {
+                return RawOutcome(exitCode: 0, stdout: printed, stderr: "")
+            }
+            let document = try decode(C.Document.self, reply: replyBytes, socket: path)
             let stdout: String
             if command.global.json {
                 do {
@@ -114,15 +135,23 @@ public enum PumpCtl {
             } else {
                 stdout = C.render(document, environment.textStyle)
             }
-            return PumpCtlOutcome(exitCode: 0, stdout: stdout, stderr: "")
+            return RawOutcome(exitCode: 0, stdout: Array(stdout.utf8), stderr: "")
         } catch {
-            return PumpCtlOutcome(exitCode: error.exitCode, stdout: "", stderr: "pumpctl: \(error.message)\n")
+            return RawOutcome(exitCode: error.exitCode, stdout: [], stderr: "pumpctl: \(error.message)\n")
         }
     }
 
     /// Checks the request, sends it and returns the reply's document, or the failure to report.
     static func exchange<C: ControlCommand>(_ command: C, _ environment: PumpCtlEnvironment) throws(PumpCtlError)
         -> C.Document
+    {
+        let (replyBytes, path) = try send(command, environment)
+        return try decode(C.Document.self, reply: replyBytes, socket: path)
+    }
+
+    /// Checks the request and sends it; returns the reply line and the socket it came from.
+    static func send<C: ControlCommand>(_ command: C, _ environment: PumpCtlEnvironment) throws(PumpCtlError)
+        -> (reply: [UInt8], socket: String)
     {
         let request = try command.request()
         let path = environment.socketPath(option: command.global.socket)
@@ -133,10 +162,16 @@ public enum PumpCtl {
             throw PumpCtlError(exitCode: 70, message: "cannot write the request as JSON: \(error)")
         }
         let client = ControlSocketClient(path: path, timeout: environment.replyTimeout)
-        let replyBytes = try client.exchange(Array(line.utf8))
-        let reply: ControlReply<C.Document>
+        return (try client.exchange(Array(line.utf8)), path)
+    }
+
+    /// The reply's document, or the failure it reports.
+    static func decode<D: Codable & Sendable>(_ type: D.Type, reply replyBytes: [UInt8], socket path: String)
+        throws(PumpCtlError) -> D
+    {
+        let reply: ControlReply<D>
         do {
-            reply = try JSONDecoder().decode(ControlReply<C.Document>.self, from: Data(replyBytes))
+            reply = try JSONDecoder().decode(ControlReply<D>.self, from: Data(replyBytes))
         } catch {
             // A failure class this pumpctl does not know yet still shows the daemon's message.
             if let unknown = try? JSONDecoder().decode(UnknownFailureReply.self, from: Data(replyBytes)),
@@ -178,4 +213,21 @@ private struct UnknownFailureReply: Decodable {
     }
     var ok: Bool
     var error: Failure
+}
+
+/// What one run printed, stdout as bytes.
+struct RawOutcome {
+    var exitCode: Int32
+    var stdout: [UInt8]
+    var stderr: String
+
+    init(exitCode: Int32, stdout: [UInt8], stderr: String) {
+        self.exitCode = exitCode
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+
+    init(_ outcome: PumpCtlOutcome) {
+        self.init(exitCode: outcome.exitCode, stdout: Array(outcome.stdout.utf8), stderr: outcome.stderr)
+    }
 }

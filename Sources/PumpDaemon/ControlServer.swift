@@ -102,6 +102,9 @@ final class ControlServer: Service, Sendable {
         }
     }
 
+    /// The most bytes of a reply handed to NIO at once.
+    static let writeSlice = 1 << 20
+
     private func serve(_ connection: ControlConnection) async {
         do {
             try await connection.channel.executeThenClose { inbound, _ in
@@ -113,9 +116,15 @@ final class ControlServer: Service, Sendable {
                     case .tooLarge: line = []
                     }
                     let reply = await handler.respond(to: line, from: connection.peer)
-                    // Awaiting the write itself (not only its hand-over) so that closing the
-                    // connection cannot drop a reply larger than the socket buffer.
-                    try await connection.channel.channel.writeAndFlush(ByteBuffer(bytes: reply)).get()
+                    // In slices, so that a long reply (every pump) is not copied whole into NIO's
+                    // buffers; awaiting each write itself (not only its hand-over) so that closing
+                    // the connection cannot drop a reply larger than the socket buffer.
+                    var offset = 0
+                    repeat {
+                        let end = min(offset + Self.writeSlice, reply.count)
+                        try await connection.channel.channel.writeAndFlush(ByteBuffer(bytes: reply[offset..<end])).get()
+                        offset = end
+                    } while offset < reply.count
                     return
                 }
             }

@@ -80,21 +80,87 @@ extension PumpStore {
     /// `eligibility`: records, newest first by `created_at`, then `id`.
     public func records(serial: String?, determination: String?) async throws(StoreError) -> RecordListDocument {
         try await read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let serial {
-                conditions.append("serial = ?")
-                arguments += [serial]
-            }
-            if let determination {
-                conditions.append("determination = ?")
-                arguments += [determination]
-            }
-            var sql = "SELECT \(RecordRows.columns) FROM record"
-            if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-            sql += " ORDER BY created_at DESC, id DESC"
+            let (sql, arguments) = RecordRows.listQuery(serial: serial, determination: determination)
             let records = try Row.fetchAll(db, sql: sql, arguments: arguments).map(RecordRows.document(_:))
             return RecordListDocument(records: records)
+        }
+    }
+
+    /// `devices` as the reply's JSON document (`DeviceListDocument`), written row by row from a
+    /// cursor: no document is built, so memory stays at the size of the text.
+    public func devicesJSON(state: String?) async throws(StoreError) -> [UInt8] {
+        try await read { db in
+            var sql = "SELECT serial, model, state, battery, last_seen FROM pump"
+            var arguments: StatementArguments = []
+            if let state {
+                sql += " WHERE state = ?"
+                arguments = [state]
+            }
+            sql += " ORDER BY serial"
+            var w = DocumentWriter(capacity: 1 << 16)
+            w.beginObject()
+            w.key("devices")
+            w.beginArray()
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try rows.next() {
+                w.element()
+                w.beginObject()
+                w.key("serial")
+                try StoredText.write(row, 0, to: &w)
+                w.key("model")
+                try StoredText.write(row, 1, to: &w)
+                w.key("state")
+                try StoredText.write(row, 2, to: &w)
+                w.key("battery")
+                try StoredText.write(row, 3, to: &w)
+                w.key("last_seen")
+                if let micros = row[4] as Int64? { Timestamp.write(micros: micros, to: &w) } else { w.null() }
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+            return w.bytes
+        }
+    }
+
+    /// `events SERIAL` as the reply's JSON document (`EventListDocument`): each stored message
+    /// with its `received_at`, keys sorted.
+    public func eventsJSON(serial: String, limit: Int) async throws(StoreError) -> [UInt8] {
+        try await read { db in
+            var w = DocumentWriter(capacity: 1 << 14)
+            w.beginObject()
+            w.key("events")
+            w.beginArray()
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT raw, received_at FROM message WHERE serial = ? ORDER BY at DESC, id DESC LIMIT ?",
+                arguments: [serial, limit])
+            while let row = try rows.next() {
+                w.element()
+                let raw = try row.withUnsafeData(atIndex: 0) { data in [UInt8](data ?? Data()) }
+                try w.value(StoredMessageJSON.document(raw: raw, receivedAt: row[1]))
+            }
+            w.endArray()
+            w.endObject()
+            return w.bytes
+        }
+    }
+
+    /// `eligibility` as the reply's JSON document (`RecordListDocument`), row by row.
+    public func recordsJSON(serial: String?, determination: String?) async throws(StoreError) -> [UInt8] {
+        try await read { db in
+            let (sql, arguments) = RecordRows.listQuery(serial: serial, determination: determination)
+            var w = DocumentWriter(capacity: 1 << 16)
+            w.beginObject()
+            w.key("records")
+            w.beginArray()
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try rows.next() {
+                w.element()
+                try RecordRows.write(row, to: &w)
+            }
+            w.endArray()
+            w.endObject()
+            return w.bytes
         }
     }
 
@@ -158,7 +224,11 @@ extension PumpStore {
 /// A stored message as the control socket shows it: the object as received, plus `received_at`.
 enum StoredMessageJSON {
     static func document(raw: Data, receivedAt: Int64) -> JSONValue {
-        guard case .object(var fields)? = try? JSONParser.parse([UInt8](raw)) else {
+        document(raw: [UInt8](raw), receivedAt: receivedAt)
+    }
+
+    static func document(raw: [UInt8], receivedAt: Int64) -> JSONValue {
+        guard case .object(var fields)? = try? JSONParser.parse(raw) else {
             return .object(["received_at": .string(Timestamp.format(micros: receivedAt))])
         }
         fields["received_at"] = .string(Timestamp.format(micros: receivedAt))
@@ -186,7 +256,126 @@ enum RecordRows {
             note: row[13])
     }
 
+    /// The `eligibility` query: newest first by `created_at`, then `id`, optionally filtered.
+    static func listQuery(serial: String?, determination: String?) -> (String, StatementArguments) {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let serial {
+            conditions.append("serial = ?")
+            arguments += [serial]
+        }
+        if let determination {
+            conditions.append("determination = ?")
+            arguments += [determination]
+        }
+        var sql = "SELECT \(columns) FROM record"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY created_at DESC, id DESC"
+        return (sql, arguments)
+    }
+
+    /// Writes one row of `columns` as the record's JSON (the same text as its document's).
+    static func write(_ row: Row, to w: inout DocumentWriter) throws {
+        w.beginObject()
+        w.key("id")
+        w.string(RecordWriter.recordID(row[0]))
+        w.key("serial")
+        try StoredText.write(row, 1, to: &w)
+        w.key("type")
+        try StoredText.write(row, 2, to: &w)
+        w.key("trigger")
+        try StoredText.write(row, 3, to: &w)
+        w.key("request_reason")
+        try StoredText.write(row, 4, to: &w)
+        w.key("determination")
+        try StoredText.write(row, 5, to: &w)
+        w.key("clause")
+        try StoredText.write(row, 6, to: &w)
+        w.key("replacement_criterion")
+        try StoredText.write(row, 7, to: &w)
+        w.key("indication")
+        w.beginObject()
+        w.key("status")
+        try StoredText.write(row, 8, to: &w)
+        w.key("clause")
+        try StoredText.write(row, 9, to: &w)
+        w.endObject()
+        w.key("missing")
+        let missing = try StoredText.json(row, 10)
+        guard case .array(let words) = missing else { throw StoredText.unexpected("missing", missing) }
+        w.beginArray()
+        for word in words {
+            guard case .string(let text) = word else { throw StoredText.unexpected("missing", missing) }
+            w.element()
+            w.string(text)
+        }
+        w.endArray()
+        w.key("supplies_covered")
+        w.bool(row[11])
+        w.key("evidence")
+        let evidence = try StoredText.json(row, 12)
+        guard case .array(let items) = evidence else { throw StoredText.unexpected("evidence", evidence) }
+        w.beginArray()
+        for item in items {
+            guard case .object(let fields) = item, case .string(let messageID)? = fields["message_id"],
+                case .string(let kind)? = fields["kind"], case .string(let at)? = fields["at"]
+            else { throw StoredText.unexpected("evidence", item) }
+            let code: String?
+            switch fields["code"] {
+            case nil, .null?: code = nil
+            case .string(let text)?: code = text
+            default: throw StoredText.unexpected("evidence", item)
+            }
+            w.element()
+            EvidenceDocument(messageID: messageID, kind: kind, code: code, at: at).write(to: &w)
+        }
+        w.endArray()
+        w.key("policy")
+        PolicyIdentityDocument(id: "CG-SURG-79", effective: "2023-09-27").write(to: &w)
+        w.key("created_at")
+        Timestamp.write(micros: row[14], to: &w)
+        w.key("note")
+        try StoredText.write(row, 13, to: &w)
+        w.endObject()
+    }
+
     static func fetch(_ db: Database, rowID: Int64) throws -> EligibilityRecordDocument? {
         try Row.fetchOne(db, sql: "SELECT \(columns) FROM record WHERE id = ?", arguments: [rowID]).map(document(_:))
+    }
+}
+
+/// Text columns written straight from SQLite's bytes, without a Swift `String` per value.
+enum StoredText {
+    /// Column `index` as a JSON string, or `null` when it is NULL.
+    static func write(_ row: Row, _ index: Int, to w: inout DocumentWriter) throws {
+        try row.withUnsafeData(atIndex: index) { data in
+            guard let data else { return w.null() }
+            data.withUnsafeBytes { raw in
+                var bytes = raw.bindMemory(to: UInt8.self)
+                // As GRDB reads a String (`String(cString:)`): up to a NUL, invalid UTF-8 replaced.
+                if let nul = bytes.firstIndex(of: 0) { bytes = UnsafeBufferPointer(rebasing: bytes[..<nul]) }
+                if bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil {
+                    w.string(utf8: bytes)
+                } else {
+                    w.string(String(decoding: bytes, as: UTF8.self))
+                }
+            }
+        }
+    }
+
+    /// Column `index`, a JSON text the store wrote, parsed.
+    static func json(_ row: Row, _ index: Int) throws -> JSONValue {
+        try row.withUnsafeData(atIndex: index) { data in try JSONParser.parse([UInt8](data ?? Data())) }
+    }
+
+    static func unexpected(_ column: String, _ value: JSONValue) -> StoreError {
+        .failed(reason: "the stored \(column) of a record is not in the expected form (\(value.typeDescription))")
+    }
+}
+
+extension Timestamp {
+    /// Writes `format(micros:)` as a JSON string.
+    static func write(micros: Int64, to w: inout DocumentWriter) {
+        w.string(format(micros: micros))
     }
 }
