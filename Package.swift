@@ -92,8 +92,8 @@ let package = Package(
         // saves the dynamic loader's work on every run (benchmark 3 counts the whole process).
         .executableTarget(
             name: "pumpctl", dependencies: ["PumpCtlKit"],
-            swiftSettings: strict + [.unsafeFlags(["-static-stdlib"])],
-            linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+            swiftSettings: strict + [.unsafeFlags(["-static-executable"])],
+            linkerSettings: [.unsafeFlags(["-static-executable"])]),
         .executableTarget(
             name: "pumpsim",
             dependencies: ["PumpSimKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
