@@ -108,7 +108,7 @@ public struct ControlSocketClient: Sendable {
 
     private func readLine(_ fd: Int32) throws(PumpCtlError) -> [UInt8] {
         var reply: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if count < 0 {

@@ -65,6 +65,19 @@ struct Printer {
 
     /// `{"ok":true,"result":…}` in any key order, nothing else: the result printed, plus `\n`.
     mutating func reply(_ shape: DocumentShape) throws(GiveUp) -> [UInt8] {
+        // The daemon's own order: the result is printed as it is read.
+        let prefix = #"{"ok":true,"result":"#.utf8
+        if input.count > prefix.count, input.prefix(prefix.count).elementsEqual(prefix) {
+            pos = prefix.count
+            try value(shape, indent: 0)
+            skipSpace()
+            try expect(UInt8(ascii: "}"))
+            skipSpace()
+            guard pos == input.count else { throw GiveUp() }
+            out.append(UInt8(ascii: "\n"))
+            return out
+        }
+        // Any other order: the result is found first, then printed.
         skipSpace()
         try expect(UInt8(ascii: "{"))
         var ok = false

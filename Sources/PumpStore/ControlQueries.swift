@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import PumpControlProtocol
 import PumpTelemetry
 
@@ -86,8 +87,8 @@ extension PumpStore {
         }
     }
 
-    /// `devices` as the reply's JSON document (`DeviceListDocument`), written row by row from a
-    /// cursor: no document is built, so memory stays at the size of the text.
+    /// `devices` as the reply's JSON document (`DeviceListDocument`), written row by row straight
+    /// from SQLite's column bytes: no document is built, so memory stays at the size of the text.
     public func devicesJSON(state: String?) async throws(StoreError) -> [UInt8] {
         try await read { db in
             var sql = "SELECT serial, model, state, battery, last_seen FROM pump"
@@ -97,24 +98,27 @@ extension PumpStore {
                 arguments = [state]
             }
             sql += " ORDER BY serial"
+            let statement = try db.makeStatement(sql: sql)
+            try statement.setArguments(arguments)
+            let columns = StoredColumns(statement)
             var w = DocumentWriter(capacity: 1 << 16)
             w.beginObject()
             w.key("devices")
             w.beginArray()
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            while let row = try rows.next() {
+            let rows = try Row.fetchCursor(statement)
+            while try rows.next() != nil {
                 w.element()
                 w.beginObject()
                 w.key("serial")
-                try StoredText.write(row, 0, to: &w)
+                columns.text(0, to: &w)
                 w.key("model")
-                try StoredText.write(row, 1, to: &w)
+                columns.text(1, to: &w)
                 w.key("state")
-                try StoredText.write(row, 2, to: &w)
+                columns.text(2, to: &w)
                 w.key("battery")
-                try StoredText.write(row, 3, to: &w)
+                columns.text(3, to: &w)
                 w.key("last_seen")
-                if let micros = row[4] as Int64? { Timestamp.write(micros: micros, to: &w) } else { w.null() }
+                columns.timestamp(4, to: &w)
                 w.endObject()
             }
             w.endArray()
@@ -127,17 +131,18 @@ extension PumpStore {
     /// with its `received_at`, keys sorted.
     public func eventsJSON(serial: String, limit: Int) async throws(StoreError) -> [UInt8] {
         try await read { db in
+            let statement = try db.makeStatement(
+                sql: "SELECT raw, received_at FROM message WHERE serial = ? ORDER BY at DESC, id DESC LIMIT ?")
+            try statement.setArguments([serial, limit])
+            let columns = StoredColumns(statement)
             var w = DocumentWriter(capacity: 1 << 14)
             w.beginObject()
             w.key("events")
             w.beginArray()
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT raw, received_at FROM message WHERE serial = ? ORDER BY at DESC, id DESC LIMIT ?",
-                arguments: [serial, limit])
-            while let row = try rows.next() {
+            let rows = try Row.fetchCursor(statement)
+            while try rows.next() != nil {
                 w.element()
-                let raw = try row.withUnsafeData(atIndex: 0) { data in [UInt8](data ?? Data()) }
-                try w.value(StoredMessageJSON.document(raw: raw, receivedAt: row[1]))
+                try w.value(StoredMessageJSON.document(raw: columns.bytes(0), receivedAt: columns.int64(1)))
             }
             w.endArray()
             w.endObject()
@@ -149,14 +154,17 @@ extension PumpStore {
     public func recordsJSON(serial: String?, determination: String?) async throws(StoreError) -> [UInt8] {
         try await read { db in
             let (sql, arguments) = RecordRows.listQuery(serial: serial, determination: determination)
+            let statement = try db.makeStatement(sql: sql)
+            try statement.setArguments(arguments)
+            let columns = StoredColumns(statement)
             var w = DocumentWriter(capacity: 1 << 16)
             w.beginObject()
             w.key("records")
             w.beginArray()
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            while let row = try rows.next() {
+            let rows = try Row.fetchCursor(statement)
+            while try rows.next() != nil {
                 w.element()
-                try RecordRows.write(row, to: &w)
+                try RecordRows.write(columns, to: &w)
             }
             w.endArray()
             w.endObject()
@@ -274,57 +282,57 @@ enum RecordRows {
         return (sql, arguments)
     }
 
-    /// Writes one row of `columns` as the record's JSON (the same text as its document's).
-    static func write(_ row: Row, to w: inout DocumentWriter) throws {
+    /// Writes the current row of `columns` as the record's JSON (the same text as its document's).
+    static func write(_ c: StoredColumns, to w: inout DocumentWriter) throws {
         w.beginObject()
         w.key("id")
-        w.string(RecordWriter.recordID(row[0]))
+        w.string(RecordWriter.recordID(c.int64(0)))
         w.key("serial")
-        try StoredText.write(row, 1, to: &w)
+        c.text(1, to: &w)
         w.key("type")
-        try StoredText.write(row, 2, to: &w)
+        c.text(2, to: &w)
         w.key("trigger")
-        try StoredText.write(row, 3, to: &w)
+        c.text(3, to: &w)
         w.key("request_reason")
-        try StoredText.write(row, 4, to: &w)
+        c.text(4, to: &w)
         w.key("determination")
-        try StoredText.write(row, 5, to: &w)
+        c.text(5, to: &w)
         w.key("clause")
-        try StoredText.write(row, 6, to: &w)
+        c.text(6, to: &w)
         w.key("replacement_criterion")
-        try StoredText.write(row, 7, to: &w)
+        c.text(7, to: &w)
         w.key("indication")
         w.beginObject()
         w.key("status")
-        try StoredText.write(row, 8, to: &w)
+        c.text(8, to: &w)
         w.key("clause")
-        try StoredText.write(row, 9, to: &w)
+        c.text(9, to: &w)
         w.endObject()
         w.key("missing")
-        let missing = try StoredText.json(row, 10)
-        guard case .array(let words) = missing else { throw StoredText.unexpected("missing", missing) }
+        let missing = try JSONParser.parse(c.bytes(10))
+        guard case .array(let words) = missing else { throw unexpected("missing", missing) }
         w.beginArray()
         for word in words {
-            guard case .string(let text) = word else { throw StoredText.unexpected("missing", missing) }
+            guard case .string(let text) = word else { throw unexpected("missing", missing) }
             w.element()
             w.string(text)
         }
         w.endArray()
         w.key("supplies_covered")
-        w.bool(row[11])
+        w.bool(c.int64(11) != 0)
         w.key("evidence")
-        let evidence = try StoredText.json(row, 12)
-        guard case .array(let items) = evidence else { throw StoredText.unexpected("evidence", evidence) }
+        let evidence = try JSONParser.parse(c.bytes(12))
+        guard case .array(let items) = evidence else { throw unexpected("evidence", evidence) }
         w.beginArray()
         for item in items {
             guard case .object(let fields) = item, case .string(let messageID)? = fields["message_id"],
                 case .string(let kind)? = fields["kind"], case .string(let at)? = fields["at"]
-            else { throw StoredText.unexpected("evidence", item) }
+            else { throw unexpected("evidence", item) }
             let code: String?
             switch fields["code"] {
             case nil, .null?: code = nil
             case .string(let text)?: code = text
-            default: throw StoredText.unexpected("evidence", item)
+            default: throw unexpected("evidence", item)
             }
             w.element()
             EvidenceDocument(messageID: messageID, kind: kind, code: code, at: at).write(to: &w)
@@ -333,10 +341,14 @@ enum RecordRows {
         w.key("policy")
         PolicyIdentityDocument(id: "CG-SURG-79", effective: "2023-09-27").write(to: &w)
         w.key("created_at")
-        Timestamp.write(micros: row[14], to: &w)
+        w.timestamp(micros: c.int64(14))
         w.key("note")
-        try StoredText.write(row, 13, to: &w)
+        c.text(13, to: &w)
         w.endObject()
+    }
+
+    static func unexpected(_ column: String, _ value: JSONValue) -> StoreError {
+        .failed(reason: "the stored \(column) of a record is not in the expected form (\(value.typeDescription))")
     }
 
     static func fetch(_ db: Database, rowID: Int64) throws -> EligibilityRecordDocument? {
@@ -344,38 +356,46 @@ enum RecordRows {
     }
 }
 
-/// Text columns written straight from SQLite's bytes, without a Swift `String` per value.
-enum StoredText {
-    /// Column `index` as a JSON string, or `null` when it is NULL.
-    static func write(_ row: Row, _ index: Int, to w: inout DocumentWriter) throws {
-        try row.withUnsafeData(atIndex: index) { data in
-            guard let data else { return w.null() }
-            data.withUnsafeBytes { raw in
-                var bytes = raw.bindMemory(to: UInt8.self)
-                // As GRDB reads a String (`String(cString:)`): up to a NUL, invalid UTF-8 replaced.
-                if let nul = bytes.firstIndex(of: 0) { bytes = UnsafeBufferPointer(rebasing: bytes[..<nul]) }
-                if bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil {
-                    w.string(utf8: bytes)
-                } else {
-                    w.string(String(decoding: bytes, as: UTF8.self))
-                }
-            }
+/// The columns of a statement's current row, read straight from SQLite (no `Row` values, no
+/// `String` or `Data` per column). Valid only while the statement sits on that row.
+struct StoredColumns {
+    let statement: SQLiteStatement
+
+    init(_ statement: Statement) {
+        self.statement = statement.sqliteStatement
+    }
+
+    func isNull(_ index: Int32) -> Bool {
+        sqlite3_column_type(statement, index) == SQLITE_NULL
+    }
+
+    func int64(_ index: Int32) -> Int64 {
+        sqlite3_column_int64(statement, index)
+    }
+
+    /// A BLOB or TEXT column's bytes (empty for NULL).
+    func bytes(_ index: Int32) -> [UInt8] {
+        guard let pointer = sqlite3_column_blob(statement, index) else { return [] }
+        let count = Int(sqlite3_column_bytes(statement, index))
+        return Array(UnsafeRawBufferPointer(start: pointer, count: count).bindMemory(to: UInt8.self))
+    }
+
+    /// A TEXT column as a JSON string, `null` when NULL. The text is what GRDB would read as a
+    /// `String` (`String(cString:)`): up to a NUL, invalid UTF-8 replaced.
+    func text(_ index: Int32, to w: inout DocumentWriter) {
+        guard sqlite3_column_type(statement, index) != SQLITE_NULL, let pointer = sqlite3_column_text(statement, index)
+        else { return w.null() }
+        var bytes = UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(statement, index)))
+        if let nul = bytes.firstIndex(of: 0) { bytes = UnsafeBufferPointer(rebasing: bytes[..<nul]) }
+        if bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil {
+            w.string(utf8: bytes)
+        } else {
+            w.string(String(decoding: bytes, as: UTF8.self))
         }
     }
 
-    /// Column `index`, a JSON text the store wrote, parsed.
-    static func json(_ row: Row, _ index: Int) throws -> JSONValue {
-        try row.withUnsafeData(atIndex: index) { data in try JSONParser.parse([UInt8](data ?? Data())) }
-    }
-
-    static func unexpected(_ column: String, _ value: JSONValue) -> StoreError {
-        .failed(reason: "the stored \(column) of a record is not in the expected form (\(value.typeDescription))")
-    }
-}
-
-extension Timestamp {
-    /// Writes `format(micros:)` as a JSON string.
-    static func write(micros: Int64, to w: inout DocumentWriter) {
-        w.string(format(micros: micros))
+    /// An INTEGER time column (µs) as `Timestamp.format`'s text, `null` when NULL.
+    func timestamp(_ index: Int32, to w: inout DocumentWriter) {
+        if isNull(index) { w.null() } else { w.timestamp(micros: int64(index)) }
     }
 }
