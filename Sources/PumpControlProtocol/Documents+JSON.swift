@@ -340,3 +340,60 @@ public struct WrittenDocument: JSONWritable {
         w.written(bytes)
     }
 }
+
+extension EnrollmentDocument: JSONWritable {
+    /// `{"patient","indication","drug","route","criteria"}`.
+    public func write(to w: inout DocumentWriter) throws(DocumentWriteError) {
+        w.beginObject()
+        w.key("patient")
+        w.string(patient)
+        w.key("indication")
+        w.string(indication)
+        w.key("drug")
+        w.string(drug)
+        w.key("route")
+        w.string(route)
+        w.key("criteria")
+        try criteria.write(to: &w)
+        w.endObject()
+    }
+}
+
+extension ControlRequest: JSONWritable {
+    /// The request line's JSON: `op`, then each field the operation uses (absent ones are left out),
+    /// in the order of the type's coding keys.
+    public func write(to w: inout DocumentWriter) throws(DocumentWriteError) {
+        w.beginObject()
+        w.key("op")
+        w.string(op.rawValue)
+        if let serial {
+            w.key("serial")
+            w.string(serial)
+        }
+        if let limit {
+            w.key("limit")
+            w.int(Int64(limit))
+        }
+        if let state {
+            w.key("state")
+            w.string(state)
+        }
+        if let determination {
+            w.key("determination")
+            w.string(determination)
+        }
+        if let therapy {
+            w.key("therapy")
+            try therapy.write(to: &w)
+        }
+        if let reason {
+            w.key("reason")
+            w.string(reason)
+        }
+        if let note {
+            w.key("note")
+            w.string(note)
+        }
+        w.endObject()
+    }
+}

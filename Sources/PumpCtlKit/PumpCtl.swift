@@ -9,9 +9,15 @@ public struct PumpCtlEnvironment: Sendable {
     /// Whether stdout is a terminal (colour is used only then).
     public var stdoutIsTerminal: Bool
     /// The zone times are shown in.
-    public var timeZone: TimeZone
+    public var timeZone: TimeZone {
+        get { chosenTimeZone ?? .current }
+        set { chosenTimeZone = newValue }
+    }
     /// How long to wait for the daemon's reply.
     public var replyTimeout: Duration
+    /// The zone given, or nil for the local one, looked up only when a time is shown (the lookup
+    /// loads the time zone data, which a `--json` run never needs).
+    private var chosenTimeZone: TimeZone?
 
     /// Creates an environment; the defaults suit tests (no terminal, UTC).
     public init(
@@ -20,7 +26,7 @@ public struct PumpCtlEnvironment: Sendable {
     ) {
         self.variables = variables
         self.stdoutIsTerminal = stdoutIsTerminal
-        self.timeZone = timeZone
+        self.chosenTimeZone = timeZone
         self.replyTimeout = replyTimeout
     }
 
@@ -29,6 +35,27 @@ public struct PumpCtlEnvironment: Sendable {
         PumpCtlEnvironment(
             variables: ProcessInfo.processInfo.environment, stdoutIsTerminal: isatty(STDOUT_FILENO) == 1,
             timeZone: .current)
+    }
+
+    /// `current()` as `pumpctl`'s own run needs it, at the least cost: only the variables it reads,
+    /// and the local time zone looked up only if text output shows a time.
+    static func forThisProcess() -> PumpCtlEnvironment {
+        var variables: [String: String] = [:]
+        for name in ["PUMPMOND_CONTROL_SOCKET", "NO_COLOR", "TERM"] {
+            if let value = getenv(name) { variables[name] = String(cString: value) }
+        }
+        return PumpCtlEnvironment(
+            variables: variables, stdoutIsTerminal: isatty(STDOUT_FILENO) == 1, replyTimeout: .seconds(30),
+            localTimeZone: ())
+    }
+
+    private init(
+        variables: [String: String], stdoutIsTerminal: Bool, replyTimeout: Duration, localTimeZone: Void
+    ) {
+        self.variables = variables
+        self.stdoutIsTerminal = stdoutIsTerminal
+        self.chosenTimeZone = nil
+        self.replyTimeout = replyTimeout
     }
 
     /// `--socket`, else a non-empty `PUMPMOND_CONTROL_SOCKET`, else `/run/pumpmond/control.sock`.
@@ -79,6 +106,7 @@ public enum PumpCtl {
 
     /// `run`, with stdout as the bytes to write (a long `--json` document is never made a `String`).
     static func runForOutput(arguments: [String], environment: PumpCtlEnvironment) -> RawOutcome {
+        if let quick = QuickCommandLine(arguments) { return quick.run(environment) }
         do {
             var parsed = try PumpCtlCommand.parseAsRoot(arguments)
             if let command = parsed as? any ControlCommand { return execute(command, environment) }
@@ -102,7 +130,7 @@ public enum PumpCtl {
 
     /// Runs `pumpctl` as the process: real arguments and environment, writes stdout and stderr, exits.
     public static func main() -> Never {
-        let outcome = runForOutput(arguments: Array(CommandLine.arguments.dropFirst()), environment: .current())
+        let outcome = runForOutput(arguments: Array(CommandLine.arguments.dropFirst()), environment: .forThisProcess())
         writeAll(STDOUT_FILENO, outcome.stdout)
         writeAll(STDERR_FILENO, Array(outcome.stderr.utf8))
         exit(outcome.exitCode)
@@ -120,13 +148,33 @@ public enum PumpCtl {
 
     static func execute<C: ControlCommand>(_ command: C, _ environment: PumpCtlEnvironment) -> RawOutcome {
         do throws(PumpCtlError) {
-            let (replyBytes, path) = try send(command, environment)
-            if command.global.json, let shape = C.replyShape, let printed = ReplyPrinter.print(reply: replyBytes, shape: shape) {
+            let request = try command.request()
+            return perform(C.self, request, json: command.global.json, socket: command.global.socket, environment)
+        } catch {
+            return RawOutcome(exitCode: error.exitCode, stdout: [], stderr: "pumpctl: \(error.message)\n")
+        }
+    }
+
+    /// Sends a checked request and prints the reply as command `C` does.
+    static func perform<C: ControlCommand>(
+        _: C.Type, _ request: ControlRequest, json: Bool, socket: String?, _ environment: PumpCtlEnvironment
+    ) -> RawOutcome {
+        do throws(PumpCtlError) {
+            let path = environment.socketPath(option: socket)
+            let replyBytes = try send(request, socket: path, environment)
+            if json, let shape = C.replyShape, let printed = ReplyPrinter.print(reply: replyBytes, shape: shape) {
                 return RawOutcome(exitCode: 0, stdout: printed, stderr: "")
             }
-            let document = try decode(C.Document.self, reply: replyBytes, socket: path)
+            let document: C.Document
+            if !json, C.Document.self == EventListDocument.self, let events = ReplyPrinter.events(reply: replyBytes),
+                let fast = events as? C.Document
+            {
+                document = fast
+            } else {
+                document = try decode(C.Document.self, reply: replyBytes, socket: path)
+            }
             let stdout: String
-            if command.global.json {
+            if json {
                 do {
                     stdout = try OrderedJSONEncoder(prettyPrinted: true).encode(document) + "\n"
                 } catch {
@@ -141,28 +189,18 @@ public enum PumpCtl {
         }
     }
 
-    /// Checks the request, sends it and returns the reply's document, or the failure to report.
-    static func exchange<C: ControlCommand>(_ command: C, _ environment: PumpCtlEnvironment) throws(PumpCtlError)
-        -> C.Document
+    /// Sends a checked request; returns the reply line.
+    static func send(_ request: ControlRequest, socket path: String, _ environment: PumpCtlEnvironment)
+        throws(PumpCtlError) -> [UInt8]
     {
-        let (replyBytes, path) = try send(command, environment)
-        return try decode(C.Document.self, reply: replyBytes, socket: path)
-    }
-
-    /// Checks the request and sends it; returns the reply line and the socket it came from.
-    static func send<C: ControlCommand>(_ command: C, _ environment: PumpCtlEnvironment) throws(PumpCtlError)
-        -> (reply: [UInt8], socket: String)
-    {
-        let request = try command.request()
-        let path = environment.socketPath(option: command.global.socket)
-        let line: String
+        let line: [UInt8]
         do {
-            line = try OrderedJSONEncoder().encode(request)
+            line = try request.jsonBytes()
         } catch {
             throw PumpCtlError(exitCode: 70, message: "cannot write the request as JSON: \(error)")
         }
         let client = ControlSocketClient(path: path, timeout: environment.replyTimeout)
-        return (try client.exchange(Array(line.utf8)), path)
+        return try client.exchange(line)
     }
 
     /// The reply's document, or the failure it reports.

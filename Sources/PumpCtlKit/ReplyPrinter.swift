@@ -1,3 +1,6 @@
+import PumpControlProtocol
+import PumpTelemetry
+
 /// The shape of a `cli.md` document, enough to print a reply's `result` for `--json` straight from
 /// the reply's bytes, without decoding it into a document and encoding it again.
 indirect enum DocumentShape: Sendable {
@@ -42,6 +45,19 @@ enum ReplyPrinter {
         reply.withUnsafeBufferPointer { input in
             var printer = Printer(input: input)
             return try? printer.reply(shape)
+        }
+    }
+}
+
+extension ReplyPrinter {
+    /// The `events` reply's document, read in one pass with the same rules: nil whenever the reply
+    /// is not plain, and `pumpctl` decodes it with `JSONDecoder` instead. Each value is the
+    /// `JSONValue` that `JSONDecoder` would give (an integer within `Int64` as that integer, another
+    /// number as its `Double`'s text).
+    static func events(reply: [UInt8]) -> EventListDocument? {
+        reply.withUnsafeBufferPointer { input in
+            var printer = Printer(input: input)
+            return try? printer.eventsReply()
         }
     }
 }
@@ -114,6 +130,119 @@ struct Printer {
         try value(shape, indent: 0)
         out.append(UInt8(ascii: "\n"))
         return out
+    }
+
+    /// `{"ok":true,"result":{"events":[…]}}` exactly, as the daemon writes it.
+    mutating func eventsReply() throws(GiveUp) -> EventListDocument {
+        let prefix = #"{"ok":true,"result":{"events":"#.utf8
+        guard input.count > prefix.count, input.prefix(prefix.count).elementsEqual(prefix) else { throw GiveUp() }
+        pos = prefix.count
+        skipSpace()
+        try expect(UInt8(ascii: "["))
+        var events: [JSONValue] = []
+        skipSpace()
+        if peek() == UInt8(ascii: "]") {
+            pos += 1
+        } else {
+            while true {
+                events.append(try jsonValue())
+                skipSpace()
+                guard let c = peek() else { throw GiveUp() }
+                pos += 1
+                if c == UInt8(ascii: "]") { break }
+                guard c == UInt8(ascii: ",") else { throw GiveUp() }
+            }
+        }
+        for close in [UInt8(ascii: "}"), UInt8(ascii: "}")] {
+            skipSpace()
+            try expect(close)
+        }
+        skipSpace()
+        guard pos == input.count else { throw GiveUp() }
+        return EventListDocument(events: events)
+    }
+
+    /// One value as the `JSONValue` that `JSONDecoder` gives for it.
+    mutating func jsonValue() throws(GiveUp) -> JSONValue {
+        skipSpace()
+        guard let c = peek() else { throw GiveUp() }
+        switch c {
+        case UInt8(ascii: "\""):
+            return .string(try stringValue())
+        case UInt8(ascii: "{"):
+            pos += 1
+            try enter()
+            defer { depth -= 1 }
+            var members: [String: JSONValue] = [:]
+            skipSpace()
+            if peek() == UInt8(ascii: "}") {
+                pos += 1
+                return .object(members)
+            }
+            while true {
+                skipSpace()
+                let key = try stringValue()
+                skipSpace()
+                try expect(UInt8(ascii: ":"))
+                let value = try jsonValue()
+                guard members.updateValue(value, forKey: key) == nil else { throw GiveUp() }
+                skipSpace()
+                guard let d = peek() else { throw GiveUp() }
+                pos += 1
+                if d == UInt8(ascii: "}") { return .object(members) }
+                guard d == UInt8(ascii: ",") else { throw GiveUp() }
+            }
+        case UInt8(ascii: "["):
+            pos += 1
+            try enter()
+            defer { depth -= 1 }
+            var items: [JSONValue] = []
+            skipSpace()
+            if peek() == UInt8(ascii: "]") {
+                pos += 1
+                return .array(items)
+            }
+            while true {
+                items.append(try jsonValue())
+                skipSpace()
+                guard let d = peek() else { throw GiveUp() }
+                pos += 1
+                if d == UInt8(ascii: "]") { return .array(items) }
+                guard d == UInt8(ascii: ",") else { throw GiveUp() }
+            }
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+            if matches("true") {
+                pos += 4
+                return .bool(true)
+            }
+            if matches("false") {
+                pos += 5
+                return .bool(false)
+            }
+            if matches("null") {
+                pos += 4
+                return .null
+            }
+            throw GiveUp()
+        default:
+            let saved = out.count
+            try number()
+            let text = String(decoding: out[saved...], as: UTF8.self)
+            out.removeSubrange(saved...)
+            if let integer = Int64(text) { return .number(JSONNumber(integer)) }
+            return .number(JSONNumber(literal: text))
+        }
+    }
+
+    /// A string's text (the same checks as `string()`).
+    mutating func stringValue() throws(GiveUp) -> String {
+        let (start, end, escaped) = try scanString()
+        let body = UnsafeBufferPointer(rebasing: input[(start + 1)..<(end - 1)])
+        if !escaped {
+            try checkUTF8(body)
+            return String(decoding: body, as: UTF8.self)
+        }
+        return String(decoding: try unescape(body), as: UTF8.self)
     }
 
     // MARK: Shapes
