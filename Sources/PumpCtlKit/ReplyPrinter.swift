@@ -238,10 +238,7 @@ struct Printer {
     mutating func stringValue() throws(GiveUp) -> String {
         let (start, end, escaped) = try scanString()
         let body = UnsafeBufferPointer(rebasing: input[(start + 1)..<(end - 1)])
-        if !escaped {
-            try checkUTF8(body)
-            return String(decoding: body, as: UTF8.self)
-        }
+        if !escaped { return String(decoding: body, as: UTF8.self) }
         return String(decoding: try unescape(body), as: UTF8.self)
     }
 
@@ -506,7 +503,6 @@ struct Printer {
         let (start, end, escaped) = try scanString()
         let body = UnsafeBufferPointer(rebasing: input[(start + 1)..<(end - 1)])
         if !escaped {
-            try checkUTF8(body)
             out.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<end]))
         } else {
             let decoded = try unescape(body)
@@ -514,38 +510,40 @@ struct Printer {
         }
     }
 
-    /// A key, decoded; only ASCII keys are taken (their order is the same as `String`'s).
-    mutating func plainKey() throws(GiveUp) -> ArraySlice<UInt8> {
+    /// A key: only plain ASCII keys without escapes are taken (their order is the same as
+    /// `String`'s); the bytes stay in the input.
+    mutating func plainKey() throws(GiveUp) -> UnsafeBufferPointer<UInt8> {
         let (start, end, escaped) = try scanString()
-        let body = input[(start + 1)..<(end - 1)]
-        let key = escaped ? ArraySlice(try unescape(UnsafeBufferPointer(rebasing: body))) : ArraySlice(body)
-        guard key.allSatisfy({ $0 < 0x80 }) else { throw GiveUp() }
-        guard !escaped || !key.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
-        else { throw GiveUp() }
+        let key = UnsafeBufferPointer(rebasing: input[(start + 1)..<(end - 1)])
+        guard !escaped, key.allSatisfy({ $0 < 0x80 }) else { throw GiveUp() }
         return key
     }
 
     /// Finds the end of the string at `pos`: (opening quote, after the closing quote, has escapes).
+    /// Non-ASCII text is checked to be valid UTF-8 here.
     mutating func scanString() throws(GiveUp) -> (Int, Int, Bool) {
         let start = pos
         guard peek() == UInt8(ascii: "\"") else { throw GiveUp() }
-        pos += 1
+        var i = pos + 1
         var escaped = false
-        while pos < input.count {
-            let b = input[pos]
-            if b == UInt8(ascii: "\"") {
-                pos += 1
-                return (start, pos, escaped)
-            }
+        var ascii = true
+        let count = input.count
+        while i < count {
+            let b = input[i]
+            if b == UInt8(ascii: "\"") { break }
             if b == UInt8(ascii: "\\") {
                 escaped = true
-                pos += 2
+                i += 2
                 continue
             }
             guard b >= 0x20 else { throw GiveUp() }
-            pos += 1
+            if b >= 0x80 { ascii = false }
+            i += 1
         }
-        throw GiveUp()
+        guard i < count else { throw GiveUp() }
+        pos = i + 1
+        if !ascii && !escaped { try checkUTF8(UnsafeBufferPointer(rebasing: input[(start + 1)..<i])) }
+        return (start, pos, escaped)
     }
 
     func checkUTF8(_ bytes: UnsafeBufferPointer<UInt8>) throws(GiveUp) {
@@ -655,8 +653,7 @@ struct Printer {
         switch c {
         case UInt8(ascii: "\""):
             let (start, end, escaped) = try scanString()
-            let body = UnsafeBufferPointer(rebasing: input[(start + 1)..<(end - 1)])
-            if escaped { _ = try unescape(body) } else { try checkUTF8(body) }
+            if escaped { _ = try unescape(UnsafeBufferPointer(rebasing: input[(start + 1)..<(end - 1)])) }
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             let close = c == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
             pos += 1
@@ -697,8 +694,7 @@ struct Printer {
     /// A key in a value that is skipped: any valid string.
     mutating func plainKeyOrAny() throws(GiveUp) {
         let (start, end, escaped) = try scanString()
-        let body = UnsafeBufferPointer(rebasing: input[(start + 1)..<(end - 1)])
-        if escaped { _ = try unescape(body) } else { try checkUTF8(body) }
+        if escaped { _ = try unescape(UnsafeBufferPointer(rebasing: input[(start + 1)..<(end - 1)])) }
     }
 
     // MARK: Bytes

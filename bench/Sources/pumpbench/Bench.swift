@@ -206,7 +206,8 @@ struct Bench {
             var failure: String?
             for _ in 0..<9 {
                 let errPath = "\(data)/pumpctl-err.txt"
-                let a = try runTimed("\(bin)/pumpctl", argv, environment: env, outputPath: errPath)
+                // Standard output to /dev/null for both, as for sqlite3 below; errors kept to report.
+                let a = try runTimed("\(bin)/pumpctl", argv, environment: env, errorPath: errPath)
                 if a.status != 0 {
                     let text = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
                     failure = "exit \(a.status): " + String(text.suffix(160)).replacingOccurrences(of: "\n", with: " ")
