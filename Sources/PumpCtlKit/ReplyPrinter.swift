@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import PumpControlProtocol
 import PumpTelemetry
 
@@ -252,17 +255,17 @@ struct Printer {
         case .optionalString:
             if matches("null") {
                 pos += 4
-                out.append(contentsOf: "null".utf8)
+                emit("null")
             } else {
                 try string()
             }
         case .bool:
             if matches("true") {
                 pos += 4
-                out.append(contentsOf: "true".utf8)
+                emit("true")
             } else if matches("false") {
                 pos += 5
-                out.append(contentsOf: "false".utf8)
+                emit("false")
             } else {
                 throw GiveUp()
             }
@@ -287,7 +290,7 @@ struct Printer {
         skipSpace()
         if peek() == UInt8(ascii: "]") {
             pos += 1
-            out.append(contentsOf: "[]".utf8)
+            emit("[]")
             return
         }
         out.append(UInt8(ascii: "["))
@@ -328,7 +331,7 @@ struct Printer {
                 skipSpace()
                 try expect(UInt8(ascii: ":"))
                 skipSpace()
-                if inOrder, next < members.count, key.elementsEqual(members[next].key) {
+                if inOrder, next < members.count, Printer.same(key, members[next].key) {
                     memberStart(members[next], first: next == 0, indent: indent)
                     try value(members[next].shape, indent: indent + 1)
                     next += 1
@@ -337,7 +340,7 @@ struct Printer {
                         inOrder = false
                         found = Array(repeating: nil, count: members.count)
                     }
-                    if let index = members.firstIndex(where: { key.elementsEqual($0.key) }) {
+                    if let index = members.firstIndex(where: { Printer.same(key, $0.key) }) {
                         guard index >= next, found[index] == nil else { throw GiveUp() }
                         found[index] = pos
                     }
@@ -359,7 +362,7 @@ struct Printer {
                     pos = start
                     try value(member.shape, indent: indent + 1)
                 } else if case .optionalString = member.shape {
-                    out.append(contentsOf: "null".utf8)
+                    emit("null")
                 } else {
                     throw GiveUp()
                 }
@@ -375,12 +378,21 @@ struct Printer {
         newline(indent + 1)
         out.append(UInt8(ascii: "\""))
         out.append(contentsOf: member.key)
-        out.append(contentsOf: "\": ".utf8)
+        emit("\": ")
     }
 
     mutating func newline(_ indent: Int) {
-        out.append(UInt8(ascii: "\n"))
-        for _ in 0..<(indent * 2) { out.append(UInt8(ascii: " ")) }
+        let width = min(indent * 2, Printer.newlineAndSpaces.utf8CodeUnitCount - 1)
+        Printer.newlineAndSpaces.withUTF8Buffer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[...width])) }
+        for _ in stride(from: width, to: indent * 2, by: 1) { out.append(UInt8(ascii: " ")) }
+    }
+
+    /// A newline and enough spaces for the indents a document reaches.
+    static let newlineAndSpaces: StaticString = "\n                                                                "
+
+    /// Appends literal text.
+    mutating func emit(_ text: StaticString) {
+        text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
     mutating func enter() throws(GiveUp) {
@@ -405,9 +417,9 @@ struct Printer {
                 try p.anyValue(indent: indent)
             }
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
-            for word in ["true", "false", "null"] where matches(word) {
-                pos += word.utf8.count
-                out.append(contentsOf: word.utf8)
+            for word: StaticString in ["true", "false", "null"] where matches(word) {
+                pos += word.utf8CodeUnitCount
+                emit(word)
                 return
             }
             throw GiveUp()
@@ -424,7 +436,7 @@ struct Printer {
         skipSpace()
         if peek() == UInt8(ascii: "}") {
             pos += 1
-            out.append(contentsOf: "{}".utf8)
+            emit("{}")
             return
         }
         while true {
@@ -452,7 +464,7 @@ struct Printer {
             newline(indent + 1)
             out.append(UInt8(ascii: "\""))
             out.append(contentsOf: member.key)
-            out.append(contentsOf: "\": ".utf8)
+            emit("\": ")
             pos = member.start
             try anyValue(indent: indent + 1)
         }
@@ -679,8 +691,8 @@ struct Printer {
                 guard d == UInt8(ascii: ",") else { throw GiveUp() }
             }
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
-            for word in ["true", "false", "null"] where matches(word) {
-                pos += word.utf8.count
+            for word: StaticString in ["true", "false", "null"] where matches(word) {
+                pos += word.utf8CodeUnitCount
                 return
             }
             throw GiveUp()
@@ -701,9 +713,17 @@ struct Printer {
 
     func peek() -> UInt8? { pos < input.count ? input[pos] : nil }
 
-    func matches(_ word: String) -> Bool {
-        let w = word.utf8
-        return pos + w.count <= input.count && input[pos..<(pos + w.count)].elementsEqual(w)
+    func matches(_ word: StaticString) -> Bool {
+        word.withUTF8Buffer { w in
+            guard pos + w.count <= input.count else { return false }
+            for i in 0..<w.count where input[pos + i] != w[i] { return false }
+            return true
+        }
+    }
+
+    static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return b.withUnsafeBufferPointer { b in memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
     }
 
     mutating func expect(_ byte: UInt8) throws(GiveUp) {
