@@ -10,15 +10,27 @@ import PumpTelemetry
 /// integer within `Int64`, else as the shortest text of its `Double`. Commas are placed by the
 /// writer: call ``key(_:)`` before each member's value and ``element()`` before each item.
 public struct DocumentWriter: Sendable {
-    /// The text written so far, as UTF-8.
+    /// The text written so far, as UTF-8 (with `chunkSize`, only what follows the finished chunks).
     public var bytes: [UInt8]
     /// True right after a container opened: the next member or item needs no comma.
     private var atContainerStart = true
+    /// Text set aside in pieces of about `chunkSize` bytes, so that a long document is never one
+    /// buffer that grows by copying itself.
+    private var finished: [[UInt8]] = []
+    /// The size of a piece, or nil to keep the text in one buffer.
+    private let chunkSize: Int?
 
-    /// An empty writer with room for `capacity` bytes.
-    public init(capacity: Int = 256) {
+    /// An empty writer with room for `capacity` bytes; with a `chunkSize`, the text is kept in
+    /// pieces of about that size (see ``chunks()``).
+    public init(capacity: Int = 256, chunkSize: Int? = nil) {
         bytes = []
-        bytes.reserveCapacity(capacity)
+        bytes.reserveCapacity(chunkSize.map { $0 + $0 / 4 } ?? capacity)
+        self.chunkSize = chunkSize
+    }
+
+    /// The whole text in pieces, in order (one piece for a short document).
+    public func chunks() -> [[UInt8]] {
+        bytes.isEmpty && !finished.isEmpty ? finished : finished + [bytes]
     }
 
     /// Appends `text` as it is (it must be valid JSON in its place).
@@ -76,6 +88,11 @@ public struct DocumentWriter: Sendable {
 
     /// The comma before an array item, when needed.
     public mutating func element() {
+        if let chunkSize, bytes.count >= chunkSize {
+            finished.append(bytes)
+            bytes = []
+            bytes.reserveCapacity(chunkSize + chunkSize / 4)
+        }
         if !atContainerStart { bytes.append(UInt8(ascii: ",")) }
         atContainerStart = true
     }

@@ -16,8 +16,8 @@ struct ControlHandler: Sendable {
     let startedAt: Int64
     let logger: Logger
 
-    /// The reply line (JSON + `\n`) for one request line from `peer`.
-    func respond(to line: [UInt8], from peer: PeerCredentials?) async -> [UInt8] {
+    /// The reply line (JSON + `\n`) for one request line from `peer`, in pieces to write in order.
+    func respond(to line: [UInt8], from peer: PeerCredentials?) async -> [[UInt8]] {
         let request = try? JSONDecoder().decode(ControlRequest.self, from: Data(line))
         let command = request?.op.rawValue ?? "unreadable"
         let arguments = String(decoding: line, as: UTF8.self)
@@ -52,7 +52,7 @@ struct ControlHandler: Sendable {
     private func finish(
         _ result: consuming Result<ControlAnswer, ControlFailure>, command: String, arguments: String,
         peer: PeerCredentials?
-    ) async -> [UInt8] {
+    ) async -> [[UInt8]] {
         let outcome: String
         switch copy result {
         case .success: outcome = "allowed: ok"
@@ -77,31 +77,32 @@ struct ControlHandler: Sendable {
     /// `{"ok":true,"result":…}` or `{"ok":false,"error":{"code":…,"message":…}}`, keys in the
     /// order of `cli.md` (sorted inside a stored message), so the same answer is the same bytes on
     /// every run. A document the store already wrote is wrapped in place, not copied.
-    static func encode(_ result: consuming Result<ControlAnswer, ControlFailure>) -> [UInt8] {
-        var bytes: [UInt8]
+    static func encode(_ result: consuming Result<ControlAnswer, ControlFailure>) -> [[UInt8]] {
         switch consume result {
-        case .success(.written(let body)):
-            bytes = body
-            bytes.insert(contentsOf: #"{"ok":true,"result":"#.utf8, at: 0)
-            bytes.append(contentsOf: "}\n".utf8)
-            return bytes
+        case .success(.written(var pieces)):
+            guard !pieces.isEmpty else { return encode(.failure(ControlFailure(code: .internalError, message: "empty reply"))) }
+            pieces[0].insert(contentsOf: #"{"ok":true,"result":"#.utf8, at: 0)
+            pieces[pieces.count - 1].append(contentsOf: "}\n".utf8)
+            return pieces
         case .success(.document(let document)):
             var w = DocumentWriter(capacity: 1024)
             w.raw(#"{"ok":true,"result":"#)
             do {
                 try document.write(to: &w)
             } catch {
-                return Array(#"{"ok":false,"error":{"code":"internal_error","message":"cannot encode the reply"}}"#.utf8)
-                    + [UInt8(ascii: "\n")]
+                return [
+                    Array(#"{"ok":false,"error":{"code":"internal_error","message":"cannot encode the reply"}}"#.utf8)
+                        + [UInt8(ascii: "\n")]
+                ]
             }
             w.raw("}\n")
-            return w.bytes
+            return [w.bytes]
         case .failure(let failure):
             var w = DocumentWriter(capacity: 256)
             w.raw(#"{"ok":false,"error":"#)
             failure.write(to: &w)
             w.raw("}\n")
-            return w.bytes
+            return [w.bytes]
         }
     }
 
@@ -209,6 +210,6 @@ struct ControlHandler: Sendable {
 enum ControlAnswer: Sendable {
     /// A document, written when the reply is encoded.
     case document(any JSONWritable)
-    /// The document's JSON text, written row by row by the store.
-    case written([UInt8])
+    /// The document's JSON text, written row by row by the store, in pieces in order.
+    case written([[UInt8]])
 }

@@ -102,9 +102,6 @@ final class ControlServer: Service, Sendable {
         }
     }
 
-    /// The most bytes of a reply handed to NIO at once.
-    static let writeSlice = 1 << 20
-
     private func serve(_ connection: ControlConnection) async {
         do {
             try await connection.channel.executeThenClose { inbound, _ in
@@ -115,16 +112,16 @@ final class ControlServer: Service, Sendable {
                     case .line(let buffer): line = Array(buffer.readableBytesView)
                     case .tooLarge: line = []
                     }
-                    let reply = await handler.respond(to: line, from: connection.peer)
-                    // In slices, so that a long reply (every pump) is not copied whole into NIO's
-                    // buffers; awaiting each write itself (not only its hand-over) so that closing
-                    // the connection cannot drop a reply larger than the socket buffer.
-                    var offset = 0
-                    repeat {
-                        let end = min(offset + Self.writeSlice, reply.count)
-                        try await connection.channel.channel.writeAndFlush(ByteBuffer(bytes: reply[offset..<end])).get()
-                        offset = end
-                    } while offset < reply.count
+                    // A long reply (every pump) comes in pieces of about 1 MiB, each handed to NIO
+                    // and released in turn, never copied whole; awaiting each write itself (not
+                    // only its hand-over) so that closing the connection cannot drop a reply
+                    // larger than the socket buffer.
+                    var pieces = await handler.respond(to: line, from: connection.peer)
+                    for index in pieces.indices {
+                        let buffer = ByteBuffer(bytes: pieces[index])
+                        pieces[index] = []
+                        try await connection.channel.channel.writeAndFlush(buffer).get()
+                    }
                     return
                 }
             }

@@ -88,8 +88,9 @@ extension PumpStore {
     }
 
     /// `devices` as the reply's JSON document (`DeviceListDocument`), written row by row straight
-    /// from SQLite's column bytes: no document is built, so memory stays at the size of the text.
-    public func devicesJSON(state: String?) async throws(StoreError) -> [UInt8] {
+    /// from SQLite's column bytes, in pieces of about 1 MiB (in order): no document is built, and
+    /// memory stays at the size of the text.
+    public func devicesJSON(state: String?) async throws(StoreError) -> [[UInt8]] {
         try await read { db in
             var sql = "SELECT serial, model, state, battery, last_seen FROM pump"
             var arguments: StatementArguments = []
@@ -101,7 +102,7 @@ extension PumpStore {
             let statement = try db.makeStatement(sql: sql)
             try statement.setArguments(arguments)
             let columns = StoredColumns(statement)
-            var w = DocumentWriter(capacity: 1 << 16)
+            var w = DocumentWriter(chunkSize: ControlReplyChunk.size)
             w.beginObject()
             w.key("devices")
             w.beginArray()
@@ -123,13 +124,13 @@ extension PumpStore {
             }
             w.endArray()
             w.endObject()
-            return w.bytes
+            return w.chunks()
         }
     }
 
     /// `events SERIAL` as the reply's JSON document (`EventListDocument`): each stored message
     /// with its `received_at`, keys sorted.
-    public func eventsJSON(serial: String, limit: Int) async throws(StoreError) -> [UInt8] {
+    public func eventsJSON(serial: String, limit: Int) async throws(StoreError) -> [[UInt8]] {
         try await read { db in
             let statement = try db.makeStatement(
                 sql: "SELECT raw, received_at FROM message WHERE serial = ? ORDER BY at DESC, id DESC LIMIT ?")
@@ -146,18 +147,18 @@ extension PumpStore {
             }
             w.endArray()
             w.endObject()
-            return w.bytes
+            return w.chunks()
         }
     }
 
     /// `eligibility` as the reply's JSON document (`RecordListDocument`), row by row.
-    public func recordsJSON(serial: String?, determination: String?) async throws(StoreError) -> [UInt8] {
+    public func recordsJSON(serial: String?, determination: String?) async throws(StoreError) -> [[UInt8]] {
         try await read { db in
             let (sql, arguments) = RecordRows.listQuery(serial: serial, determination: determination)
             let statement = try db.makeStatement(sql: sql)
             try statement.setArguments(arguments)
             let columns = StoredColumns(statement)
-            var w = DocumentWriter(capacity: 1 << 16)
+            var w = DocumentWriter(chunkSize: ControlReplyChunk.size)
             w.beginObject()
             w.key("records")
             w.beginArray()
@@ -168,7 +169,7 @@ extension PumpStore {
             }
             w.endArray()
             w.endObject()
-            return w.bytes
+            return w.chunks()
         }
     }
 
@@ -398,4 +399,10 @@ struct StoredColumns {
     func timestamp(_ index: Int32, to w: inout DocumentWriter) {
         if isNull(index) { w.null() } else { w.timestamp(micros: int64(index)) }
     }
+}
+
+/// The size of the pieces a long reply is written in.
+public enum ControlReplyChunk {
+    /// About 1 MiB: large enough for few writes, small enough that no piece is copied as it grows.
+    public static let size = 1 << 20
 }

@@ -190,6 +190,20 @@ struct FastPathTests {
         #expect(try JSONDecoder().decode(DaemonStatusDocument.self, from: Data(Fixtures.status.jsonBytes())) == Fixtures.status)
     }
 
+    @Test func aLongDocumentWrittenInPiecesIsTheSameText() throws {
+        var random = SeededRandom(seed: 3)
+        let devices = DeviceListDocument(devices: (0..<200).flatMap { _ in random.devices().devices })
+        var pieces = DocumentWriter(chunkSize: 256)
+        devices.write(to: &pieces)
+        let chunks = pieces.chunks()
+        #expect(chunks.count > 10)
+        #expect(chunks.allSatisfy { $0.count < 256 + 1024 })
+        #expect(Array(chunks.joined()) == (try devices.jsonBytes()))
+        var short = DocumentWriter(chunkSize: 1 << 20)
+        DeviceListDocument(devices: []).write(to: &short)
+        #expect(short.chunks() == [Array(#"{"devices":[]}"#.utf8)])
+    }
+
     @Test func timesAreWrittenAsTimestampFormatWritesThem() {
         var random = SeededRandom(seed: 11)
         var values: [Int64] = [0, -1, 1, 999, 1_000, -86_400_000_000, 253_402_300_799_999_999, 253_402_300_800_000_000, -62_167_219_200_000_001]

@@ -56,11 +56,11 @@ import Testing
     @Test func devicesJSONIsTheDevicesDocument() async throws {
         let f = try await Fixture()
         let document = try await f.store.devices(state: nil)
-        let bytes = try await f.store.devicesJSON(state: nil)
+        let bytes = Array(try await f.store.devicesJSON(state: nil).joined())
         #expect(document.devices.count == 3)
         #expect(try JSONDecoder().decode(DeviceListDocument.self, from: Data(bytes)) == document)
         #expect(bytes == (try document.jsonBytes()))
-        let stalled = try await f.store.devicesJSON(state: "stalled")
+        let stalled = Array(try await f.store.devicesJSON(state: "stalled").joined())
         #expect(String(decoding: stalled, as: UTF8.self) == #"{"devices":[]}"#)
     }
 
@@ -68,7 +68,7 @@ import Testing
         let f = try await Fixture()
         for (serial, limit) in [("SM2-000001", 50), ("SM2-000001", 2), ("C3K-000002", 50), ("PM2-000003", 1)] {
             let document = try await f.store.events(serial: serial, limit: limit)
-            let bytes = try await f.store.eventsJSON(serial: serial, limit: limit)
+            let bytes = Array(try await f.store.eventsJSON(serial: serial, limit: limit).joined())
             #expect(!document.events.isEmpty)
             #expect(try JSONDecoder().decode(EventListDocument.self, from: Data(bytes)) == document)
             #expect(bytes == (try document.jsonBytes()))
@@ -81,7 +81,7 @@ import Testing
             (nil, nil), ("SM2-000001", nil), (nil, "medically_necessary"), ("PM2-000003", "needs_review"),
         ] as [(String?, String?)] {
             let document = try await f.store.records(serial: serial, determination: determination)
-            let bytes = try await f.store.recordsJSON(serial: serial, determination: determination)
+            let bytes = Array(try await f.store.recordsJSON(serial: serial, determination: determination).joined())
             #expect(try JSONDecoder().decode(RecordListDocument.self, from: Data(bytes)) == document)
             #expect(bytes == (try document.jsonBytes()))
         }

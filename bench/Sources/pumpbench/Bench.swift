@@ -233,9 +233,12 @@ struct Bench {
         log("one status from each of the \(bigPumps) pumps")
         let serials = try sqliteLines(file, "SELECT serial FROM pump")
         let at = PumpTimeText.now(minus: 60)
+        // Ids unique to this run: the cached store keeps the statuses of earlier runs, and the
+        // same id with another `at` would be a conflicting duplicate, not a status.
+        let run = wallMicros()
         let lines = serials.enumerated().map { i, s in
             Array(
-                (#"{"v":1,"id":"bench-mem-\#(i)","serial":"\#(s)","kind":"status","at":"\#(at)","model":"SynchroMed II","battery":{"state":"MOS"},"motor":"ok"}"#
+                (#"{"v":1,"id":"bench-mem-\#(run)-\#(i)","serial":"\#(s)","kind":"status","at":"\#(at)","model":"SynchroMed II","battery":{"state":"MOS"},"motor":"ok"}"#
                     + "\n").utf8)
         }
         let blast = try blastSend(socket: daemon.ingest, lines: lines)
