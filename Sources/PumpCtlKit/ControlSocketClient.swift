@@ -136,6 +136,11 @@ public struct ControlSocketClient: Sendable {
                 reply.append(contentsOf: UnsafeBufferPointer(rebasing: received[..<newline]))
                 return reply
             }
+            if reply.isEmpty && count == buffer.count {
+                // A long reply: room for the longest one accepted, as address space only (pages are
+                // touched as they fill), so that it never grows by copying itself.
+                reply.reserveCapacity(maxReplyBytes + buffer.count)
+            }
             reply.append(contentsOf: received)
             if reply.count > maxReplyBytes {
                 throw .badReply(socket: path, detail: "a reply longer than \(maxReplyBytes) bytes")
