@@ -27,6 +27,13 @@ protocol ControlCommand: ParsableCommand {
     func request() throws(PumpCtlError) -> ControlRequest
     /// The text form of the document.
     static func render(_ document: Document, _ style: TextStyle) -> String
+    /// The document's shape, when `--json` may print the reply without decoding it.
+    static var replyShape: DocumentShape? { get }
+}
+
+extension ControlCommand {
+    /// By default `--json` decodes the reply and prints the document.
+    static var replyShape: DocumentShape? { nil }
 }
 
 /// Help text listing a vocabulary.
@@ -111,6 +118,7 @@ struct DevicesCommand: ControlCommand {
         }
         return ControlRequest(op: .devices, state: state)
     }
+    static var replyShape: DocumentShape? { DocumentShapes.deviceList }
     static func render(_ document: DeviceListDocument, _ style: TextStyle) -> String {
         Render.devices(document, style)
     }
@@ -160,6 +168,7 @@ struct EventsCommand: ControlCommand {
     func request() throws(PumpCtlError) -> ControlRequest {
         ControlRequest(op: .events, serial: try Validation.serial(serial), limit: limit)
     }
+    static var replyShape: DocumentShape? { DocumentShapes.eventList }
     static func render(_ document: EventListDocument, _ style: TextStyle) -> String {
         Render.events(document, style)
     }
@@ -184,6 +193,7 @@ struct RejectedCommand: ControlCommand {
     func validate() throws { try validateLimit(limit) }
 
     func request() throws(PumpCtlError) -> ControlRequest { ControlRequest(op: .rejected, limit: limit) }
+    static var replyShape: DocumentShape? { DocumentShapes.rejectedList }
     static func render(_ document: RejectedListDocument, _ style: TextStyle) -> String {
         Render.rejected(document, style)
     }
@@ -218,6 +228,7 @@ struct EligibilityCommand: ControlCommand {
         }
         return ControlRequest(op: .eligibility, serial: serial, determination: determination)
     }
+    static var replyShape: DocumentShape? { DocumentShapes.recordList }
     static func render(_ document: RecordListDocument, _ style: TextStyle) -> String {
         Render.records(document, style)
     }

@@ -108,9 +108,12 @@ public struct ControlSocketClient: Sendable {
 
     private func readLine(_ fd: Int32) throws(PumpCtlError) -> [UInt8] {
         var reply: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
+        // Large reads for long replies (every pump); the memory is left uninitialized, so a short
+        // reply touches only the pages it fills.
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1 << 20)
+        defer { buffer.deallocate() }
         while true {
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            let count = recv(fd, buffer.baseAddress, buffer.count, 0)
             if count < 0 {
                 let code = errno
                 if code == EINTR { continue }
@@ -128,11 +131,17 @@ public struct ControlSocketClient: Sendable {
                     socket: path,
                     reason: "the daemon closed the connection in the middle of its reply (after \(reply.count) bytes)")
             }
-            if let newline = buffer[..<count].firstIndex(of: UInt8(ascii: "\n")) {
-                reply += buffer[..<newline]
+            let received = UnsafeBufferPointer(rebasing: buffer[..<count])
+            if let newline = received.firstIndex(of: UInt8(ascii: "\n")) {
+                reply.append(contentsOf: UnsafeBufferPointer(rebasing: received[..<newline]))
                 return reply
             }
-            reply += buffer[..<count]
+            if reply.isEmpty && count == buffer.count {
+                // A long reply: room for the longest one accepted, as address space only (pages are
+                // touched as they fill), so that it never grows by copying itself.
+                reply.reserveCapacity(maxReplyBytes + buffer.count)
+            }
+            reply.append(contentsOf: received)
             if reply.count > maxReplyBytes {
                 throw .badReply(socket: path, detail: "a reply longer than \(maxReplyBytes) bytes")
             }

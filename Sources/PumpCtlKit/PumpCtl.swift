@@ -9,9 +9,15 @@ public struct PumpCtlEnvironment: Sendable {
     /// Whether stdout is a terminal (colour is used only then).
     public var stdoutIsTerminal: Bool
     /// The zone times are shown in.
-    public var timeZone: TimeZone
+    public var timeZone: TimeZone {
+        get { chosenTimeZone ?? .current }
+        set { chosenTimeZone = newValue }
+    }
     /// How long to wait for the daemon's reply.
     public var replyTimeout: Duration
+    /// The zone given, or nil for the local one, looked up only when a time is shown (the lookup
+    /// loads the time zone data, which a `--json` run never needs).
+    private var chosenTimeZone: TimeZone?
 
     /// Creates an environment; the defaults suit tests (no terminal, UTC).
     public init(
@@ -20,7 +26,7 @@ public struct PumpCtlEnvironment: Sendable {
     ) {
         self.variables = variables
         self.stdoutIsTerminal = stdoutIsTerminal
-        self.timeZone = timeZone
+        self.chosenTimeZone = timeZone
         self.replyTimeout = replyTimeout
     }
 
@@ -29,6 +35,27 @@ public struct PumpCtlEnvironment: Sendable {
         PumpCtlEnvironment(
             variables: ProcessInfo.processInfo.environment, stdoutIsTerminal: isatty(STDOUT_FILENO) == 1,
             timeZone: .current)
+    }
+
+    /// `current()` as `pumpctl`'s own run needs it, at the least cost: only the variables it reads,
+    /// and the local time zone looked up only if text output shows a time.
+    static func forThisProcess() -> PumpCtlEnvironment {
+        var variables: [String: String] = [:]
+        for name in ["PUMPMOND_CONTROL_SOCKET", "NO_COLOR", "TERM"] {
+            if let value = getenv(name) { variables[name] = String(cString: value) }
+        }
+        return PumpCtlEnvironment(
+            variables: variables, stdoutIsTerminal: isatty(STDOUT_FILENO) == 1, replyTimeout: .seconds(30),
+            localTimeZone: ())
+    }
+
+    private init(
+        variables: [String: String], stdoutIsTerminal: Bool, replyTimeout: Duration, localTimeZone: Void
+    ) {
+        self.variables = variables
+        self.stdoutIsTerminal = stdoutIsTerminal
+        self.chosenTimeZone = nil
+        self.replyTimeout = replyTimeout
     }
 
     /// `--socket`, else a non-empty `PUMPMOND_CONTROL_SOCKET`, else `/run/pumpmond/control.sock`.
@@ -72,14 +99,22 @@ public enum PumpCtl {
 
     /// Runs one command line (without the program name) and returns what it printed and its exit code.
     public static func run(arguments: [String], environment: PumpCtlEnvironment) -> PumpCtlOutcome {
+        let outcome = runForOutput(arguments: arguments, environment: environment)
+        return PumpCtlOutcome(
+            exitCode: outcome.exitCode, stdout: String(decoding: outcome.stdout, as: UTF8.self), stderr: outcome.stderr)
+    }
+
+    /// `run`, with stdout as the bytes to write (a long `--json` document is never made a `String`).
+    static func runForOutput(arguments: [String], environment: PumpCtlEnvironment) -> RawOutcome {
+        if let quick = QuickCommandLine(arguments) { return quick.run(environment) }
         do {
             var parsed = try PumpCtlCommand.parseAsRoot(arguments)
             if let command = parsed as? any ControlCommand { return execute(command, environment) }
             // `help`, `--help` and a bare `pumpctl`: argument-parser's own commands end in a help request.
             try parsed.run()
-            return PumpCtlOutcome(exitCode: 0, stdout: "", stderr: "")
+            return RawOutcome(exitCode: 0, stdout: [], stderr: "")
         } catch {
-            return argumentParserOutcome(error)
+            return RawOutcome(argumentParserOutcome(error))
         }
     }
 
@@ -95,17 +130,51 @@ public enum PumpCtl {
 
     /// Runs `pumpctl` as the process: real arguments and environment, writes stdout and stderr, exits.
     public static func main() -> Never {
-        let outcome = run(arguments: Array(CommandLine.arguments.dropFirst()), environment: .current())
-        FileHandle.standardOutput.write(Data(outcome.stdout.utf8))
-        FileHandle.standardError.write(Data(outcome.stderr.utf8))
+        let outcome = runForOutput(arguments: Array(CommandLine.arguments.dropFirst()), environment: .forThisProcess())
+        writeAll(STDOUT_FILENO, outcome.stdout)
+        writeAll(STDERR_FILENO, Array(outcome.stderr.utf8))
         exit(outcome.exitCode)
     }
 
-    static func execute<C: ControlCommand>(_ command: C, _ environment: PumpCtlEnvironment) -> PumpCtlOutcome {
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { raw in write(fd, raw.baseAddress! + offset, raw.count - offset) }
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { return }
+            offset += written
+        }
+    }
+
+    static func execute<C: ControlCommand>(_ command: C, _ environment: PumpCtlEnvironment) -> RawOutcome {
         do throws(PumpCtlError) {
-            let document = try exchange(command, environment)
+            let request = try command.request()
+            return perform(C.self, request, json: command.global.json, socket: command.global.socket, environment)
+        } catch {
+            return RawOutcome(exitCode: error.exitCode, stdout: [], stderr: "pumpctl: \(error.message)\n")
+        }
+    }
+
+    /// Sends a checked request and prints the reply as command `C` does.
+    static func perform<C: ControlCommand>(
+        _: C.Type, _ request: ControlRequest, json: Bool, socket: String?, _ environment: PumpCtlEnvironment
+    ) -> RawOutcome {
+        do throws(PumpCtlError) {
+            let path = environment.socketPath(option: socket)
+            let replyBytes = try send(request, socket: path, environment)
+            if json, let shape = C.replyShape, let printed = ReplyPrinter.print(reply: replyBytes, shape: shape) {
+                return RawOutcome(exitCode: 0, stdout: printed, stderr: "")
+            }
+            let document: C.Document
+            if !json, C.Document.self == EventListDocument.self, let events = ReplyPrinter.events(reply: replyBytes),
+                let fast = events as? C.Document
+            {
+                document = fast
+            } else {
+                document = try decode(C.Document.self, reply: replyBytes, socket: path)
+            }
             let stdout: String
-            if command.global.json {
+            if json {
                 do {
                     stdout = try OrderedJSONEncoder(prettyPrinted: true).encode(document) + "\n"
                 } catch {
@@ -114,29 +183,33 @@ public enum PumpCtl {
             } else {
                 stdout = C.render(document, environment.textStyle)
             }
-            return PumpCtlOutcome(exitCode: 0, stdout: stdout, stderr: "")
+            return RawOutcome(exitCode: 0, stdout: Array(stdout.utf8), stderr: "")
         } catch {
-            return PumpCtlOutcome(exitCode: error.exitCode, stdout: "", stderr: "pumpctl: \(error.message)\n")
+            return RawOutcome(exitCode: error.exitCode, stdout: [], stderr: "pumpctl: \(error.message)\n")
         }
     }
 
-    /// Checks the request, sends it and returns the reply's document, or the failure to report.
-    static func exchange<C: ControlCommand>(_ command: C, _ environment: PumpCtlEnvironment) throws(PumpCtlError)
-        -> C.Document
+    /// Sends a checked request; returns the reply line.
+    static func send(_ request: ControlRequest, socket path: String, _ environment: PumpCtlEnvironment)
+        throws(PumpCtlError) -> [UInt8]
     {
-        let request = try command.request()
-        let path = environment.socketPath(option: command.global.socket)
-        let line: String
+        let line: [UInt8]
         do {
-            line = try OrderedJSONEncoder().encode(request)
+            line = try request.jsonBytes()
         } catch {
             throw PumpCtlError(exitCode: 70, message: "cannot write the request as JSON: \(error)")
         }
         let client = ControlSocketClient(path: path, timeout: environment.replyTimeout)
-        let replyBytes = try client.exchange(Array(line.utf8))
-        let reply: ControlReply<C.Document>
+        return try client.exchange(line)
+    }
+
+    /// The reply's document, or the failure it reports.
+    static func decode<D: Codable & Sendable>(_ type: D.Type, reply replyBytes: [UInt8], socket path: String)
+        throws(PumpCtlError) -> D
+    {
+        let reply: ControlReply<D>
         do {
-            reply = try JSONDecoder().decode(ControlReply<C.Document>.self, from: Data(replyBytes))
+            reply = try JSONDecoder().decode(ControlReply<D>.self, from: Data(replyBytes))
         } catch {
             // A failure class this pumpctl does not know yet still shows the daemon's message.
             if let unknown = try? JSONDecoder().decode(UnknownFailureReply.self, from: Data(replyBytes)),
@@ -178,4 +251,21 @@ private struct UnknownFailureReply: Decodable {
     }
     var ok: Bool
     var error: Failure
+}
+
+/// What one run printed, stdout as bytes.
+struct RawOutcome {
+    var exitCode: Int32
+    var stdout: [UInt8]
+    var stderr: String
+
+    init(exitCode: Int32, stdout: [UInt8], stderr: String) {
+        self.exitCode = exitCode
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+
+    init(_ outcome: PumpCtlOutcome) {
+        self.init(exitCode: outcome.exitCode, stdout: Array(outcome.stdout.utf8), stderr: outcome.stderr)
+    }
 }

@@ -16,8 +16,8 @@ struct ControlHandler: Sendable {
     let startedAt: Int64
     let logger: Logger
 
-    /// The reply line (JSON + `\n`) for one request line from `peer`.
-    func respond(to line: [UInt8], from peer: PeerCredentials?) async -> [UInt8] {
+    /// The reply line (JSON + `\n`) for one request line from `peer`, in pieces to write in order.
+    func respond(to line: [UInt8], from peer: PeerCredentials?) async -> [[UInt8]] {
         let request = try? JSONDecoder().decode(ControlRequest.self, from: Data(line))
         let command = request?.op.rawValue ?? "unreadable"
         let arguments = String(decoding: line, as: UTF8.self)
@@ -34,7 +34,7 @@ struct ControlHandler: Sendable {
                 code: .badUsage, message: "the request is not a control request this daemon understands")
             return await finish(.failure(failure), command: command, arguments: arguments, peer: peer)
         }
-        let result: Result<any Encodable & Sendable, ControlFailure>
+        let result: Result<ControlAnswer, ControlFailure>
         do {
             result = .success(try await perform(request))
         } catch let failure as ControlFailure {
@@ -50,11 +50,11 @@ struct ControlHandler: Sendable {
     /// Audits, then encodes the reply. When the audit row cannot be written, the caller gets
     /// `unavailable` and no data: an unaudited answer is not given.
     private func finish(
-        _ result: Result<any Encodable & Sendable, ControlFailure>, command: String, arguments: String,
+        _ result: consuming Result<ControlAnswer, ControlFailure>, command: String, arguments: String,
         peer: PeerCredentials?
-    ) async -> [UInt8] {
+    ) async -> [[UInt8]] {
         let outcome: String
-        switch result {
+        switch copy result {
         case .success: outcome = "allowed: ok"
         case .failure(let f) where f.code == .notPermitted: outcome = "refused: not permitted"
         case .failure(let f): outcome = "allowed: \(f.code.rawValue)"
@@ -74,62 +74,72 @@ struct ControlHandler: Sendable {
         return Self.encode(result)
     }
 
-    /// `{"ok":true,"result":…}` or `{"ok":false,"error":{"code":…,"message":…}}`, keys in a fixed
-    /// order (sorted inside the document), so the same answer is the same bytes on every run.
-    static func encode(_ result: Result<any Encodable & Sendable, ControlFailure>) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        var bytes: [UInt8]
-        do {
-            switch result {
-            case .success(let document):
-                bytes = Array(#"{"ok":true,"result":"#.utf8)
-                bytes += try encoder.encode(document)
-                bytes += Array("}".utf8)
-            case .failure(let failure):
-                bytes = Array(#"{"ok":false,"error":"#.utf8)
-                bytes += try encoder.encode(failure)
-                bytes += Array("}".utf8)
+    /// `{"ok":true,"result":…}` or `{"ok":false,"error":{"code":…,"message":…}}`, keys in the
+    /// order of `cli.md` (sorted inside a stored message), so the same answer is the same bytes on
+    /// every run. A document the store already wrote is wrapped in place, not copied.
+    static func encode(_ result: consuming Result<ControlAnswer, ControlFailure>) -> [[UInt8]] {
+        switch consume result {
+        case .success(.written(var pieces)):
+            guard !pieces.isEmpty else { return encode(.failure(ControlFailure(code: .internalError, message: "empty reply"))) }
+            pieces[0].insert(contentsOf: #"{"ok":true,"result":"#.utf8, at: 0)
+            pieces[pieces.count - 1].append(contentsOf: "}\n".utf8)
+            return pieces
+        case .success(.document(let document)):
+            var w = DocumentWriter(capacity: 1024)
+            w.raw(#"{"ok":true,"result":"#)
+            do {
+                try document.write(to: &w)
+            } catch {
+                return [
+                    Array(#"{"ok":false,"error":{"code":"internal_error","message":"cannot encode the reply"}}"#.utf8)
+                        + [UInt8(ascii: "\n")]
+                ]
             }
-        } catch {
-            bytes = Array(#"{"ok":false,"error":{"code":"internal_error","message":"cannot encode the reply"}}"#.utf8)
+            w.raw("}\n")
+            return [w.bytes]
+        case .failure(let failure):
+            var w = DocumentWriter(capacity: 256)
+            w.raw(#"{"ok":false,"error":"#)
+            failure.write(to: &w)
+            w.raw("}\n")
+            return [w.bytes]
         }
-        bytes.append(UInt8(ascii: "\n"))
-        return bytes
     }
 
-    private func perform(_ r: ControlRequest) async throws -> any Encodable & Sendable {
+    private func perform(_ r: ControlRequest) async throws -> ControlAnswer {
         let now = clock.nowMicros()
         switch r.op {
         case .status:
             let c = try await store.counts()
-            return DaemonStatusDocument(
-                version: PumpmondVersion.string, uptimeS: Int((now - startedAt) / 1_000_000), store: store.path,
-                pumps: c.pumps, messages: c.messages, records: c.records, rejected: c.rejected)
+            return .document(
+                DaemonStatusDocument(
+                    version: PumpmondVersion.string, uptimeS: Int((now - startedAt) / 1_000_000), store: store.path,
+                    pumps: c.pumps, messages: c.messages, records: c.records, rejected: c.rejected))
         case .devices:
             let state = try r.state.map { w throws(ControlFailure) in try word(PumpState.self, w).rawValue }
-            return try await store.devices(state: state)
+            return .written(try await store.devicesJSON(state: state))
         case .device:
             let serial = try knownSerial(r.serial)
             guard let device = try await store.device(serial) else { throw notFound(serial) }
-            return device
+            return .document(device)
         case .events:
             let serial = try await existingSerial(r.serial)
-            return try await store.events(serial: serial, limit: try limit(r.limit))
+            return .written(try await store.eventsJSON(serial: serial, limit: try limit(r.limit)))
         case .eligibility:
             var serial: String?
             if r.serial != nil { serial = try await existingSerial(r.serial) }
             let determination = try r.determination.map { w throws(ControlFailure) in
                 try word(Determination.self, w).rawValue
             }
-            return try await store.records(serial: serial, determination: determination)
+            return .written(try await store.recordsJSON(serial: serial, determination: determination))
         case .enroll:
             let serial = try knownSerial(r.serial)
             guard let enrollment = r.therapy else {
                 throw ControlFailure(code: .badUsage, message: "enroll needs a therapy")
             }
             let therapy = try therapy(from: enrollment)
-            return try await store.enroll(serial: serial, enrollment: enrollment, therapy: therapy, now: now)
+            return .document(
+                try await store.enroll(serial: serial, enrollment: enrollment, therapy: therapy, now: now))
         case .requestReplacement:
             let serial = try knownSerial(r.serial)
             guard let reasonWord = r.reason else {
@@ -140,9 +150,9 @@ struct ControlHandler: Sendable {
                 let record = try await store.requestReplacement(
                     serial: serial, reason: reason, note: r.note, rules: configuration.stallRules, now: now)
             else { throw notFound(serial) }
-            return record
+            return .document(record)
         case .rejected:
-            return try await store.rejected(limit: try limit(r.limit))
+            return .document(try await store.rejected(limit: try limit(r.limit)))
         }
     }
 
@@ -194,4 +204,12 @@ struct ControlHandler: Sendable {
             code: .notFound,
             message: "no pump with serial \(serial) is known: it has never reported nor been enrolled")
     }
+}
+
+/// A successful answer: a document to write, or one the store already wrote as JSON.
+enum ControlAnswer: Sendable {
+    /// A document, written when the reply is encoded.
+    case document(any JSONWritable)
+    /// The document's JSON text, written row by row by the store, in pieces in order.
+    case written([[UInt8]])
 }

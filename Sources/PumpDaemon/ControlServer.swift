@@ -112,10 +112,16 @@ final class ControlServer: Service, Sendable {
                     case .line(let buffer): line = Array(buffer.readableBytesView)
                     case .tooLarge: line = []
                     }
-                    let reply = await handler.respond(to: line, from: connection.peer)
-                    // Awaiting the write itself (not only its hand-over) so that closing the
-                    // connection cannot drop a reply larger than the socket buffer.
-                    try await connection.channel.channel.writeAndFlush(ByteBuffer(bytes: reply)).get()
+                    // A long reply (every pump) comes in pieces of about 1 MiB, each handed to NIO
+                    // and released in turn, never copied whole; awaiting each write itself (not
+                    // only its hand-over) so that closing the connection cannot drop a reply
+                    // larger than the socket buffer.
+                    var pieces = await handler.respond(to: line, from: connection.peer)
+                    for index in pieces.indices {
+                        let buffer = ByteBuffer(bytes: pieces[index])
+                        pieces[index] = []
+                        try await connection.channel.channel.writeAndFlush(buffer).get()
+                    }
                     return
                 }
             }

@@ -206,7 +206,8 @@ struct Bench {
             var failure: String?
             for _ in 0..<9 {
                 let errPath = "\(data)/pumpctl-err.txt"
-                let a = try runTimed("\(bin)/pumpctl", argv, environment: env, outputPath: errPath)
+                // Standard output to /dev/null for both, as for sqlite3 below; errors kept to report.
+                let a = try runTimed("\(bin)/pumpctl", argv, environment: env, errorPath: errPath)
                 if a.status != 0 {
                     let text = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
                     failure = "exit \(a.status): " + String(text.suffix(160)).replacingOccurrences(of: "\n", with: " ")
@@ -232,9 +233,12 @@ struct Bench {
         log("one status from each of the \(bigPumps) pumps")
         let serials = try sqliteLines(file, "SELECT serial FROM pump")
         let at = PumpTimeText.now(minus: 60)
+        // Ids unique to this run: the cached store keeps the statuses of earlier runs, and the
+        // same id with another `at` would be a conflicting duplicate, not a status.
+        let run = wallMicros()
         let lines = serials.enumerated().map { i, s in
             Array(
-                (#"{"v":1,"id":"bench-mem-\#(i)","serial":"\#(s)","kind":"status","at":"\#(at)","model":"SynchroMed II","battery":{"state":"MOS"},"motor":"ok"}"#
+                (#"{"v":1,"id":"bench-mem-\#(run)-\#(i)","serial":"\#(s)","kind":"status","at":"\#(at)","model":"SynchroMed II","battery":{"state":"MOS"},"motor":"ok"}"#
                     + "\n").utf8)
         }
         let blast = try blastSend(socket: daemon.ingest, lines: lines)

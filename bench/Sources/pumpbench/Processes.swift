@@ -7,18 +7,22 @@ final class Child {
     private(set) var status: Int32?
     private(set) var maxRSSKiB: Int = 0
 
-    /// Starts `path` with `arguments`; stdin from `stdinPath` (or /dev/null); stdout and stderr to
-    /// `outputPath` (or /dev/null); `environment` added to this process's.
+    /// Starts `path` with `arguments`; stdin from `stdinPath` (or /dev/null); stdout to `outputPath`
+    /// (or /dev/null); stderr to `errorPath`, else with stdout; `environment` added to this process's.
     init(
         _ path: String, _ arguments: [String], environment: [String: String] = [:], stdinPath: String? = nil,
-        outputPath: String? = nil
+        outputPath: String? = nil, errorPath: String? = nil
     ) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, stdinPath ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let errorPath {
+            posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         var env = ProcessInfo.processInfo.environment
         for key in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "JOURNAL_STREAM"] {
             env[key] = nil
@@ -63,10 +67,11 @@ final class Child {
 /// Runs a program to its end; returns (status, wall seconds, peak RSS KiB).
 func runTimed(
     _ path: String, _ arguments: [String], environment: [String: String] = [:], stdinPath: String? = nil,
-    outputPath: String? = nil
+    outputPath: String? = nil, errorPath: String? = nil
 ) throws -> (status: Int32, seconds: Double, maxRSSKiB: Int) {
     let t0 = monotonicNanos()
-    let child = try Child(path, arguments, environment: environment, stdinPath: stdinPath, outputPath: outputPath)
+    let child = try Child(
+        path, arguments, environment: environment, stdinPath: stdinPath, outputPath: outputPath, errorPath: errorPath)
     let status = child.wait()
     return (status, Double(monotonicNanos() - t0) / 1e9, child.maxRSSKiB)
 }
