@@ -91,11 +91,13 @@ let package = Package(
         // pumpctl is a short-lived process: as a fully static executable it starts without the
         // dynamic loader resolving the Swift runtime's and Foundation's relocations (about 3 ms of
         // a 4 ms run; benchmark 3 counts the whole process). lld links it without glibc's warnings
-        // about NSS functions in static programs (pumpctl calls none of them).
+        // about NSS functions in static programs (pumpctl calls none of them). Release only: the
+        // sanitizers' runtimes cannot be linked into a static executable (scripts/sanitize builds
+        // debug), and the debug build's tests need no start-up speed.
         .executableTarget(
             name: "pumpctl", dependencies: ["PumpCtlKit"],
-            swiftSettings: strict + [.unsafeFlags(["-static-executable"])],
-            linkerSettings: [.unsafeFlags(["-static-executable", "-use-ld=lld"])]),
+            swiftSettings: strict + [.unsafeFlags(["-static-executable"], .when(configuration: .release))],
+            linkerSettings: [.unsafeFlags(["-static-executable", "-use-ld=lld"], .when(configuration: .release))]),
         .executableTarget(
             name: "pumpsim",
             dependencies: ["PumpSimKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
