@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PumpTelemetry
 
 /// The daemon's SQLite store: one `DatabasePool` (WAL, `synchronous=FULL`) opened once, frozen SQL
 /// migrations run at open, every write one transaction. Readers (control queries) run concurrently
@@ -70,11 +71,23 @@ public struct PumpStore: Sendable {
 /// match is always confirmed by comparing canonical content).
 enum ContentHash {
     static func of(_ bytes: [UInt8]) -> Int64 {
+        bytes.withUnsafeBufferPointer { of($0) }
+    }
+
+    static func of(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in bytes {
             h ^= UInt64(b)
             h = h &* 0x0000_0100_0000_01b3
         }
         return Int64(bitPattern: h)
+    }
+
+    /// The hash of `content`'s canonical bytes.
+    static func ofCanonical(_ content: JSONValue) -> Int64 {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(512)
+        content.appendCanonical(to: &buffer)
+        return of(buffer)
     }
 }
