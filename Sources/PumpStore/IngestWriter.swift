@@ -51,6 +51,7 @@ public final class IngestWriter: Sendable {
             cache.withLock { cache in
                 for entry in dirty.values { cache.put(entry) }
             }
+            store.checkpointer.request()
             return outcome
         } catch {
             let reason = error.unavailableReason

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PumpTelemetry
+import Synchronization
 
 /// The daemon's SQLite store: one `DatabasePool` (WAL, `synchronous=FULL`) opened once, frozen SQL
 /// migrations run at open, every write one transaction. Readers (control queries) run concurrently
@@ -9,6 +10,7 @@ public struct PumpStore: Sendable {
     /// The database file's path.
     public let path: String
     let pool: DatabasePool
+    let checkpointer: Checkpointer
 
     /// The file name of the store inside the state directory.
     public static let fileName = "pumpmond.sqlite"
@@ -34,10 +36,15 @@ public struct PumpStore: Sendable {
         config.prepareDatabase { db in
             // A commit must survive a power loss, not only a crash of the daemon: that is the promise.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Checkpoints run on the checkpointer's own connection, off the writer's commits; the
+            // writer checkpoints by itself only as a backstop, when the WAL grew this large (it
+            // then has only the last commits left to copy, and the WAL can start over).
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Checkpointer.backstopFrames)")
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try Schema.migrator().migrate(pool)
+            checkpointer = try Checkpointer(path: path)
         } catch {
             throw StoreError.from(error, path: path)
         }
@@ -63,7 +70,47 @@ public struct PumpStore: Sendable {
 
     /// Closes the store; later calls fail.
     public func close() throws(StoreError) {
-        do { try pool.close() } catch { throw StoreError.from(error, path: path) }
+        do {
+            try checkpointer.close()
+            try pool.close()
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+    }
+}
+
+/// Copies committed WAL frames into the database file on a connection of its own, so that the
+/// ingest writer's commits do not wait for checkpoints (SQLite's automatic checkpoint runs inside
+/// the commit that crosses its threshold, and stalls every reply of that batch). A passive
+/// checkpoint never blocks the writer nor readers.
+final class Checkpointer: Sendable {
+    /// The WAL size, in pages, at which the writer checkpoints by itself (see `PumpStore.init`).
+    static let backstopFrames = 4000
+
+    private let queue: DatabaseQueue
+    private let running = Atomic<Bool>(false)
+
+    init(path: String) throws {
+        var config = Configuration()
+        config.label = "pumpmond-checkpoint"
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        queue = try DatabaseQueue(path: path, configuration: config)
+    }
+
+    /// Starts a passive checkpoint unless one is running.
+    func request() {
+        guard running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+        else { return }
+        queue.asyncWriteWithoutTransaction { db in
+            // Busy (the writer's backstop is checkpointing) or closed: the next commit asks again.
+            _ = try? db.checkpoint(.passive)
+            self.running.store(false, ordering: .releasing)
+        }
+    }
+
+    func close() throws {
+        try queue.close()
     }
 }
 
