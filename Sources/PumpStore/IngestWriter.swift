@@ -51,7 +51,7 @@ public final class IngestWriter: Sendable {
             cache.withLock { cache in
                 for entry in dirty.values { cache.put(entry) }
             }
-            store.checkpointer.request()
+            await store.afterIngestCommit()
             return outcome
         } catch {
             let reason = error.unavailableReason

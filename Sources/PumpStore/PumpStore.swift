@@ -36,10 +36,9 @@ public struct PumpStore: Sendable {
         config.prepareDatabase { db in
             // A commit must survive a power loss, not only a crash of the daemon: that is the promise.
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            // Checkpoints run on the checkpointer's own connection, off the writer's commits; the
-            // writer checkpoints by itself only as a backstop, when the WAL grew this large (it
-            // then has only the last commits left to copy, and the WAL can start over).
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Checkpointer.backstopFrames)")
+            // Checkpoints run on the checkpointer's own connection, off the writer's commits (see
+            // `Checkpointer`), not inside the commit that crosses SQLite's automatic threshold.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
@@ -68,6 +67,17 @@ public struct PumpStore: Sendable {
         }
     }
 
+    /// Lets the checkpointer copy what was just committed; when it is the writer's turn, checkpoints
+    /// on the writer's connection instead, and leaves the next commit alone to start the WAL over
+    /// (a checkpoint running beside it would keep it from doing so).
+    func afterIngestCommit() async {
+        if checkpointer.takeWritersTurn() {
+            _ = try? await pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            return
+        }
+        checkpointer.request()
+    }
+
     /// Closes the store; later calls fail.
     public func close() throws(StoreError) {
         do {
@@ -83,12 +93,18 @@ public struct PumpStore: Sendable {
 /// ingest writer's commits do not wait for checkpoints (SQLite's automatic checkpoint runs inside
 /// the commit that crosses its threshold, and stalls every reply of that batch). A passive
 /// checkpoint never blocks the writer nor readers.
+///
+/// The WAL only starts over when a write transaction begins with every frame copied, which a
+/// checkpoint running beside a busy writer never achieves: once the WAL holds `writerTurnFrames`
+/// pages, the background pauses and the writer checkpoints once itself, between two commits (only
+/// the last commit's pages are left to copy by then), and the WAL starts over.
 final class Checkpointer: Sendable {
-    /// The WAL size, in pages, at which the writer checkpoints by itself (see `PumpStore.init`).
-    static let backstopFrames = 4000
+    /// The WAL size, in pages, at which the writer takes its turn.
+    static let writerTurnFrames = 4000
 
     private let queue: DatabaseQueue
     private let running = Atomic<Bool>(false)
+    private let writersTurn = Atomic<Bool>(false)
 
     init(path: String) throws {
         var config = Configuration()
@@ -98,15 +114,23 @@ final class Checkpointer: Sendable {
         queue = try DatabaseQueue(path: path, configuration: config)
     }
 
-    /// Starts a passive checkpoint unless one is running.
+    /// Starts a passive checkpoint unless one is running or it is the writer's turn.
     func request() {
-        guard running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+        guard !writersTurn.load(ordering: .acquiring),
+            running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
         else { return }
         queue.asyncWriteWithoutTransaction { db in
-            // Busy (the writer's backstop is checkpointing) or closed: the next commit asks again.
-            _ = try? db.checkpoint(.passive)
+            // A failure (closed store, I/O error) also hands the turn to the writer, whose own
+            // checkpoint then reports nothing either: the next commit tries again.
+            let frames = (try? db.checkpoint(.passive).walFrameCount) ?? Self.writerTurnFrames
+            if frames >= Self.writerTurnFrames { self.writersTurn.store(true, ordering: .releasing) }
             self.running.store(false, ordering: .releasing)
         }
+    }
+
+    /// Whether the writer should checkpoint now (and the background resume afterwards).
+    func takeWritersTurn() -> Bool {
+        writersTurn.exchange(false, ordering: .acquiringAndReleasing)
     }
 
     func close() throws {
