@@ -26,6 +26,7 @@ public struct Daemon: Sendable {
     /// Runs until a shutdown signal; `handleSignals` false leaves signals to the caller (tests cancel).
     public func run(handleSignals: Bool = true) async throws {
         let started = clock.nowMicros()
+        MemoryTuning.apply()
         let store: PumpStore
         do {
             store = try PumpStore(directory: configuration.stateDirectory)

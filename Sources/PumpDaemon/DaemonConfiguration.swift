@@ -44,7 +44,7 @@ public struct DaemonConfiguration: Sendable {
         self.sweepInterval = .seconds(30)
         self.statusInterval = .seconds(5)
         self.maxBatchLines = 8192
-        self.maxQueuedLines = 65536
+        self.maxQueuedLines = 16384
     }
 }
 

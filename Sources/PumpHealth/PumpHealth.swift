@@ -31,7 +31,7 @@ public struct PumpHealth: Sendable, Hashable, Codable {
     /// The stall grace rules this pump is judged by.
     public let rules: StallRules
     /// The greatest `at` applied so far (µs), `nil` before the first signal.
-    public private(set) var latestAt: Int64?
+    public internal(set) var latestAt: Int64?
 
     /// Whether any message has decided anything (a status, or an alert that changed a condition).
     var decided = false

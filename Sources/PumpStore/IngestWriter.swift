@@ -11,18 +11,27 @@ import Synchronization
 /// eligibility records that detection calls for, in the same transaction. Replies are produced
 /// only after the commit, so `accepted` means durable.
 ///
-/// Pump rows are cached in memory between batches; a failed transaction leaves the cache as it was.
+/// Pump rows are cached in memory between batches, at most `cacheCapacity` of them (the least
+/// recently used make room, and are read back from their row when they send again); a failed
+/// transaction leaves the cache as it was.
 public final class IngestWriter: Sendable {
     /// The store written to.
     public let store: PumpStore
     /// The stall grace rules.
     public let rules: StallRules
-    private let cache = Mutex<[String: PumpEntry]>([:])
+    /// The most pump rows kept in memory between batches.
+    public let cacheCapacity: Int
+    private let cache: Mutex<PumpCache>
+
+    /// The default `cacheCapacity`: a few thousand rows of about a kilobyte each.
+    public static let defaultCacheCapacity = 4096
 
     /// Creates the writer for `store`.
-    public init(store: PumpStore, rules: StallRules) {
+    public init(store: PumpStore, rules: StallRules, cacheCapacity: Int = IngestWriter.defaultCacheCapacity) {
         self.store = store
         self.rules = rules
+        self.cacheCapacity = max(1, cacheCapacity)
+        self.cache = Mutex(PumpCache(capacity: max(1, cacheCapacity)))
     }
 
     /// Commits `items` in one transaction and returns one reply per item. When the store fails,
@@ -40,8 +49,9 @@ public final class IngestWriter: Sendable {
                 return (IngestOutcome(replies: replies, raised: batch.raised, accepted: batch.accepted), batch.dirty)
             }
             cache.withLock { cache in
-                for (serial, entry) in dirty { cache[serial] = entry }
+                for entry in dirty.values { cache.put(entry) }
             }
+            await store.afterIngestCommit()
             return outcome
         } catch {
             let reason = error.unavailableReason
@@ -70,7 +80,7 @@ public final class IngestWriter: Sendable {
             return (batch.raised, batch.dirty)
         }
         cache.withLock { cache in
-            for (serial, entry) in dirty { cache[serial] = entry }
+            for entry in dirty.values { cache.put(entry) }
         }
         return raised
     }
@@ -84,7 +94,12 @@ public final class IngestWriter: Sendable {
 
     /// The cached row of a pump, as of the last committed batch.
     func cachedEntry(_ serial: String) -> PumpEntry? {
-        cache.withLock { $0[serial] }
+        cache.withLock { $0.get(serial) }
+    }
+
+    /// How many pump rows are cached (tests).
+    var cachedCount: Int {
+        cache.withLock { $0.count }
     }
 
     /// Forgets cached pump rows (after another writer changed them, e.g. in tests).
@@ -97,7 +112,7 @@ extension IngestItem {
     /// The id the reply echoes.
     public var replyID: String? {
         switch self {
-        case .message(let m, _, _): m.id
+        case .valid(let m): m.id
         case .rejected(let r, _, _): r.id
         }
     }
@@ -122,6 +137,7 @@ struct BatchState {
     var dirty: [String: PumpEntry] = [:]
     var raised: [RaisedRecord] = []
     var accepted = 0
+    private var insertMessage: Statement?
 
     init(db: Database, writer: IngestWriter, now: Int64) {
         self.db = db
@@ -144,14 +160,22 @@ struct BatchState {
         return PumpEntry(serial: serial, firstSeen: now, rules: rules)
     }
 
+    /// The index of the pump's entry in `dirty`, loading it first when this batch has not touched it.
+    private mutating func dirtyIndex(_ serial: String) throws -> Dictionary<String, PumpEntry>.Index {
+        if let i = dirty.index(forKey: serial) { return i }
+        dirty[serial] = try entry(serial)
+        guard let i = dirty.index(forKey: serial) else { throw StoreError.failed(reason: "pump cache lost \(serial)") }
+        return i
+    }
+
     mutating func apply(_ item: IngestItem) throws -> Reply {
         switch item {
         case .rejected(let rejection, let raw, let receivedAt):
             try quarantine(raw: raw, reason: rejection.reason.rawValue, detail: rejection.detail, id: rejection.id,
                 receivedAt: receivedAt)
             return Reply(id: rejection.id, result: .rejected, reason: rejection.reason.rawValue, detail: rejection.detail)
-        case .message(let m, let raw, let receivedAt):
-            return try store(m, raw: raw, receivedAt: receivedAt)
+        case .valid(let m):
+            return try store(m)
         }
     }
 
@@ -161,56 +185,50 @@ struct BatchState {
         ).execute(arguments: [receivedAt, reason, detail, id, Data(raw)])
     }
 
-    private mutating func store(_ m: TelemetryMessage, raw: [UInt8], receivedAt: Int64) throws -> Reply {
-        let canonical = m.content.canonicalBytes()
-        let hash = ContentHash.of(canonical)
-        let insert = try db.cachedStatement(
-            sql: """
-                INSERT INTO message (serial, message_id, kind, code, alert_state, at, at_text, received_at,
-                                     content_hash, raw)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(serial, message_id) DO NOTHING
-                """)
+    private mutating func store(_ m: IngestMessage) throws -> Reply {
+        let signal = m.signal
+        let insert: Statement
+        if let statement = insertMessage {
+            insert = statement
+        } else {
+            insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO message (serial, message_id, kind, code, alert_state, at, at_text, received_at,
+                                         content_hash, raw)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(serial, message_id) DO NOTHING
+                    """)
+            insertMessage = insert
+        }
         try insert.execute(arguments: [
-            m.serial, m.id, m.kind.rawValue, m.codeWord, m.alertStateWord, m.at.micros, m.at.text, receivedAt, hash,
-            Data(raw),
+            m.serial, signal.messageID, signal.kind.rawValue, signal.code, m.alertState, signal.at, signal.atText,
+            signal.receivedAt, m.contentHash, Data(m.raw),
         ])
         if db.changesCount == 0 {
-            return try resend(m, raw: raw, canonical: canonical, hash: hash, receivedAt: receivedAt)
+            return try resend(m)
         }
         accepted += 1
         let rowID = db.lastInsertedRowID
-        var entry = try entry(m.serial)
-        entry.lastSeen = max(entry.lastSeen ?? receivedAt, receivedAt)
-        if case .status(let status) = m.payload, m.at.micros >= (entry.latestStatusAt ?? .min) {
-            entry.latestStatusID = rowID
-            entry.latestStatusAt = m.at.micros
-            entry.model = status.model
-            entry.battery = status.battery?.state.rawValue
-        }
-        let signal = HealthSignal(message: m, receivedAt: receivedAt)
-        if !entry.health.isInOrder(signal) {
-            entry.health = PumpHealth.replaying(try storedSignals(serial: m.serial), rules: rules)
-        } else {
-            entry.health.apply(signal)
-        }
-        try assessAndRaise(&entry)
-        dirty[m.serial] = entry
-        return Reply(id: m.id, result: .accepted, reason: nil, detail: nil)
+        let i = try dirtyIndex(m.serial)
+        // The entry is changed in place in `dirty` (no copy of its detection state per message).
+        let replayed =
+            dirty.values[i].health.isInOrder(signal)
+            ? nil : PumpHealth.replaying(try storedSignals(serial: m.serial), rules: rules)
+        Self.update(&dirty.values[i], with: m, rowID: rowID, replayed: replayed)
+        try assessAndRaise(at: i)
+        return Reply(id: signal.messageID, result: .accepted, reason: nil, detail: nil)
     }
 
     /// A (serial, id) already stored: the same content is a duplicate, other content a conflict.
-    private mutating func resend(
-        _ m: TelemetryMessage, raw: [UInt8], canonical: [UInt8], hash: Int64, receivedAt: Int64
-    ) throws -> Reply {
+    private mutating func resend(_ m: IngestMessage) throws -> Reply {
         let row = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT content_hash, raw FROM message WHERE serial = ? AND message_id = ?"),
             arguments: [m.serial, m.id])
         var same = false
-        if let row, (row[0] as Int64) == hash {
+        if let row, (row[0] as Int64) == m.contentHash {
             let storedRaw = [UInt8](row[1] as Data)
-            if let stored = try? JSONParser.parse(storedRaw) {
-                same = stored.canonicalBytes() == canonical
+            if let stored = try? JSONParser.parse(storedRaw), let sent = try? JSONParser.parse(m.raw) {
+                same = stored.canonicalBytes() == sent.canonicalBytes()
             }
         }
         if same {
@@ -218,8 +236,8 @@ struct BatchState {
         }
         let detail = "a different message with serial \(m.serial) and id \(m.id) is already stored"
         try quarantine(
-            raw: raw, reason: RejectionReason.conflictingDuplicate.rawValue, detail: detail, id: m.id,
-            receivedAt: receivedAt)
+            raw: m.raw, reason: RejectionReason.conflictingDuplicate.rawValue, detail: detail, id: m.id,
+            receivedAt: m.receivedAt)
         return Reply(
             id: m.id, result: .rejected, reason: RejectionReason.conflictingDuplicate.rawValue, detail: detail)
     }
@@ -240,22 +258,66 @@ struct BatchState {
         return signals
     }
 
+    /// Applies an accepted message to its pump's entry; `replayed` is the pump's state rebuilt from
+    /// its stored messages when the message came out of `at` order.
+    private static func update(_ entry: inout PumpEntry, with m: IngestMessage, rowID: Int64, replayed: PumpHealth?) {
+        let signal = m.signal
+        entry.lastSeen = max(entry.lastSeen ?? signal.receivedAt, signal.receivedAt)
+        if signal.kind == .status, signal.at >= (entry.latestStatusAt ?? .min) {
+            entry.latestStatusID = rowID
+            entry.latestStatusAt = signal.at
+            entry.model = m.model
+            entry.battery = signal.battery
+        }
+        if let replayed {
+            entry.health = replayed
+        } else {
+            entry.health.apply(signal)
+        }
+    }
+
+    /// `assessAndRaise(_:)` for the entry at `i` in `dirty`, changed in place unless a record is raised.
+    private mutating func assessAndRaise(at i: Dictionary<String, PumpEntry>.Index) throws {
+        let assessment = dirty.values[i].health.assess(now: now)
+        let state = assessment.state.rawValue
+        if dirty.values[i].state != state { dirty.values[i].state = state }
+        guard Self.raisable(assessment, dirty.values[i]) != nil else { return }
+        var entry = dirty.values[i]
+        try raise(assessment, for: &entry)
+        dirty.values[i] = entry
+    }
+
+    /// The criterion and evidence of the telemetry record the assessment calls for, if one is due.
+    private static func raisable(
+        _ assessment: HealthAssessment, _ entry: PumpEntry
+    ) -> (ReplacementCriterion, [EvidenceRef])? {
+        // A stall that outlasted its grace and recovered since still showed non-function.
+        if let evidence = assessment.nonFunctionEvidence ?? assessment.lapsedStallEvidence, !entry.raisedNonFunction {
+            return (.nonFunction, evidence)
+        }
+        if let evidence = assessment.impendingEvidence, !entry.raisedNonFunction, !entry.raisedImpendingFailure {
+            return (.impendingFailure, evidence)
+        }
+        return nil
+    }
+
+    private mutating func raise(_ assessment: HealthAssessment, for entry: inout PumpEntry) throws {
+        guard let (criterion, evidence) = Self.raisable(assessment, entry) else { return }
+        try raise(criterion, evidence: evidence, for: &entry)
+        switch criterion {
+        case .nonFunction: entry.raisedNonFunction = true
+        case .impendingFailure: entry.raisedImpendingFailure = true
+        case .none: break
+        }
+    }
+
     /// Recomputes the pump's state and raises the telemetry records its criterion calls for: a
     /// non-function record once, an impending-failure record once and only while no non-function
     /// record exists.
     mutating func assessAndRaise(_ entry: inout PumpEntry) throws {
         let assessment = entry.health.assess(now: now)
         entry.state = assessment.state.rawValue
-        // A stall that outlasted its grace and recovered since still showed non-function.
-        if let evidence = assessment.nonFunctionEvidence ?? assessment.lapsedStallEvidence, !entry.raisedNonFunction {
-            try raise(.nonFunction, evidence: evidence, for: &entry)
-            entry.raisedNonFunction = true
-        } else if let evidence = assessment.impendingEvidence, !entry.raisedNonFunction,
-            !entry.raisedImpendingFailure
-        {
-            try raise(.impendingFailure, evidence: evidence, for: &entry)
-            entry.raisedImpendingFailure = true
-        }
+        try raise(assessment, for: &entry)
     }
 
     private mutating func raise(

@@ -61,7 +61,7 @@ struct PumpEntry: Sendable {
 
     /// Writes the row (insert or update).
     func save(_ db: Database, stallDeadline: Int64?) throws {
-        let health = try HealthCoding.encode(health)
+        let health = HealthCoding.encode(health)
         try db.cachedStatement(
             sql: """
                 INSERT INTO pump (serial, model, battery, state, first_seen, last_seen, latest_status_id,
@@ -83,13 +83,76 @@ struct PumpEntry: Sendable {
     }
 }
 
-/// The JSON form of `PumpHealth` kept in the pump row.
+/// The form of `PumpHealth` kept in the pump row: its compact binary form
+/// (`PumpHealth.binaryEncoded()`). Rows written by earlier versions hold JSON (they start with `{`)
+/// and are still read.
 enum HealthCoding {
-    static func encode(_ health: PumpHealth) throws -> [UInt8] {
-        [UInt8](try JSONEncoder().encode(health))
+    static func encode(_ health: PumpHealth) -> [UInt8] {
+        health.binaryEncoded()
     }
 
     static func decode(_ bytes: [UInt8]) throws -> PumpHealth {
-        try JSONDecoder().decode(PumpHealth.self, from: Data(bytes))
+        if bytes.first == UInt8(ascii: "{") {
+            return try JSONDecoder().decode(PumpHealth.self, from: Data(bytes))
+        }
+        return try PumpHealth(binary: bytes)
+    }
+}
+
+/// The writer's pump rows in memory, at most `capacity` of them. When full, a new row takes the
+/// place of one not used since the clock hand last passed it (CLOCK, an approximation of least
+/// recently used that costs one flag per row); an evicted pump is read back from its row when it
+/// sends again.
+struct PumpCache {
+    private struct Slot {
+        var entry: PumpEntry
+        var referenced: Bool
+    }
+
+    let capacity: Int
+    private var index: [String: Int] = [:]
+    private var slots: [Slot] = []
+    private var hand = 0
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    /// How many rows are held.
+    var count: Int { slots.count }
+
+    /// The pump's row, marked as recently used.
+    mutating func get(_ serial: String) -> PumpEntry? {
+        guard let i = index[serial] else { return nil }
+        slots[i].referenced = true
+        return slots[i].entry
+    }
+
+    /// Stores the pump's row, evicting another when full.
+    mutating func put(_ entry: PumpEntry) {
+        if let i = index[entry.serial] {
+            slots[i] = Slot(entry: entry, referenced: true)
+            return
+        }
+        if slots.count < capacity {
+            index[entry.serial] = slots.count
+            slots.append(Slot(entry: entry, referenced: true))
+            return
+        }
+        while slots[hand].referenced {
+            slots[hand].referenced = false
+            hand = (hand + 1) % slots.count
+        }
+        index.removeValue(forKey: slots[hand].entry.serial)
+        index[entry.serial] = hand
+        slots[hand] = Slot(entry: entry, referenced: true)
+        hand = (hand + 1) % slots.count
+    }
+
+    /// Forgets every row.
+    mutating func removeAll() {
+        index = [:]
+        slots = []
+        hand = 0
     }
 }
