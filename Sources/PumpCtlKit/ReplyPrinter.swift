@@ -70,51 +70,59 @@ struct GiveUp: Error {}
 
 
 /// The shapes of the documents `--json` prints without decoding (those that can be long, and the
-/// record); each mirrors its document's `encode(to:)`.
+/// record); each mirrors its document's `encode(to:)`. Computed on use (a few small arrays, once per
+/// run), not kept in globals: an indirect enum's boxes reached from a global through tagged pointers
+/// are reported as leaks by LeakSanitizer at exit (scripts/sanitize).
 enum DocumentShapes {
     /// `EligibilityRecordDocument`.
-    static let record = DocumentShape.object([
-        .init("id", .string), .init("serial", .string), .init("type", .string), .init("trigger", .string),
-        .init("request_reason", .optionalString), .init("determination", .string), .init("clause", .string),
-        .init("replacement_criterion", .optionalString),
-        .init("indication", .object([.init("status", .string), .init("clause", .optionalString)])),
-        .init("missing", .array(.string)), .init("supplies_covered", .bool),
-        .init(
-            "evidence",
-            .array(
-                .object([
-                    .init("message_id", .string), .init("kind", .string), .init("code", .optionalString),
-                    .init("at", .string),
-                ]))),
-        .init("policy", .object([.init("id", .string), .init("effective", .string)])),
-        .init("created_at", .string), .init("note", .optionalString),
-    ])
+    static var record: DocumentShape {
+        DocumentShape.object([
+            .init("id", .string), .init("serial", .string), .init("type", .string), .init("trigger", .string),
+            .init("request_reason", .optionalString), .init("determination", .string), .init("clause", .string),
+            .init("replacement_criterion", .optionalString),
+            .init("indication", .object([.init("status", .string), .init("clause", .optionalString)])),
+            .init("missing", .array(.string)), .init("supplies_covered", .bool),
+            .init(
+                "evidence",
+                .array(
+                    .object([
+                        .init("message_id", .string), .init("kind", .string), .init("code", .optionalString),
+                        .init("at", .string),
+                    ]))),
+            .init("policy", .object([.init("id", .string), .init("effective", .string)])),
+            .init("created_at", .string), .init("note", .optionalString),
+        ])
+    }
 
     /// `RecordListDocument`.
-    static let recordList = DocumentShape.object([.init("records", .array(record))])
+    static var recordList: DocumentShape { DocumentShape.object([.init("records", .array(record))]) }
 
     /// `DeviceListDocument`.
-    static let deviceList = DocumentShape.object([
-        .init(
-            "devices",
-            .array(
-                .object([
-                    .init("serial", .string), .init("model", .optionalString), .init("state", .string),
-                    .init("battery", .optionalString), .init("last_seen", .optionalString),
-                ])))
-    ])
+    static var deviceList: DocumentShape {
+        DocumentShape.object([
+            .init(
+                "devices",
+                .array(
+                    .object([
+                        .init("serial", .string), .init("model", .optionalString), .init("state", .string),
+                        .init("battery", .optionalString), .init("last_seen", .optionalString),
+                    ])))
+        ])
+    }
 
     /// `EventListDocument`.
-    static let eventList = DocumentShape.object([.init("events", .array(.any))])
+    static var eventList: DocumentShape { DocumentShape.object([.init("events", .array(.any))]) }
 
     /// `RejectedListDocument`.
-    static let rejectedList = DocumentShape.object([
-        .init(
-            "rejected",
-            .array(
-                .object([
-                    .init("received_at", .string), .init("reason", .string), .init("detail", .optionalString),
-                    .init("raw", .string), .init("raw_base64", .string),
-                ])))
-    ])
+    static var rejectedList: DocumentShape {
+        DocumentShape.object([
+            .init(
+                "rejected",
+                .array(
+                    .object([
+                        .init("received_at", .string), .init("reason", .string), .init("detail", .optionalString),
+                        .init("raw", .string), .init("raw_base64", .string),
+                    ])))
+        ])
+    }
 }

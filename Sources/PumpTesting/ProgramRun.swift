@@ -16,7 +16,8 @@ public struct ProgramRun: Sendable, Hashable {
     /// Runs `executable` with `arguments` and waits for it to exit.
     ///
     /// - Parameters:
-    ///   - environment: the complete environment of the child; nil keeps this process's one.
+    ///   - environment: the complete environment of the child (plus this process's sanitizer
+    ///     settings, `SanitizerEnvironment`); nil keeps this process's one.
     ///   - input: bytes for the child's stdin (closed after them); nil gives it an empty stdin.
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: String? = nil
@@ -24,7 +25,7 @@ public struct ProgramRun: Sendable, Hashable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        if let environment { process.environment = environment }
+        if let environment { process.environment = SanitizerEnvironment.keeping(environment) }
         let out = Pipe()
         let err = Pipe()
         let stdin = Pipe()

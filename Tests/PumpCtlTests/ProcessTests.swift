@@ -1,5 +1,6 @@
 import Foundation
 import PumpCtlKit
+import PumpTesting
 import Testing
 
 /// The built `pumpctl` executable as a real process: the thin `main` wires the library's outcome
@@ -24,21 +25,11 @@ struct ProcessTests {
 
     /// Runs the executable and returns exit status, stdout and stderr.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> PumpCtlOutcome {
-        let process = Process()
-        process.executableURL = try executable()
-        process.arguments = arguments
-        process.environment = ["PATH": "/usr/bin:/bin", "TZ": "UTC"].merging(environment) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return PumpCtlOutcome(
-            exitCode: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        // ProgramRun drains both pipes at once and keeps the sanitizer settings of a sanitized run.
+        let run = try ProgramRun.run(
+            try executable().path, arguments,
+            environment: ["PATH": "/usr/bin:/bin", "TZ": "UTC"].merging(environment) { $1 })
+        return PumpCtlOutcome(exitCode: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 
     @Test func eligibilityAsJSONThroughTheExecutable() throws {
