@@ -108,8 +108,8 @@ public struct Daemon: Sendable {
         var failure: (any Error)?
         do { try await serviceGroup.run() } catch { failure = error }
         notifier.notify(.stopping)
-        // Every service has ended: closing the store checkpoints the WAL into the database file and
-        // releases every connection and cached statement before the process exits.
+        // Every service has ended: closing the store releases every connection and cached statement
+        // before the process exits (the WAL file itself stays; the next start recovers from it).
         do {
             try store.close()
         } catch {
