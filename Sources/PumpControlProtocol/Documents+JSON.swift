@@ -80,21 +80,11 @@ extension EligibilityRecordDocument: JSONWritable {
         w.key("indication")
         indication.write(to: &w)
         w.key("missing")
-        w.beginArray()
-        for word in missing {
-            w.element()
-            w.string(word)
-        }
-        w.endArray()
+        w.array(missing) { word, w in w.string(word) }
         w.key("supplies_covered")
         w.bool(suppliesCovered)
         w.key("evidence")
-        w.beginArray()
-        for item in evidence {
-            w.element()
-            item.write(to: &w)
-        }
-        w.endArray()
+        w.array(evidence) { item, w in item.write(to: &w) }
         w.key("policy")
         policy.write(to: &w)
         w.key("created_at")
@@ -108,15 +98,7 @@ extension EligibilityRecordDocument: JSONWritable {
 extension RecordListDocument: JSONWritable {
     /// `{"records":[...]}`.
     public func write(to w: inout DocumentWriter) {
-        w.beginObject()
-        w.key("records")
-        w.beginArray()
-        for record in records {
-            w.element()
-            record.write(to: &w)
-        }
-        w.endArray()
-        w.endObject()
+        w.namedList("records", records) { record, w in record.write(to: &w) }
     }
 }
 
@@ -141,15 +123,7 @@ extension DeviceSummaryDocument: JSONWritable {
 extension DeviceListDocument: JSONWritable {
     /// `{"devices":[...]}`.
     public func write(to w: inout DocumentWriter) {
-        w.beginObject()
-        w.key("devices")
-        w.beginArray()
-        for device in devices {
-            w.element()
-            device.write(to: &w)
-        }
-        w.endArray()
-        w.endObject()
+        w.namedList("devices", devices) { device, w in device.write(to: &w) }
     }
 }
 
@@ -233,12 +207,7 @@ extension DeviceDetailDocument: JSONWritable {
         w.key("therapy")
         if let therapy { try therapy.write(to: &w) } else { w.null() }
         w.key("open_alerts")
-        w.beginArray()
-        for alert in openAlerts {
-            w.element()
-            alert.write(to: &w)
-        }
-        w.endArray()
+        w.array(openAlerts) { alert, w in alert.write(to: &w) }
         w.key("latest_status")
         try w.value(latestStatus ?? .null)
         w.endObject()
@@ -248,15 +217,7 @@ extension DeviceDetailDocument: JSONWritable {
 extension EventListDocument: JSONWritable {
     /// `{"events":[...]}`, each message with its keys sorted.
     public func write(to w: inout DocumentWriter) throws(DocumentWriteError) {
-        w.beginObject()
-        w.key("events")
-        w.beginArray()
-        for event in events {
-            w.element()
-            try w.value(event)
-        }
-        w.endArray()
-        w.endObject()
+        try w.namedList("events", events) { (event, w) throws(DocumentWriteError) in try w.value(event) }
     }
 }
 
@@ -281,15 +242,7 @@ extension RejectedDocument: JSONWritable {
 extension RejectedListDocument: JSONWritable {
     /// `{"rejected":[...]}`.
     public func write(to w: inout DocumentWriter) {
-        w.beginObject()
-        w.key("rejected")
-        w.beginArray()
-        for item in rejected {
-            w.element()
-            item.write(to: &w)
-        }
-        w.endArray()
-        w.endObject()
+        w.namedList("rejected", rejected) { item, w in item.write(to: &w) }
     }
 }
 
@@ -395,5 +348,29 @@ extension ControlRequest: JSONWritable {
             w.string(note)
         }
         w.endObject()
+    }
+}
+
+extension DocumentWriter {
+    /// `[...]`: each of `items` written by `write`, as one array.
+    mutating func array<Items: Sequence, Failure: Error>(
+        _ items: Items, _ write: (Items.Element, inout DocumentWriter) throws(Failure) -> Void
+    ) throws(Failure) {
+        beginArray()
+        for item in items {
+            element()
+            try write(item, &self)
+        }
+        endArray()
+    }
+
+    /// `{"<name>":[...]}`: a document that is one named list.
+    mutating func namedList<Items: Sequence, Failure: Error>(
+        _ name: String, _ items: Items, _ write: (Items.Element, inout DocumentWriter) throws(Failure) -> Void
+    ) throws(Failure) {
+        beginObject()
+        key(name)
+        try array(items, write)
+        endObject()
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import PumpControlProtocol
 import PumpTelemetry
+import PumpTesting
 import Testing
 
 @testable import PumpCtlKit
@@ -216,18 +217,8 @@ struct FastPathTests {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so that every run checks the same documents.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// Random documents from a seeded generator, so that every run checks the same documents.
+extension SeededRandom {
 
     /// Text with the characters that need care: quotes, backslashes, slashes, controls, non-ASCII.
     mutating func text() -> String {
