@@ -134,7 +134,7 @@ public struct DocumentWriter: Sendable {
     /// A string, escaped.
     public mutating func string(_ value: String) {
         var value = value
-        value.withUTF8 { DocumentWriter.appendQuoted($0, to: &bytes) }
+        value.withUTF8 { JSONWriter.appendString(utf8: $0, to: &bytes) }
         atContainerStart = false
     }
 
@@ -145,7 +145,7 @@ public struct DocumentWriter: Sendable {
 
     /// String bytes (valid UTF-8), escaped.
     public mutating func string(utf8 value: UnsafeBufferPointer<UInt8>) {
-        DocumentWriter.appendQuoted(value, to: &bytes)
+        JSONWriter.appendString(utf8: value, to: &bytes)
         atContainerStart = false
     }
 
@@ -252,43 +252,6 @@ public struct DocumentWriter: Sendable {
                 try self.value(member)
             }
             endObject()
-        }
-    }
-
-    /// Appends `"…"` with the escapes described on the type.
-    static func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var runStart = 0
-        var i = 0
-        while i < utf8.count {
-            let b = utf8[i]
-            if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
-                i += 1
-                continue
-            }
-            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
-            appendEscape(b, to: &out)
-            i += 1
-            runStart = i
-        }
-        if runStart < utf8.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
-        out.append(UInt8(ascii: "\""))
-    }
-
-    /// The escape of one byte that cannot appear as it is inside a JSON string.
-    static func appendEscape(_ b: UInt8, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\\"))
-        switch b {
-        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-        case 0x0A: out.append(UInt8(ascii: "n"))
-        case 0x0D: out.append(UInt8(ascii: "r"))
-        case 0x09: out.append(UInt8(ascii: "t"))
-        case 0x08: out.append(UInt8(ascii: "b"))
-        case 0x0C: out.append(UInt8(ascii: "f"))
-        default:
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
-            out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 15)]])
         }
     }
 }

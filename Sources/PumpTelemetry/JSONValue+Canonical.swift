@@ -56,36 +56,40 @@ public enum JSONWriter {
     /// `\n`, `\r`, `\t` or `\u00XX` (lower-case hex); everything else, `/`, DEL and all non-ASCII
     /// characters included, is copied as UTF-8.
     public static func appendString(_ s: String, to buffer: inout [UInt8]) {
-        buffer.append(UInt8(ascii: "\""))
         var s = s
-        s.withUTF8 { bytes in
-            var runStart = 0
-            for i in 0..<bytes.count {
-                let b = bytes[i]
-                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-                if runStart < i { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-                runStart = i + 1
-                buffer.append(UInt8(ascii: "\\"))
-                switch b {
-                case UInt8(ascii: "\""): buffer.append(UInt8(ascii: "\""))
-                case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\"))
-                case 0x08: buffer.append(UInt8(ascii: "b"))
-                case 0x0C: buffer.append(UInt8(ascii: "f"))
-                case 0x0A: buffer.append(UInt8(ascii: "n"))
-                case 0x0D: buffer.append(UInt8(ascii: "r"))
-                case 0x09: buffer.append(UInt8(ascii: "t"))
-                default:
-                    let low = b & 0x0F
-                    buffer.append(UInt8(ascii: "u"))
-                    buffer.append(UInt8(ascii: "0"))
-                    buffer.append(UInt8(ascii: "0"))
-                    buffer.append(UInt8(ascii: "0") + (b >> 4))
-                    buffer.append(low < 10 ? UInt8(ascii: "0") + low : UInt8(ascii: "a") + low - 10)
-                }
+        s.withUTF8 { appendString(utf8: $0, to: &buffer) }
+    }
+
+    /// Appends the UTF-8 text `bytes` as a JSON string literal, quotes included, with the escapes
+    /// of `appendString(_:to:)` (the bytes are copied as they are otherwise: valid UTF-8 in, valid out).
+    public static func appendString(utf8 bytes: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+        buffer.append(UInt8(ascii: "\""))
+        var runStart = 0
+        for i in 0..<bytes.count {
+            let b = bytes[i]
+            guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+            if runStart < i { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            runStart = i + 1
+            buffer.append(UInt8(ascii: "\\"))
+            switch b {
+            case UInt8(ascii: "\""): buffer.append(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\"))
+            case 0x08: buffer.append(UInt8(ascii: "b"))
+            case 0x0C: buffer.append(UInt8(ascii: "f"))
+            case 0x0A: buffer.append(UInt8(ascii: "n"))
+            case 0x0D: buffer.append(UInt8(ascii: "r"))
+            case 0x09: buffer.append(UInt8(ascii: "t"))
+            default:
+                let low = b & 0x0F
+                buffer.append(UInt8(ascii: "u"))
+                buffer.append(UInt8(ascii: "0"))
+                buffer.append(UInt8(ascii: "0"))
+                buffer.append(UInt8(ascii: "0") + (b >> 4))
+                buffer.append(low < 10 ? UInt8(ascii: "0") + low : UInt8(ascii: "a") + low - 10)
             }
-            if runStart < bytes.count {
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
-            }
+        }
+        if runStart < bytes.count {
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
         buffer.append(UInt8(ascii: "\""))
     }
