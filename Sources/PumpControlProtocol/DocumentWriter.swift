@@ -152,74 +152,10 @@ public struct DocumentWriter: Sendable {
     /// One of the daemon's times as a string, the same text as `Timestamp.format(micros:)`:
     /// `"2026-11-28T10:15:00.412Z"` (UTC, milliseconds, sub-millisecond digits cut toward the past).
     public mutating func timestamp(micros: Int64) {
-        var seconds = micros / 1_000_000
-        var microsOfSecond = micros % 1_000_000
-        if microsOfSecond < 0 {
-            seconds -= 1
-            microsOfSecond += 1_000_000
-        }
-        var days = seconds / 86_400
-        var secondOfDay = seconds % 86_400
-        if secondOfDay < 0 {
-            days -= 1
-            secondOfDay += 86_400
-        }
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-
         bytes.append(UInt8(ascii: "\""))
-        if year >= 0 && year < 10_000 {
-            pair(UInt8(year / 100))
-            pair(UInt8(year % 100))
-        } else {
-            if year < 0 { bytes.append(UInt8(ascii: "-")) }
-            digits(year.magnitude, width: 4)
-        }
-        bytes.append(UInt8(ascii: "-"))
-        pair(UInt8(month))
-        bytes.append(UInt8(ascii: "-"))
-        pair(UInt8(day))
-        bytes.append(UInt8(ascii: "T"))
-        pair(UInt8(secondOfDay / 3600))
-        bytes.append(UInt8(ascii: ":"))
-        pair(UInt8(secondOfDay / 60 % 60))
-        bytes.append(UInt8(ascii: ":"))
-        pair(UInt8(secondOfDay % 60))
-        bytes.append(UInt8(ascii: "."))
-        let millis = UInt16(microsOfSecond / 1000)
-        bytes.append(UInt8(ascii: "0") + UInt8(millis / 100))
-        pair(UInt8(millis % 100))
-        bytes.append(UInt8(ascii: "Z"))
+        Timestamp.append(micros: micros, to: &bytes)
         bytes.append(UInt8(ascii: "\""))
         atContainerStart = false
-    }
-
-    /// Two decimal digits of `value` (0 to 99).
-    private mutating func pair(_ value: UInt8) {
-        bytes.append(UInt8(ascii: "0") + value / 10)
-        bytes.append(UInt8(ascii: "0") + value % 10)
-    }
-
-    /// `value` in decimal, at least `width` digits (zero-padded).
-    private mutating func digits(_ value: UInt64, width: Int) {
-        var divisor: UInt64 = 1
-        var count = 1
-        while count < width || value / divisor >= 10 {
-            divisor *= 10
-            count += 1
-        }
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-            divisor /= 10
-        }
     }
 
     /// Any JSON value: objects with their keys sorted, numbers as described on the type.

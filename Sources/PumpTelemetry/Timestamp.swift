@@ -4,11 +4,17 @@ public enum Timestamp {
     /// The daemon's own times (`received_at`, `created_at`): UTC with `Z` and milliseconds,
     /// e.g. `2026-11-28T10:15:00.412Z`. Sub-millisecond digits are cut (rounded toward the past).
     public static func format(micros: Int64) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        append(micros: micros, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the text of ``format(micros:)`` to `out` as UTF-8, without making a `String`.
+    public static func append(micros: Int64, to out: inout [UInt8]) {
         let (seconds, microsOfSecond) = floorDivide(micros, 1_000_000)
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
         let date = CivilDate(daysSinceEpoch: days)
-        var out: [UInt8] = []
-        out.reserveCapacity(24)
         if date.year < 0 { out.append(UInt8(ascii: "-")) }
         appendDigits(Int64(date.year).magnitude, width: 4, to: &out)
         out.append(UInt8(ascii: "-"))
@@ -24,7 +30,6 @@ public enum Timestamp {
         out.append(UInt8(ascii: "."))
         appendDigits(UInt64(microsOfSecond / 1000), width: 3, to: &out)
         out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Microseconds since the Unix epoch of an RFC 3339 date-time with a zone offset
