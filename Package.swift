@@ -29,10 +29,13 @@ let package = Package(
     ],
     targets: [
         // MARK: Pure core (Foundation only)
+        .target(name: "PumpJSON", swiftSettings: strict),
         .target(name: "PumpPolicy", swiftSettings: strict),
-        .target(name: "PumpTelemetry", swiftSettings: strict),
+        .target(name: "PumpTelemetry", dependencies: ["PumpJSON"], swiftSettings: strict),
         .target(name: "PumpHealth", dependencies: ["PumpTelemetry", "PumpPolicy"], swiftSettings: strict),
-        .target(name: "PumpControlProtocol", dependencies: ["PumpPolicy", "PumpTelemetry"], swiftSettings: strict),
+        .target(
+            name: "PumpControlProtocol", dependencies: ["PumpJSON", "PumpPolicy", "PumpTelemetry"],
+            swiftSettings: strict),
 
         // MARK: Edges
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
@@ -43,7 +46,7 @@ let package = Package(
         .target(
             name: "PumpStore",
             dependencies: [
-                "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol",
+                "PumpJSON", "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -51,7 +54,8 @@ let package = Package(
         .target(
             name: "PumpDaemon",
             dependencies: [
-                "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol", "PumpStore", "SystemdSupport",
+                "PumpJSON", "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol", "PumpStore",
+                "SystemdSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -62,14 +66,14 @@ let package = Package(
         .target(
             name: "PumpCtlKit",
             dependencies: [
-                "PumpPolicy", "PumpControlProtocol", "PumpTelemetry",
+                "PumpJSON", "PumpPolicy", "PumpControlProtocol", "PumpTelemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .target(
             name: "PumpSimKit",
             dependencies: [
-                "PumpPolicy", "PumpTelemetry", "PumpControlProtocol",
+                "PumpJSON", "PumpPolicy", "PumpTelemetry", "PumpControlProtocol",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "simulator/Sources/PumpSimKit",
@@ -108,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "pumpbench",
             dependencies: [
-                "PumpStore", "PumpTelemetry", .product(name: "GRDB", package: "GRDB.swift"),
+                "PumpJSON", "PumpStore", "PumpTelemetry", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "bench/Sources/pumpbench",
@@ -119,7 +123,9 @@ let package = Package(
             name: "PumpPolicyTests",
             dependencies: ["PumpPolicy", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strict),
-        .testTarget(name: "PumpTelemetryTests", dependencies: ["PumpTelemetry"], swiftSettings: strict),
+        .testTarget(
+            name: "PumpJSONTests", dependencies: ["PumpJSON"], exclude: ["Corpus", "Canonical"], swiftSettings: strict),
+        .testTarget(name: "PumpTelemetryTests", dependencies: ["PumpJSON", "PumpTelemetry"], swiftSettings: strict),
         .testTarget(name: "PumpHealthTests", dependencies: ["PumpHealth"], swiftSettings: strict),
         .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport"], swiftSettings: strict),
         .testTarget(
@@ -127,13 +133,14 @@ let package = Package(
         .testTarget(
             name: "PumpDaemonTests", dependencies: ["PumpDaemon", "PumpStore", "PumpTesting"],
             swiftSettings: strict),
-        .testTarget(name: "PumpCtlTests", dependencies: ["PumpCtlKit", "PumpTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "PumpCtlTests", dependencies: ["PumpCtlKit", "PumpJSON", "PumpTesting"], swiftSettings: strict),
         .testTarget(
             name: "PumpStressTests",
             dependencies: ["PumpTelemetry", "PumpTesting", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
-            name: "PumpSimTests", dependencies: ["PumpSimKit", "PumpTesting"], path: "simulator/Tests/PumpSimTests",
+            name: "PumpSimTests", dependencies: ["PumpJSON", "PumpSimKit", "PumpTesting"], path: "simulator/Tests/PumpSimTests",
             swiftSettings: strict),
     ]
 )

@@ -1,5 +1,9 @@
+import PumpJSON
+
 /// The daemon's answer to one `ControlRequest`: one JSON line, either
 /// `{"ok":true,"result":<document>}` or `{"ok":false,"error":{"code":"...","message":"..."}}`.
+/// Readers decode it; the daemon writes it with ``ControlReplyWriter``, which leaves out the
+/// member that does not apply (this type would write it as `null`).
 public struct ControlReply<Result: Codable & Sendable>: Codable, Sendable {
     /// Whether the request succeeded.
     public var ok: Bool
@@ -63,4 +67,98 @@ public enum ControlFailureCode: String, Codable, Sendable, CaseIterable {
         case .internalError: 70
         }
     }
+}
+
+/// Writes reply lines, compact, keys in each document's declaration order, in pieces to hand to
+/// the socket one by one: a long list is never one buffer of the whole reply.
+package enum ControlReplyWriter {
+    /// About how many bytes a piece holds before the next list element starts a new one.
+    package static let pieceSize = 1 << 20
+
+    /// `{"ok":true,"result":<document>}` and `\n`.
+    package static func success(_ document: some Encodable) -> [[UInt8]] {
+        do {
+            var w = JSONWriter(capacity: 1024)
+            w.appendRaw(#"{"ok":true,"result":"#)
+            try w.write(JSONValueEncoder().encode(document))
+            w.appendRaw("}\n")
+            return [w.bytes]
+        } catch {
+            return cannotEncode
+        }
+    }
+
+    /// The same line for a list document, written element by element into pieces of about
+    /// ``pieceSize`` bytes.
+    package static func success<List: ListDocument>(list: List) -> [[UInt8]] {
+        let encoder = JSONValueEncoder()
+        do {
+            // The empty document names the list: its shape stays defined by the type alone.
+            guard case .object(let shape) = try encoder.encode(List.empty), shape.count == 1,
+                shape[0].value == .array([])
+            else { return success(list) }
+            var pieces: [[UInt8]] = []
+            var w = JSONWriter(capacity: 1024)
+            w.appendRaw(#"{"ok":true,"result":{"#)
+            JSONWriter.appendString(shape[0].key, to: &w.bytes)
+            w.appendRaw(":[")
+            for (i, element) in list.elements.enumerated() {
+                if w.bytes.count >= pieceSize {
+                    pieces.append(w.bytes)
+                    w.bytes = []
+                    w.bytes.reserveCapacity(pieceSize + pieceSize / 4)
+                }
+                if i > 0 { w.appendRaw(",") }
+                try w.write(encoder.encode(element))
+            }
+            w.appendRaw("]}}\n")
+            pieces.append(w.bytes)
+            return pieces
+        } catch {
+            return cannotEncode
+        }
+    }
+
+    /// `{"ok":false,"error":{"code":…,"message":…}}` and `\n`.
+    package static func failure(_ failure: ControlFailure) -> [[UInt8]] {
+        var w = JSONWriter(capacity: 256)
+        w.appendRaw(#"{"ok":false,"error":"#)
+        // Two strings: nothing in a failure can be beyond JSON.
+        try? w.write(JSONValueEncoder().encode(failure))
+        w.appendRaw("}\n")
+        return [w.bytes]
+    }
+
+    /// The answer when a document holds something JSON cannot say (a stored number like `1e400`).
+    private static var cannotEncode: [[UInt8]] {
+        failure(ControlFailure(code: .internalError, message: "cannot encode the reply"))
+    }
+}
+
+/// A document that is one named list, `{"<name>":[...]}`, written element by element.
+package protocol ListDocument: Encodable, Sendable {
+    associatedtype Element: Encodable
+    var elements: [Element] { get }
+    /// The document without elements; its encoding names the list.
+    static var empty: Self { get }
+}
+
+extension DeviceListDocument: ListDocument {
+    package var elements: [DeviceSummaryDocument] { devices }
+    package static var empty: Self { Self(devices: []) }
+}
+
+extension RecordListDocument: ListDocument {
+    package var elements: [EligibilityRecordDocument] { records }
+    package static var empty: Self { Self(records: []) }
+}
+
+extension EventListDocument: ListDocument {
+    package var elements: [JSONValue] { events }
+    package static var empty: Self { Self(events: []) }
+}
+
+extension RejectedListDocument: ListDocument {
+    package var elements: [RejectedDocument] { rejected }
+    package static var empty: Self { Self(rejected: []) }
 }

@@ -55,6 +55,21 @@ public struct ControlRequest: Codable, Sendable, Hashable {
         self.reason = reason
         self.note = note
     }
+
+    /// Leaves out the fields the operation does not use (an encoder that writes a `nil` as `null`,
+    /// as ``JSONValueEncoder`` does, would otherwise show them all); a therapy's unknown criteria
+    /// are still written, as `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(op, forKey: .op)
+        if let serial { try c.encode(serial, forKey: .serial) }
+        if let limit { try c.encode(limit, forKey: .limit) }
+        if let state { try c.encode(state, forKey: .state) }
+        if let determination { try c.encode(determination, forKey: .determination) }
+        if let therapy { try c.encode(therapy, forKey: .therapy) }
+        if let reason { try c.encode(reason, forKey: .reason) }
+        if let note { try c.encode(note, forKey: .note) }
+    }
 }
 
 /// The therapy a clinician enrolls for a pump, as words of the policy vocabulary (`policy.md`).
@@ -123,15 +138,4 @@ public struct CriteriaDocument: Codable, Sendable, Hashable {
         self.trialRoute = trialRoute
     }
 
-    /// Writes every criterion, unknown ones as `null`, so a reader sees which are not on file.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(severeRefractory, forKey: .severeRefractory)
-        try c.encode(oralBaclofenFailed, forKey: .oralBaclofenFailed)
-        try c.encode(metastasesLimitedToLiver, forKey: .metastasesLimitedToLiver)
-        try c.encode(priorExternalTreprostinil, forKey: .priorExternalTreprostinil)
-        try c.encode(severeChronicIntractable, forKey: .severeChronicIntractable)
-        try c.encode(trialReductionPercent, forKey: .trialReductionPercent)
-        try c.encode(trialRoute, forKey: .trialRoute)
-    }
 }

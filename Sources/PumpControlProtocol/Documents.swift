@@ -1,4 +1,4 @@
-import PumpTelemetry
+import PumpJSON
 
 // The JSON documents of `cli.md`, shared by the daemon (which builds them from the store) and
 // `pumpctl` (which prints them, as tables or as they are with `--json`). Optional fields are
@@ -42,14 +42,6 @@ public struct EvidenceDocument: Codable, Sendable, Hashable {
         self.at = at
     }
 
-    /// Writes `code` as null for a status.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(messageID, forKey: .messageID)
-        try c.encode(kind, forKey: .kind)
-        try c.encode(code, forKey: .code)
-        try c.encode(at, forKey: .at)
-    }
 }
 
 /// The indication finding inside a record: `{status, clause}`.
@@ -65,12 +57,6 @@ public struct IndicationDocument: Codable, Sendable, Hashable {
         self.clause = clause
     }
 
-    /// Writes `clause` as null when absent.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(status, forKey: .status)
-        try c.encode(clause, forKey: .clause)
-    }
 }
 
 /// An eligibility record, implant or replacement, exactly as `cli.md` shapes it.
@@ -142,25 +128,6 @@ public struct EligibilityRecordDocument: Codable, Sendable, Hashable {
         self.note = note
     }
 
-    /// Writes every key, nulls included.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(serial, forKey: .serial)
-        try c.encode(type, forKey: .type)
-        try c.encode(trigger, forKey: .trigger)
-        try c.encode(requestReason, forKey: .requestReason)
-        try c.encode(determination, forKey: .determination)
-        try c.encode(clause, forKey: .clause)
-        try c.encode(replacementCriterion, forKey: .replacementCriterion)
-        try c.encode(indication, forKey: .indication)
-        try c.encode(missing, forKey: .missing)
-        try c.encode(suppliesCovered, forKey: .suppliesCovered)
-        try c.encode(evidence, forKey: .evidence)
-        try c.encode(policy, forKey: .policy)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(note, forKey: .note)
-    }
 }
 
 /// `eligibility --json`: `{"records": [...]}`, newest first.
@@ -198,15 +165,6 @@ public struct DeviceSummaryDocument: Codable, Sendable, Hashable {
         self.lastSeen = lastSeen
     }
 
-    /// Writes every key, nulls included.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(serial, forKey: .serial)
-        try c.encode(model, forKey: .model)
-        try c.encode(state, forKey: .state)
-        try c.encode(battery, forKey: .battery)
-        try c.encode(lastSeen, forKey: .lastSeen)
-    }
 }
 
 /// `devices --json`: `{"devices": [...]}`.
@@ -278,15 +236,6 @@ public struct OpenAlertDocument: Codable, Sendable, Hashable {
         self.detail = detail
     }
 
-    /// Writes every key, nulls included.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(messageID, forKey: .messageID)
-        try c.encode(code, forKey: .code)
-        try c.encode(severity, forKey: .severity)
-        try c.encode(at, forKey: .at)
-        try c.encode(detail, forKey: .detail)
-    }
 }
 
 /// `device SERIAL --json`: the summary fields plus therapy, open alerts and the latest status.
@@ -306,7 +255,7 @@ public struct DeviceDetailDocument: Codable, Sendable, Hashable {
     /// Alerts raised and not cleared, by `at`.
     public var openAlerts: [OpenAlertDocument]
     /// The latest status message as stored (with `received_at`), or null.
-    public var latestStatus: JSONValue?
+    package var latestStatus: JSONValue?
 
     enum CodingKeys: String, CodingKey {
         case serial, model, state, battery
@@ -317,7 +266,7 @@ public struct DeviceDetailDocument: Codable, Sendable, Hashable {
     }
 
     /// Creates a device document.
-    public init(
+    package init(
         serial: String, model: String?, state: String, battery: String?, lastSeen: String?,
         therapy: TherapyDocument?, openAlerts: [OpenAlertDocument], latestStatus: JSONValue?
     ) {
@@ -331,27 +280,15 @@ public struct DeviceDetailDocument: Codable, Sendable, Hashable {
         self.latestStatus = latestStatus
     }
 
-    /// Writes every key, nulls included.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(serial, forKey: .serial)
-        try c.encode(model, forKey: .model)
-        try c.encode(state, forKey: .state)
-        try c.encode(battery, forKey: .battery)
-        try c.encode(lastSeen, forKey: .lastSeen)
-        try c.encode(therapy, forKey: .therapy)
-        try c.encode(openAlerts, forKey: .openAlerts)
-        try c.encode(latestStatus ?? .null, forKey: .latestStatus)
-    }
 }
 
 /// `events --json`: `{"events": [...]}`, each the message as stored plus its `received_at`,
 /// newest first by the pump's `at`.
 public struct EventListDocument: Codable, Sendable, Hashable {
     /// The messages.
-    public var events: [JSONValue]
+    package var events: [JSONValue]
     /// Creates the list.
-    public init(events: [JSONValue]) { self.events = events }
+    package init(events: [JSONValue]) { self.events = events }
 }
 
 /// One quarantined message in `rejected --json`.
@@ -382,15 +319,6 @@ public struct RejectedDocument: Codable, Sendable, Hashable {
         self.rawBase64 = rawBase64
     }
 
-    /// Writes every key, nulls included.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(receivedAt, forKey: .receivedAt)
-        try c.encode(reason, forKey: .reason)
-        try c.encode(detail, forKey: .detail)
-        try c.encode(raw, forKey: .raw)
-        try c.encode(rawBase64, forKey: .rawBase64)
-    }
 }
 
 /// `rejected --json`: `{"rejected": [...]}`, newest first.

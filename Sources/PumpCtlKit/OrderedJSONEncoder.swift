@@ -1,3 +1,4 @@
+import PumpJSON
 import PumpTelemetry
 
 /// Encodes `Encodable` values to JSON text with every object's keys in the order its `encode(to:)`
@@ -60,9 +61,7 @@ enum JSONNode {
         case .array(let items): return .array(ArrayBox(items.map { make(json: $0) }))
         case .object(let members):
             let box = ObjectBox()
-            for key in members.keys.sorted() {
-                if let member = members[key] { box.set(key, make(json: member)) }
-            }
+            for (key, member) in members.sortedByKey() { box.set(key, make(json: member)) }
             return .object(box)
         }
     }

@@ -2,6 +2,7 @@
     import Glibc
 #endif
 import PumpControlProtocol
+import PumpJSON
 import PumpTelemetry
 
 extension Printer {

@@ -2,6 +2,7 @@
     import Glibc
 #endif
 import PumpControlProtocol
+import PumpJSON
 import PumpTelemetry
 
 /// The one-pass reader and writer behind `ReplyPrinter`.
@@ -112,7 +113,7 @@ struct Printer {
             pos += 1
             try enter()
             defer { depth -= 1 }
-            var members: [String: JSONValue] = [:]
+            var members = JSONObject()
             skipSpace()
             if peek() == UInt8(ascii: "}") {
                 pos += 1
@@ -124,7 +125,8 @@ struct Printer {
                 skipSpace()
                 try expect(UInt8(ascii: ":"))
                 let value = try jsonValue()
-                guard members.updateValue(value, forKey: key) == nil else { throw GiveUp() }
+                guard members[key] == nil else { throw GiveUp() }
+                members.append(key, value)
                 skipSpace()
                 guard let d = peek() else { throw GiveUp() }
                 pos += 1

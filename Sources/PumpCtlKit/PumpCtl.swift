@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PumpControlProtocol
+import PumpJSON
 
 /// What `pumpctl` needs from its surroundings, injectable so tests run it in-process.
 public struct PumpCtlEnvironment: Sendable {
@@ -195,7 +196,7 @@ public enum PumpCtl {
     {
         let line: [UInt8]
         do {
-            line = try request.jsonBytes()
+            line = try JSONWriter.bytes(JSONValueEncoder().encode(request))
         } catch {
             throw PumpCtlError(exitCode: 70, message: "cannot write the request as JSON: \(error)")
         }

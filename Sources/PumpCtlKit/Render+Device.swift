@@ -1,5 +1,6 @@
 import PumpControlProtocol
 import PumpPolicy
+import PumpJSON
 import PumpTelemetry
 
 extension Render {

@@ -1,4 +1,5 @@
 import PumpControlProtocol
+import PumpJSON
 import PumpTelemetry
 
 /// Text renderings of the documents of `cli.md`: pure functions from a document to the text

@@ -2,6 +2,7 @@
     import Glibc
 #endif
 import PumpControlProtocol
+import PumpJSON
 import PumpTelemetry
 
 /// The shape of a `cli.md` document, enough to print a reply's `result` for `--json` straight from

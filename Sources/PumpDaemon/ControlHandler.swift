@@ -74,35 +74,13 @@ struct ControlHandler: Sendable {
         return Self.encode(result)
     }
 
-    /// `{"ok":true,"result":…}` or `{"ok":false,"error":{"code":…,"message":…}}`, keys in the
-    /// order of `cli.md` (sorted inside a stored message), so the same answer is the same bytes on
-    /// every run. A document the store already wrote is wrapped in place, not copied.
+    /// The reply line in pieces to write in order: keys in each document's declaration order
+    /// (`cli.md`'s), so the same answer is the same bytes on every run.
     static func encode(_ result: consuming Result<ControlAnswer, ControlFailure>) -> [[UInt8]] {
         switch consume result {
-        case .success(.written(var pieces)):
-            guard !pieces.isEmpty else { return encode(.failure(ControlFailure(code: .internalError, message: "empty reply"))) }
-            pieces[0].insert(contentsOf: #"{"ok":true,"result":"#.utf8, at: 0)
-            pieces[pieces.count - 1].append(contentsOf: "}\n".utf8)
-            return pieces
-        case .success(.document(let document)):
-            var w = DocumentWriter(capacity: 1024)
-            w.raw(#"{"ok":true,"result":"#)
-            do {
-                try document.write(to: &w)
-            } catch {
-                return [
-                    Array(#"{"ok":false,"error":{"code":"internal_error","message":"cannot encode the reply"}}"#.utf8)
-                        + [UInt8(ascii: "\n")]
-                ]
-            }
-            w.raw("}\n")
-            return [w.bytes]
-        case .failure(let failure):
-            var w = DocumentWriter(capacity: 256)
-            w.raw(#"{"ok":false,"error":"#)
-            failure.write(to: &w)
-            w.raw("}\n")
-            return [w.bytes]
+        case .success(.document(let document)): ControlReplyWriter.success(document)
+        case .success(.list(let list)): ControlReplyWriter.success(list: list)
+        case .failure(let failure): ControlReplyWriter.failure(failure)
         }
     }
 
@@ -117,21 +95,21 @@ struct ControlHandler: Sendable {
                     pumps: c.pumps, messages: c.messages, records: c.records, rejected: c.rejected))
         case .devices:
             let state = try r.state.map { w throws(ControlFailure) in try word(PumpState.self, w).rawValue }
-            return .written(try await store.devicesJSON(state: state))
+            return .list(try await store.devices(state: state))
         case .device:
             let serial = try knownSerial(r.serial)
             guard let device = try await store.device(serial) else { throw notFound(serial) }
             return .document(device)
         case .events:
             let serial = try await existingSerial(r.serial)
-            return .written(try await store.eventsJSON(serial: serial, limit: try limit(r.limit)))
+            return .list(try await store.events(serial: serial, limit: try limit(r.limit)))
         case .eligibility:
             var serial: String?
             if r.serial != nil { serial = try await existingSerial(r.serial) }
             let determination = try r.determination.map { w throws(ControlFailure) in
                 try word(Determination.self, w).rawValue
             }
-            return .written(try await store.recordsJSON(serial: serial, determination: determination))
+            return .list(try await store.records(serial: serial, determination: determination))
         case .enroll:
             let serial = try knownSerial(r.serial)
             guard let enrollment = r.therapy else {
@@ -152,7 +130,7 @@ struct ControlHandler: Sendable {
             else { throw notFound(serial) }
             return .document(record)
         case .rejected:
-            return .document(try await store.rejected(limit: try limit(r.limit)))
+            return .list(try await store.rejected(limit: try limit(r.limit)))
         }
     }
 
@@ -206,10 +184,8 @@ struct ControlHandler: Sendable {
     }
 }
 
-/// A successful answer: a document to write, or one the store already wrote as JSON.
+/// A successful answer: a document, or a list document to write element by element.
 enum ControlAnswer: Sendable {
-    /// A document, written when the reply is encoded.
-    case document(any JSONWritable)
-    /// The document's JSON text, written row by row by the store, in pieces in order.
-    case written([[UInt8]])
+    case document(any Encodable & Sendable)
+    case list(any ListDocument)
 }

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 import PumpControlProtocol
+import PumpJSON
 import PumpTelemetry
 
 /// The read side of the control socket: each query builds the `cli.md` document from the store.
@@ -87,92 +87,6 @@ extension PumpStore {
         }
     }
 
-    /// `devices` as the reply's JSON document (`DeviceListDocument`), written row by row straight
-    /// from SQLite's column bytes, in pieces of about 1 MiB (in order): no document is built, and
-    /// memory stays at the size of the text.
-    public func devicesJSON(state: String?) async throws(StoreError) -> [[UInt8]] {
-        try await read { db in
-            var sql = "SELECT serial, model, state, battery, last_seen FROM pump"
-            var arguments: StatementArguments = []
-            if let state {
-                sql += " WHERE state = ?"
-                arguments = [state]
-            }
-            sql += " ORDER BY serial"
-            let statement = try db.makeStatement(sql: sql)
-            try statement.setArguments(arguments)
-            let columns = StoredColumns(statement)
-            var w = DocumentWriter(chunkSize: ControlReplyChunk.size)
-            w.beginObject()
-            w.key("devices")
-            w.beginArray()
-            let rows = try Row.fetchCursor(statement)
-            while try rows.next() != nil {
-                w.element()
-                w.beginObject()
-                w.key("serial")
-                columns.text(0, to: &w)
-                w.key("model")
-                columns.text(1, to: &w)
-                w.key("state")
-                columns.text(2, to: &w)
-                w.key("battery")
-                columns.text(3, to: &w)
-                w.key("last_seen")
-                columns.timestamp(4, to: &w)
-                w.endObject()
-            }
-            w.endArray()
-            w.endObject()
-            return w.chunks()
-        }
-    }
-
-    /// `events SERIAL` as the reply's JSON document (`EventListDocument`): each stored message
-    /// with its `received_at`, keys sorted.
-    public func eventsJSON(serial: String, limit: Int) async throws(StoreError) -> [[UInt8]] {
-        try await read { db in
-            let statement = try db.makeStatement(
-                sql: "SELECT raw, received_at FROM message WHERE serial = ? ORDER BY at DESC, id DESC LIMIT ?")
-            try statement.setArguments([serial, limit])
-            let columns = StoredColumns(statement)
-            var w = DocumentWriter(capacity: 1 << 14)
-            w.beginObject()
-            w.key("events")
-            w.beginArray()
-            let rows = try Row.fetchCursor(statement)
-            while try rows.next() != nil {
-                w.element()
-                try w.value(StoredMessageJSON.document(raw: columns.bytes(0), receivedAt: columns.int64(1)))
-            }
-            w.endArray()
-            w.endObject()
-            return w.chunks()
-        }
-    }
-
-    /// `eligibility` as the reply's JSON document (`RecordListDocument`), row by row.
-    public func recordsJSON(serial: String?, determination: String?) async throws(StoreError) -> [[UInt8]] {
-        try await read { db in
-            let (sql, arguments) = RecordRows.listQuery(serial: serial, determination: determination)
-            let statement = try db.makeStatement(sql: sql)
-            try statement.setArguments(arguments)
-            let columns = StoredColumns(statement)
-            var w = DocumentWriter(chunkSize: ControlReplyChunk.size)
-            w.beginObject()
-            w.key("records")
-            w.beginArray()
-            let rows = try Row.fetchCursor(statement)
-            while try rows.next() != nil {
-                w.element()
-                try RecordRows.write(columns, to: &w)
-            }
-            w.endArray()
-            w.endObject()
-            return w.chunks()
-        }
-    }
-
     /// `rejected`: quarantined lines, newest first.
     public func rejected(limit: Int) async throws(StoreError) -> RejectedListDocument {
         try await read { db in
@@ -230,7 +144,8 @@ extension PumpStore {
     }
 }
 
-/// A stored message as the control socket shows it: the object as received, plus `received_at`.
+/// A stored message as the control socket shows it: the object as received, plus `received_at`,
+/// keys sorted.
 enum StoredMessageJSON {
     static func document(raw: Data, receivedAt: Int64) -> JSONValue {
         document(raw: [UInt8](raw), receivedAt: receivedAt)
@@ -241,7 +156,7 @@ enum StoredMessageJSON {
             return .object(["received_at": .string(Timestamp.format(micros: receivedAt))])
         }
         fields["received_at"] = .string(Timestamp.format(micros: receivedAt))
-        return .object(fields)
+        return .object(fields.sortedByKey())
     }
 }
 
@@ -283,126 +198,7 @@ enum RecordRows {
         return (sql, arguments)
     }
 
-    /// Writes the current row of `columns` as the record's JSON (the same text as its document's).
-    static func write(_ c: StoredColumns, to w: inout DocumentWriter) throws {
-        w.beginObject()
-        w.key("id")
-        w.string(RecordWriter.recordID(c.int64(0)))
-        w.key("serial")
-        c.text(1, to: &w)
-        w.key("type")
-        c.text(2, to: &w)
-        w.key("trigger")
-        c.text(3, to: &w)
-        w.key("request_reason")
-        c.text(4, to: &w)
-        w.key("determination")
-        c.text(5, to: &w)
-        w.key("clause")
-        c.text(6, to: &w)
-        w.key("replacement_criterion")
-        c.text(7, to: &w)
-        w.key("indication")
-        w.beginObject()
-        w.key("status")
-        c.text(8, to: &w)
-        w.key("clause")
-        c.text(9, to: &w)
-        w.endObject()
-        w.key("missing")
-        let missing = try JSONParser.parse(c.bytes(10))
-        guard case .array(let words) = missing else { throw unexpected("missing", missing) }
-        w.beginArray()
-        for word in words {
-            guard case .string(let text) = word else { throw unexpected("missing", missing) }
-            w.element()
-            w.string(text)
-        }
-        w.endArray()
-        w.key("supplies_covered")
-        w.bool(c.int64(11) != 0)
-        w.key("evidence")
-        let evidence = try JSONParser.parse(c.bytes(12))
-        guard case .array(let items) = evidence else { throw unexpected("evidence", evidence) }
-        w.beginArray()
-        for item in items {
-            guard case .object(let fields) = item, case .string(let messageID)? = fields["message_id"],
-                case .string(let kind)? = fields["kind"], case .string(let at)? = fields["at"]
-            else { throw unexpected("evidence", item) }
-            let code: String?
-            switch fields["code"] {
-            case nil, .null?: code = nil
-            case .string(let text)?: code = text
-            default: throw unexpected("evidence", item)
-            }
-            w.element()
-            EvidenceDocument(messageID: messageID, kind: kind, code: code, at: at).write(to: &w)
-        }
-        w.endArray()
-        w.key("policy")
-        PolicyIdentityDocument(id: "CG-SURG-79", effective: "2023-09-27").write(to: &w)
-        w.key("created_at")
-        w.timestamp(micros: c.int64(14))
-        w.key("note")
-        c.text(13, to: &w)
-        w.endObject()
-    }
-
-    static func unexpected(_ column: String, _ value: JSONValue) -> StoreError {
-        .failed(reason: "the stored \(column) of a record is not in the expected form (\(value.typeDescription))")
-    }
-
     static func fetch(_ db: Database, rowID: Int64) throws -> EligibilityRecordDocument? {
         try Row.fetchOne(db, sql: "SELECT \(columns) FROM record WHERE id = ?", arguments: [rowID]).map(document(_:))
     }
-}
-
-/// The columns of a statement's current row, read straight from SQLite (no `Row` values, no
-/// `String` or `Data` per column). Valid only while the statement sits on that row.
-struct StoredColumns {
-    let statement: SQLiteStatement
-
-    init(_ statement: Statement) {
-        self.statement = statement.sqliteStatement
-    }
-
-    func isNull(_ index: Int32) -> Bool {
-        sqlite3_column_type(statement, index) == SQLITE_NULL
-    }
-
-    func int64(_ index: Int32) -> Int64 {
-        sqlite3_column_int64(statement, index)
-    }
-
-    /// A BLOB or TEXT column's bytes (empty for NULL).
-    func bytes(_ index: Int32) -> [UInt8] {
-        guard let pointer = sqlite3_column_blob(statement, index) else { return [] }
-        let count = Int(sqlite3_column_bytes(statement, index))
-        return Array(UnsafeRawBufferPointer(start: pointer, count: count).bindMemory(to: UInt8.self))
-    }
-
-    /// A TEXT column as a JSON string, `null` when NULL. The text is what GRDB would read as a
-    /// `String` (`String(cString:)`): up to a NUL, invalid UTF-8 replaced.
-    func text(_ index: Int32, to w: inout DocumentWriter) {
-        guard sqlite3_column_type(statement, index) != SQLITE_NULL, let pointer = sqlite3_column_text(statement, index)
-        else { return w.null() }
-        var bytes = UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(statement, index)))
-        if let nul = bytes.firstIndex(of: 0) { bytes = UnsafeBufferPointer(rebasing: bytes[..<nul]) }
-        if bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil {
-            w.string(utf8: bytes)
-        } else {
-            w.string(String(decoding: bytes, as: UTF8.self))
-        }
-    }
-
-    /// An INTEGER time column (µs) as `Timestamp.format`'s text, `null` when NULL.
-    func timestamp(_ index: Int32, to w: inout DocumentWriter) {
-        if isNull(index) { w.null() } else { w.timestamp(micros: int64(index)) }
-    }
-}
-
-/// The size of the pieces a long reply is written in.
-public enum ControlReplyChunk {
-    /// About 1 MiB: large enough for few writes, small enough that no piece is copied as it grows.
-    public static let size = 1 << 20
 }

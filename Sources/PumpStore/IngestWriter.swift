@@ -3,6 +3,7 @@ import GRDB
 import PumpControlProtocol
 import PumpHealth
 import PumpPolicy
+import PumpJSON
 import PumpTelemetry
 import Synchronization
 
@@ -228,7 +229,7 @@ struct BatchState {
         if let row, (row[0] as Int64) == m.contentHash {
             let storedRaw = [UInt8](row[1] as Data)
             if let stored = try? JSONParser.parse(storedRaw), let sent = try? JSONParser.parse(m.raw) {
-                same = stored.canonicalBytes() == sent.canonicalBytes()
+                same = JSONWriter.canonical(stored) == JSONWriter.canonical(sent)
             }
         }
         if same {

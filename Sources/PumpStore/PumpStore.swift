@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PumpJSON
 import PumpTelemetry
 import Synchronization
 
@@ -156,9 +157,6 @@ enum ContentHash {
 
     /// The hash of `content`'s canonical bytes.
     static func ofCanonical(_ content: JSONValue) -> Int64 {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(512)
-        content.appendCanonical(to: &buffer)
-        return of(buffer)
+        of(JSONWriter.canonical(content))
     }
 }

@@ -1,33 +1,12 @@
-/// The field names the protocol defines, recognised without hashing: the validator walks an
-/// object once and sorts its members into named slots, instead of one dictionary lookup per field.
+import PumpJSON
+
+/// The field names the protocol defines, recognised without hashing: the validator walks a parsed
+/// object's members once and sorts them into named slots, instead of one lookup per field.
 enum FieldName {
     case v, id, serial, kind, at
     case model, firmware, battery, motor, reservoirML, infusing
     case state, volts, monthsRemaining
     case code, severity, detail
-
-    /// The name's spelling in JSON (a literal: free to use as a dictionary key).
-    var key: String {
-        switch self {
-        case .v: "v"
-        case .id: "id"
-        case .serial: "serial"
-        case .kind: "kind"
-        case .at: "at"
-        case .model: "model"
-        case .firmware: "firmware"
-        case .battery: "battery"
-        case .motor: "motor"
-        case .reservoirML: "reservoir_ml"
-        case .infusing: "infusing"
-        case .state: "state"
-        case .volts: "volts"
-        case .monthsRemaining: "months_remaining"
-        case .code: "code"
-        case .severity: "severity"
-        case .detail: "detail"
-        }
-    }
 
     /// The same spelling as static bytes, for comparing with raw input.
     var bytes: StaticString {
@@ -98,18 +77,12 @@ struct MessageFields {
     var v, id, serial, kind, at: JSONValue?
     var model, firmware, battery, motor, reservoirML, infusing: JSONValue?
     var code, severity, state, detail: JSONValue?
-    /// The members of `battery` when it is an object.
-    var batteryFields: BatteryFields?
 
-    /// No fields yet (the parser fills them in as it reads the top-level object).
-    init() {}
-
-    /// Sorts an already parsed object's members into slots.
-    init(_ object: [String: JSONValue]) {
+    /// Sorts a parsed object's members into slots.
+    init(_ object: JSONObject) {
         for (key, value) in object {
             if let name = FieldName(key: key) { set(name, value) }
         }
-        if case .object(let members)? = battery { batteryFields = BatteryFields(members) }
     }
 
     mutating func set(_ name: FieldName, _ value: JSONValue) {
@@ -138,9 +111,6 @@ struct MessageFields {
 struct BatteryFields {
     var state, volts, monthsRemaining: JSONValue?
 
-    /// No fields yet (the parser fills them in).
-    init() {}
-
     mutating func set(_ name: FieldName, _ value: JSONValue) {
         switch name {
         case .state: state = value
@@ -150,7 +120,7 @@ struct BatteryFields {
         }
     }
 
-    init(_ object: [String: JSONValue]) {
+    init(_ object: JSONObject) {
         for (key, value) in object {
             if let name = FieldName(key: key) { set(name, value) }
         }

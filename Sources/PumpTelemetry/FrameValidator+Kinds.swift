@@ -1,3 +1,5 @@
+import PumpJSON
+
 /// The `status` table: `model`, `firmware`, `battery`, `motor`, `reservoir_ml`, `infusing`.
 enum StatusFields {
     static let maxModelCharacters = 64
@@ -10,7 +12,7 @@ enum StatusFields {
                 "field \"model\" must be 1 to \(maxModelCharacters) characters; it has \(model.count)")
         }
         let firmware = try Field.optionalString(fields.firmware, "firmware")
-        let battery = try readBattery(fields.battery, fields.batteryFields)
+        let battery = try readBattery(fields.battery)
         let motor = try Field.requiredWord(fields.motor, "motor", as: MotorState.self)
         let reservoir = try Field.optionalNonNegative(fields.reservoirML, "reservoir_ml")
         let infusing = try Field.optionalBool(fields.infusing, "infusing")
@@ -20,14 +22,14 @@ enum StatusFields {
 
     /// `battery`: required; `null` means the pump has none; else an object with `state` and
     /// optional `volts` and `months_remaining`.
-    static func readBattery(_ value: JSONValue?, _ captured: BatteryFields?) throws(Fault) -> BatteryReading? {
+    static func readBattery(_ value: JSONValue?) throws(Fault) -> BatteryReading? {
         switch value {
         case nil:
             throw Fault(.missingField, "required field \"battery\" is missing (send null for a pump without a battery)")
         case .null:
             return nil
         case .object(let members):
-            let battery = captured ?? BatteryFields(members)
+            let battery = BatteryFields(members)
             let state = try Field.requiredWord(battery.state, "battery.state", as: BatteryState.self)
             let volts = try Field.optionalNonNegative(battery.volts, "battery.volts")
             let months = try Field.optionalNonNegative(battery.monthsRemaining, "battery.months_remaining")

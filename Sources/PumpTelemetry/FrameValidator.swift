@@ -1,3 +1,5 @@
+import PumpJSON
+
 /// Checks one protocol v1 line against every rule of the telemetry protocol and turns it into a
 /// ``TelemetryMessage`` or a ``Rejection``.
 ///
@@ -39,13 +41,13 @@ public struct FrameValidator: Sendable {
         // The framing layer normally catches these first; a caller that hands over a whole long
         // line still gets the protocol's answer.
         if line.count > FrameValidator.maxLineBytes { return .rejected(.frameTooLarge(length: line.count)) }
+        let content: JSONValue
         do {
-            return try JSONParser.withParsedMessage(line) { value, fields in
-                validate(content: value, fields: fields, nowMicros: nowMicros)
-            }
+            content = try JSONParser.parse(line)
         } catch {
             return .rejected(Rejection(id: nil, reason: .invalidJSON, detail: "not valid JSON: \(error.description)"))
         }
+        return validate(content: content, nowMicros: nowMicros)
     }
 
     /// Validates one line held in an array (see the buffer-pointer form).
@@ -54,20 +56,14 @@ public struct FrameValidator: Sendable {
     }
 
     /// Validates an already parsed JSON value (everything after `invalid_json` syntax checks).
-    public func validate(content: JSONValue, nowMicros: Int64) -> FrameVerdict {
+    package func validate(content: JSONValue, nowMicros: Int64) -> FrameVerdict {
         guard case .object(let object) = content else {
-            return validate(content: content, fields: MessageFields(), nowMicros: nowMicros)
-        }
-        return validate(content: content, fields: MessageFields(object), nowMicros: nowMicros)
-    }
-
-    private func validate(content: JSONValue, fields: borrowing MessageFields, nowMicros: Int64) -> FrameVerdict {
-        guard case .object = content else {
             return .rejected(
                 Rejection(
                     id: nil, reason: .invalidJSON,
                     detail: "the line is \(content.typeDescription), not a JSON object"))
         }
+        let fields = MessageFields(object)
         do {
             return .valid(try message(fields, content: content, nowMicros: nowMicros))
         } catch {

@@ -1,3 +1,5 @@
+import PumpJSON
+
 /// What the validator concluded about one line.
 public enum FrameVerdict: Sendable, Hashable {
     /// A valid message, ready to store.

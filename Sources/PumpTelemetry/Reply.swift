@@ -1,3 +1,5 @@
+import PumpJSON
+
 /// The reply `result` words.
 public enum ReplyResult: String, Sendable, Hashable, CaseIterable, Codable {
     /// Stored durably.

@@ -1,3 +1,5 @@
+import PumpJSON
+
 /// One valid protocol v1 message, as the validator accepted it.
 ///
 /// The typed fields are what the daemon reasons with; ``content`` is the whole object as sent
@@ -14,11 +16,11 @@ public struct TelemetryMessage: Sendable, Hashable {
     /// The kind's own fields, typed.
     public var payload: Payload
     /// The whole JSON object as sent, unknown fields included.
-    public var content: JSONValue
+    package var content: JSONValue
 
     /// Creates a message. The validator is the usual source; tests and the simulator build them
     /// directly.
-    public init(id: String, serial: String, kind: MessageKind, at: PumpTime, payload: Payload, content: JSONValue) {
+    package init(id: String, serial: String, kind: MessageKind, at: PumpTime, payload: Payload, content: JSONValue) {
         self.id = id
         self.serial = serial
         self.kind = kind

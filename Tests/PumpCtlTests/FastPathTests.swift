@@ -1,5 +1,6 @@
 import Foundation
 import PumpControlProtocol
+import PumpJSON
 import PumpTelemetry
 import PumpTesting
 import Testing
@@ -22,9 +23,14 @@ struct FastPathTests {
         ReplyPrinter.print(reply: Array(reply.utf8), shape: shape).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// The daemon's reply line for a document (`DocumentWriter`, spec order).
-    static func daemonReply<D: JSONWritable>(_ document: D) throws -> String {
-        #"{"ok":true,"result":"# + String(decoding: try document.jsonBytes(), as: UTF8.self) + "}"
+    /// The daemon's reply line for a document (`ControlReplyWriter`, spec order), without its `\n`.
+    static func daemonReply<D: ListDocument>(_ document: D) throws -> String {
+        String(decoding: ControlReplyWriter.success(list: document).joined().dropLast(), as: UTF8.self)
+    }
+
+    /// The daemon's text of a document.
+    static func written(_ document: some Encodable) throws -> [UInt8] {
+        try JSONWriter.bytes(JSONValueEncoder().encode(document))
     }
 
     static let randomDocuments: [(devices: DeviceListDocument, records: RecordListDocument, events: EventListDocument, rejected: RejectedListDocument)] = {
@@ -174,46 +180,31 @@ struct FastPathTests {
             ControlRequest(op: .requestReplacement, serial: "SM2-004211", reason: "upgrade", note: "tab\there\u{1}"),
         ]
         for request in requests {
-            #expect(String(decoding: try request.jsonBytes(), as: UTF8.self) == (try OrderedJSONEncoder().encode(request)))
+            #expect(String(decoding: try Self.written(request), as: UTF8.self) == (try OrderedJSONEncoder().encode(request)))
         }
     }
 
     @Test func documentsWrittenByTheDaemonDecodeToThemselves() throws {
         for (devices, records, events, rejected) in Self.randomDocuments {
-            #expect(try JSONDecoder().decode(DeviceListDocument.self, from: Data(devices.jsonBytes())) == devices)
-            #expect(try JSONDecoder().decode(RecordListDocument.self, from: Data(records.jsonBytes())) == records)
-            #expect(try JSONDecoder().decode(EventListDocument.self, from: Data(events.jsonBytes())) == events)
-            #expect(try JSONDecoder().decode(RejectedListDocument.self, from: Data(rejected.jsonBytes())) == rejected)
+            #expect(try JSONDecoder().decode(DeviceListDocument.self, from: Data(Self.written(devices))) == devices)
+            #expect(try JSONDecoder().decode(RecordListDocument.self, from: Data(Self.written(records))) == records)
+            #expect(try JSONDecoder().decode(EventListDocument.self, from: Data(Self.written(events))) == events)
+            #expect(try JSONDecoder().decode(RejectedListDocument.self, from: Data(Self.written(rejected))) == rejected)
         }
         for document in [Fixtures.device, Fixtures.deviceNeverReported] {
-            #expect(try JSONDecoder().decode(DeviceDetailDocument.self, from: Data(document.jsonBytes())) == document)
+            #expect(try JSONDecoder().decode(DeviceDetailDocument.self, from: Data(Self.written(document))) == document)
         }
-        #expect(try JSONDecoder().decode(DaemonStatusDocument.self, from: Data(Fixtures.status.jsonBytes())) == Fixtures.status)
+        #expect(try JSONDecoder().decode(DaemonStatusDocument.self, from: Data(Self.written(Fixtures.status))) == Fixtures.status)
     }
 
     @Test func aLongDocumentWrittenInPiecesIsTheSameText() throws {
         var random = SeededRandom(seed: 3)
-        let devices = DeviceListDocument(devices: (0..<200).flatMap { _ in random.devices().devices })
-        var pieces = DocumentWriter(chunkSize: 256)
-        devices.write(to: &pieces)
-        let chunks = pieces.chunks()
-        #expect(chunks.count > 10)
-        #expect(chunks.allSatisfy { $0.count < 256 + 1024 })
-        #expect(Array(chunks.joined()) == (try devices.jsonBytes()))
-        var short = DocumentWriter(chunkSize: 1 << 20)
-        DeviceListDocument(devices: []).write(to: &short)
-        #expect(short.chunks() == [Array(#"{"devices":[]}"#.utf8)])
-    }
-
-    @Test func timesAreWrittenAsTimestampFormatWritesThem() {
-        var random = SeededRandom(seed: 11)
-        var values: [Int64] = [0, -1, 1, 999, 1_000, -86_400_000_000, 253_402_300_799_999_999, 253_402_300_800_000_000, -62_167_219_200_000_001]
-        for _ in 0..<2_000 { values.append(Int64.random(in: -80_000_000_000_000_000...400_000_000_000_000_000, using: &random)) }
-        for micros in values {
-            var w = DocumentWriter()
-            w.timestamp(micros: micros)
-            #expect(String(decoding: w.bytes, as: UTF8.self) == "\"\(Timestamp.format(micros: micros))\"", "\(micros)")
-        }
+        let devices = DeviceListDocument(devices: (0..<20_000).flatMap { _ in random.devices().devices })
+        let pieces = ControlReplyWriter.success(list: devices)
+        #expect(pieces.count > 2)
+        #expect(pieces.dropLast().allSatisfy { $0.count >= ControlReplyWriter.pieceSize && $0.count < ControlReplyWriter.pieceSize + 1024 })
+        #expect(Array(pieces.joined()) == Array(ControlReplyWriter.success(devices).joined()))
+        #expect(ControlReplyWriter.success(list: DeviceListDocument(devices: [])) == [Array(#"{"ok":true,"result":{"devices":[]}}"#.utf8) + [10]])
     }
 }
 
@@ -263,7 +254,7 @@ extension SeededRandom {
         case 4: return .string(text())
         case 5: return .array((0..<Int.random(in: 0...3, using: &self)).map { _ in value(depth: depth + 1) })
         default:
-            var members: [String: JSONValue] = [:]
+            var members = JSONObject()
             for _ in 0..<Int.random(in: 0...4, using: &self) {
                 members["k\(Int.random(in: 0...20, using: &self))_" + ["a", "B", "_", "z"][Int.random(in: 0...3, using: &self)]] =
                     value(depth: depth + 1)
@@ -275,7 +266,7 @@ extension SeededRandom {
     mutating func events() -> EventListDocument {
         EventListDocument(
             events: (0..<Int.random(in: 0...4, using: &self)).map { _ in
-                var members: [String: JSONValue] = [
+                var members: JSONObject = [
                     "kind": .string(Bool.random(using: &self) ? "status" : "alert"), "id": .string(text()),
                     "at": .string("2026-11-28T10:1\(Int.random(in: 0...9, using: &self)):00Z"),
                     "received_at": .string("2026-11-28T10:15:02.113Z"),

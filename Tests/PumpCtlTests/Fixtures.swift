@@ -1,5 +1,6 @@
 import Foundation
 import PumpControlProtocol
+import PumpJSON
 import PumpCtlKit
 import PumpTelemetry
 import Testing

@@ -1,3 +1,4 @@
+import PumpJSON
 import PumpTelemetry
 import Testing
 

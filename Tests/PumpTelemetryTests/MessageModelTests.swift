@@ -1,3 +1,4 @@
+import PumpJSON
 import Testing
 
 @testable import PumpTelemetry
@@ -34,5 +35,15 @@ struct MessageModelTests {
         #expect(value.typeDescription == "an object")
         #expect(value["a"]?.arrayValue?.count == 4)
         #expect(JSONValue.null.isNull)
+    }
+
+    @Test("equal messages resent with a different spelling have the same content")
+    func resentMessageSameContent() throws {
+        let first = try #require(Lines.message(Lines.status(["reservoir_ml": "12.50"])))
+        let resend = try #require(
+            Lines.message(Array(#"{"motor":"ok","reservoir_ml":1.25e1,"battery":{"volts":3.050,"state":"MOS"},"model":"SynchroMed II","at":"2026-11-28T10:15:00Z","kind":"status","serial":"SM2-004211","id":"m-1","v":1}"#.utf8)))
+        #expect(first.content == resend.content)
+        #expect(JSONWriter.canonical(first.content) == JSONWriter.canonical(resend.content))
+        #expect(first == resend)
     }
 }

@@ -1,3 +1,4 @@
+import PumpJSON
 import Testing
 
 @testable import PumpTelemetry

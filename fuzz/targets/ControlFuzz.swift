@@ -5,6 +5,7 @@
 // linked here). Built by scripts/fuzz with swiftc -sanitize=fuzzer.
 import Foundation
 import PumpControlProtocol
+import PumpJSON
 import PumpPolicy
 import PumpTelemetry
 
@@ -59,14 +60,14 @@ public func fuzzControl(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         request.flatMap(validate) ?? ControlFailure(code: .badUsage, message: "not a control request")
     if let request {
         // What pumpctl would send for the same request decodes to the same request.
-        guard let encoded = try? JSONEncoder().encode(request),
-            let again = try? JSONDecoder().decode(ControlRequest.self, from: encoded), again == request
+        guard let encoded = try? JSONWriter.bytes(JSONValueEncoder().encode(request)),
+            let again = try? JSONDecoder().decode(ControlRequest.self, from: Data(encoded)), again == request
         else { fatalError("a decoded request does not round-trip") }
     }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.withoutEscapingSlashes]
-    guard let reply = try? encoder.encode(ControlReply<String>(error: failure)), !reply.contains(10) else {
-        fatalError("the failure reply is not one line")
-    }
+    // The daemon's reply: one line, which reads back as the same failure.
+    let reply = ControlReplyWriter.failure(failure).joined()
+    guard reply.firstIndex(of: 10) == reply.count - 1,
+        let back = try? JSONDecoder().decode(ControlReply<String>.self, from: Data(reply)), back.error == failure
+    else { fatalError("the failure reply is not one line that reads back") }
     return 0
 }

@@ -1,6 +1,7 @@
 import Foundation
 import PumpStore
 import PumpTelemetry
+import PumpJSON
 
 /// Reads a file (or standard input) line by line, without the `\n`, in large blocks.
 struct LineReader {
@@ -106,7 +107,7 @@ func writeImportSQL(from path: String, to out: String) throws -> Int {
             state = a.state.rawValue
         }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in m.content.canonicalBytes() {
+        for b in JSONWriter.canonical(m.content) {
             hash ^= UInt64(b)
             hash = hash &* 0x0000_0100_0000_01b3
         }

@@ -1,3 +1,4 @@
+import PumpJSON
 import Foundation
 import PumpControlProtocol
 import PumpPolicy
@@ -56,9 +57,9 @@ public struct ControlSocketClient: DaemonControl {
         do {
             let fd = try Sockets.connect(to: address, nonBlocking: false)
             defer { close(fd) }
-            var line = try JSONEncoder().encode(request)
+            var line = try JSONWriter.bytes(JSONValueEncoder().encode(request))
             line.append(10)
-            try Sockets.writeAll(fd, Array(line), to: address)
+            try Sockets.writeAll(fd, line, to: address)
             let answer = try Sockets.readLine(fd, from: address)
             let reply = try JSONDecoder().decode(ControlReply<R>.self, from: Data(answer))
             if reply.ok, let result = reply.result { return result }

@@ -1,3 +1,4 @@
+import PumpJSON
 import PumpControlProtocol
 import PumpPolicy
 
@@ -167,8 +168,11 @@ public struct ScenarioScript: Sendable {
     )
         -> OutgoingLine
     {
-        var w = JSONLineWriter(spaced: false)
         var echoed: String? = id
+        let envelope: (JSONValue, String) -> JSONObject = { v, kind in
+            ["v": v, "id": .string(id), "serial": .string(serial), "kind": .string(kind), "at": .string(at.rfc3339)]
+        }
+        var o: JSONObject
         switch variant {
         case .invalidJSON:
             echoed = nil
@@ -176,50 +180,31 @@ public struct ScenarioScript: Sendable {
                 id: nil, serial: serial,
                 bytes: Array("{\"v\":1,\"id\":\"\(id)\",\"serial\":\"\(serial)\",\"kind\":\"sta\n".utf8))
         case .missingField:
-            w.raw("v", "1")
-            w.string("id", id)
-            w.string("serial", serial)
-            w.string("kind", "status")
-            w.string("at", at.rfc3339)
-            w.raw("battery", "null")
-            w.string("motor", "ok")
+            o = envelope(1, "status")
+            o.append("battery", .null)
+            o.append("motor", "ok")
         case .unsupportedVersion:
-            w.raw("v", "2")
-            w.string("id", id)
-            w.string("serial", serial)
-            w.string("kind", "status")
-            w.string("at", at.rfc3339)
-            w.string("model", model.modelName)
-            w.raw("battery", "null")
-            w.string("motor", "ok")
+            o = envelope(2, "status")
+            o.append("model", .string(model.modelName))
+            o.append("battery", .null)
+            o.append("motor", "ok")
         case .unknownCode:
-            w.raw("v", "1")
-            w.string("id", id)
-            w.string("serial", serial)
-            w.string("kind", "alert")
-            w.string("at", at.rfc3339)
-            w.string("code", "NOT_A_CODE")
-            w.string("severity", "warning")
+            o = envelope(1, "alert")
+            o.append("code", "NOT_A_CODE")
+            o.append("severity", "warning")
         case .timestampInFuture:
-            w.raw("v", "1")
-            w.string("id", id)
-            w.string("serial", serial)
-            w.string("kind", "status")
-            w.string("at", "2999-01-01T00:00:00Z")
-            w.string("model", model.modelName)
-            w.raw("battery", "null")
-            w.string("motor", "ok")
+            o = envelope(1, "status")
+            o["at"] = "2999-01-01T00:00:00Z"
+            o.append("model", .string(model.modelName))
+            o.append("battery", .null)
+            o.append("motor", "ok")
         case .frameTooLarge:
             echoed = nil
-            w.raw("v", "1")
-            w.string("id", id)
-            w.string("serial", serial)
-            w.string("kind", "alert")
-            w.string("at", at.rfc3339)
-            w.string("code", "PUMP_RESET")
-            w.string("severity", "warning")
-            w.string("detail", String(repeating: "x", count: 70_000))
+            o = envelope(1, "alert")
+            o.append("code", "PUMP_RESET")
+            o.append("severity", "warning")
+            o.append("detail", .string(String(repeating: "x", count: 70_000)))
         }
-        return OutgoingLine(id: echoed, serial: serial, bytes: w.finish())
+        return OutgoingLine(id: echoed, serial: serial, bytes: JSONLine.bytes(o))
     }
 }

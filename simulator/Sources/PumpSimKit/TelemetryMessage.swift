@@ -1,3 +1,5 @@
+import PumpJSON
+
 /// A battery state word of protocol v1.
 public enum BatteryState: String, Sendable, Hashable, Codable, CaseIterable {
     /// Beginning of service.
@@ -175,107 +177,52 @@ public struct PumpMessage: Sendable, Hashable {
     /// The message as one compact JSON line with its `\n`, keys in a fixed order: the same
     /// message always gives the same bytes.
     public func jsonLine() -> [UInt8] {
-        var w = JSONLineWriter(spaced: false)
-        writeFields(into: &w, reordered: false)
-        return w.finish()
+        JSONLine.bytes(object(reordered: false))
     }
 
     /// The same content serialised differently (keys in another order, spaces after separators),
     /// the way a gateway that re-serialises resends a message: the daemon must call it `duplicate`.
     public func reserializedLine() -> [UInt8] {
-        var w = JSONLineWriter(spaced: true)
-        writeFields(into: &w, reordered: true)
-        return w.finish()
+        JSONLine.bytes(object(reordered: true), spaced: true)
     }
 
-    private func writeFields(into w: inout JSONLineWriter, reordered: Bool) {
-        if reordered {
-            w.string("serial", serial)
-            w.string("id", id)
-            w.string("at", at.rfc3339)
-            w.string("kind", kind)
-            w.raw("v", "1")
-        } else {
-            w.raw("v", "1")
-            w.string("id", id)
-            w.string("serial", serial)
-            w.string("kind", kind)
-            w.string("at", at.rfc3339)
-        }
+    private func object(reordered: Bool) -> JSONObject {
+        let version = JSONValue.number(JSONNumber(1))
+        var o: JSONObject =
+            reordered
+            ? ["serial": .string(serial), "id": .string(id), "at": .string(at.rfc3339), "kind": .string(kind), "v": version]
+            : ["v": version, "id": .string(id), "serial": .string(serial), "kind": .string(kind), "at": .string(at.rfc3339)]
         switch body {
         case .status(let s):
-            w.string("model", s.model)
-            if let f = s.firmware { w.string("firmware", f) }
+            o.append("model", .string(s.model))
+            if let f = s.firmware { o.append("firmware", .string(f)) }
             if let b = s.battery {
-                var inner = "{\"state\":\"\(b.state.rawValue)\""
-                if let m = b.monthsRemaining { inner += ",\"months_remaining\":\(m)" }
-                inner += "}"
-                w.raw("battery", inner)
+                var battery: JSONObject = ["state": .string(b.state.rawValue)]
+                if let m = b.monthsRemaining { battery.append("months_remaining", .number(JSONNumber(Int64(m)))) }
+                o.append("battery", .object(battery))
             } else {
-                w.raw("battery", "null")
+                o.append("battery", .null)
             }
-            w.string("motor", s.motor.rawValue)
-            if let r = s.reservoirTenthsML { w.raw("reservoir_ml", "\(r / 10).\(r % 10)") }
-            if let i = s.infusing { w.raw("infusing", i ? "true" : "false") }
+            o.append("motor", .string(s.motor.rawValue))
+            if let r = s.reservoirTenthsML { o.append("reservoir_ml", .number(JSONNumber(literal: "\(r / 10).\(r % 10)"))) }
+            if let i = s.infusing { o.append("infusing", .bool(i)) }
         case .alert(let a):
-            w.string("code", a.code)
-            w.string("severity", a.severity.rawValue)
-            w.string("state", a.cleared ? "cleared" : "raised")
-            if let d = a.detail { w.string("detail", d) }
+            o.append("code", .string(a.code))
+            o.append("severity", .string(a.severity.rawValue))
+            o.append("state", .string(a.cleared ? "cleared" : "raised"))
+            if let d = a.detail { o.append("detail", .string(d)) }
         }
+        return o
     }
 }
 
-/// Writes one JSON object on one line, members in the order they are given.
-struct JSONLineWriter {
-    private var out: [UInt8] = [UInt8(ascii: "{")]
-    private var first = true
-    private let spaced: Bool
-
-    init(spaced: Bool) {
-        self.spaced = spaced
-        out.reserveCapacity(256)
-    }
-
-    mutating func string(_ key: String, _ value: String) {
-        writeKey(key)
-        Self.appendQuoted(value, to: &out)
-    }
-
-    mutating func raw(_ key: String, _ json: String) {
-        writeKey(key)
-        out.append(contentsOf: json.utf8)
-    }
-
-    private mutating func writeKey(_ key: String) {
-        if !first { out.append(contentsOf: spaced ? Array(", ".utf8) : [UInt8(ascii: ",")]) }
-        first = false
-        Self.appendQuoted(key, to: &out)
-        out.append(contentsOf: spaced ? Array(": ".utf8) : [UInt8(ascii: ":")])
-    }
-
-    mutating func finish() -> [UInt8] {
-        out.append(UInt8(ascii: "}"))
-        out.append(UInt8(ascii: "\n"))
-        return out
-    }
-
-    /// Appends `value` as a JSON string, escaping quotes, backslashes and control characters.
-    static func appendQuoted(_ value: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
-            case 0x0A: out.append(contentsOf: [92, 110])
-            case 0x0D: out.append(contentsOf: [92, 114])
-            case 0x09: out.append(contentsOf: [92, 116])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [92, 117, 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
+/// One JSON object as a protocol line: members in the order given, numbers as spelled, `\n` last.
+enum JSONLine {
+    static func bytes(_ object: JSONObject, spaced: Bool = false) -> [UInt8] {
+        var w = JSONWriter(numbers: .literal)
+        w.spacedSeparators = spaced
+        try? w.write(.object(object))  // literal numbers always have text
+        w.bytes.append(UInt8(ascii: "\n"))
+        return w.bytes
     }
 }

@@ -1,5 +1,5 @@
 import PumpControlProtocol
-import PumpTelemetry  // JSONValue, the events as stored
+import PumpJSON  // JSONValue, the events as stored
 
 /// Proves the promise: every message the daemon answered `accepted` or `duplicate` is in its
 /// store, by reading each pump's events back (`pumpctl events SERIAL --json --limit N`).

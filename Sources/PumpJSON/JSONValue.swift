@@ -1,0 +1,260 @@
+/// A JSON value: objects compare by content (key order does not matter), numbers by their
+/// decimal value (the spelling `1`, `1.0` and `1e0` does not matter).
+///
+/// Strings (and object keys) compare by their exact Unicode scalars, as RFC 8259 §8.3 recommends,
+/// not by Swift's canonical equivalence: `"é"` written precomposed and decomposed are different
+/// JSON values. So two values are `==` exactly when their canonical texts
+/// (``JSONWriter/canonical(_:)``) are equal.
+package enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    /// A number, kept exactly as written.
+    case number(JSONNumber)
+    case string(String)
+    case array([JSONValue])
+    /// An object, its members in the order written (the parser rejects duplicate keys).
+    case object(JSONObject)
+
+    /// Equal when both are the same JSON value: same type, numbers of equal decimal value,
+    /// strings of identical scalars, arrays element by element, objects member by member in any
+    /// order.
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)): return a == b
+        default: return false
+        }
+    }
+
+    /// Hashes consistently with `==`: strings by their UTF-8 bytes, objects independent of order.
+    package func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null:
+            hasher.combine(0 as UInt8)
+        case .bool(let b):
+            hasher.combine(1 as UInt8)
+            hasher.combine(b)
+        case .number(let n):
+            hasher.combine(2 as UInt8)
+            hasher.combine(n)
+        case .string(let s):
+            hasher.combine(3 as UInt8)
+            JSONValue.hashUTF8(s, into: &hasher)
+        case .array(let a):
+            hasher.combine(4 as UInt8)
+            hasher.combine(a)
+        case .object(let o):
+            hasher.combine(5 as UInt8)
+            hasher.combine(o)
+        }
+    }
+
+    static func hashUTF8(_ s: String, into hasher: inout Hasher) {
+        var s = s
+        s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        hasher.combine(s.utf8.count)
+    }
+}
+
+/// A JSON object's members in the order they were written or built.
+///
+/// The order is kept so that a document's keys come out as its type declares them; it takes no
+/// part in `==` or hashing. Lookups scan the members: objects here are small.
+package struct JSONObject: Sendable, Hashable, RandomAccessCollection {
+    package typealias Member = (key: String, value: JSONValue)
+
+    package private(set) var members: [Member]
+
+    package init(_ members: [Member] = []) { self.members = members }
+
+    package var startIndex: Int { members.startIndex }
+    package var endIndex: Int { members.endIndex }
+    package subscript(position: Int) -> Member { members[position] }
+
+    /// The value of the first member named `key` (compared scalar for scalar); setting replaces
+    /// that member's value in place, or appends a member, and `nil` removes it.
+    package subscript(key: String) -> JSONValue? {
+        get { index(of: key).map { members[$0].value } }
+        set {
+            switch (index(of: key), newValue) {
+            case (let i?, let value?): members[i].value = value
+            case (let i?, nil): members.remove(at: i)
+            case (nil, let value?): members.append((key, value))
+            case (nil, nil): break
+            }
+        }
+    }
+
+    /// Adds a member at the end, without looking for one of the same name.
+    package mutating func append(_ key: String, _ value: JSONValue) { members.append((key, value)) }
+
+    /// The members sorted by the UTF-8 bytes of their keys. For keys in Unicode NFC (all that
+    /// telemetry sends) this is also Swift's `String` order; unlike that order it is total for
+    /// any keys, so the same object always gives the same text.
+    package func sortedByKey() -> JSONObject {
+        JSONObject(members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
+    }
+
+    private func index(of key: String) -> Int? {
+        members.firstIndex { $0.key.utf8.elementsEqual(key.utf8) }
+    }
+
+    /// Same keys (scalar for scalar) holding equal values, in any order.
+    package static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        for (key, value) in lhs.members {
+            guard let other = rhs[key], other == value else { return false }
+        }
+        return true
+    }
+
+    /// Order-independent: the sum of the members' own hashes.
+    package func hash(into hasher: inout Hasher) {
+        hasher.combine(members.count)
+        var sum = 0
+        for (key, value) in members {
+            var member = Hasher()
+            JSONValue.hashUTF8(key, into: &member)
+            member.combine(value)
+            sum &+= member.finalize()
+        }
+        hasher.combine(sum)
+    }
+}
+
+extension JSONValue {
+    /// The value at `key` when this is an object.
+    package subscript(key: String) -> JSONValue? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    package var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    package var numberValue: JSONNumber? {
+        if case .number(let n) = self { return n }
+        return nil
+    }
+
+    package var boolValue: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
+
+    package var objectValue: JSONObject? {
+        if case .object(let o) = self { return o }
+        return nil
+    }
+
+    package var arrayValue: [JSONValue]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+
+    package var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+
+    /// The type in words, with its article ("a string", "an object", "null"), for messages.
+    package var typeDescription: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+}
+
+extension JSONValue: ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+    ExpressibleByStringLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
+{
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
+    package init(integerLiteral value: Int64) { self = .number(JSONNumber(value)) }
+    /// A number spelled as Swift prints the `Double` (shortest round-trip form).
+    package init(floatLiteral value: Double) { self = .number(JSONNumber(literal: "\(value)")) }
+    package init(stringLiteral value: String) { self = .string(value) }
+    package init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// An object, members in the order written; a repeated key keeps the last value.
+    package init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(JSONObject(uniquingKeys: elements))
+    }
+}
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    /// Members in the order written; a repeated key keeps its first place and the last value.
+    package init(dictionaryLiteral elements: (String, JSONValue)...) { self.init(uniquingKeys: elements) }
+
+    package init(uniquingKeys elements: [(String, JSONValue)]) {
+        self.init()
+        for (key, value) in elements { self[key] = value }
+    }
+}
+
+extension JSONValue: Codable {
+    /// Decodes any JSON value through a `Decoder` (numbers become their shortest spelling; object
+    /// members come in the order the decoder lists its keys).
+    package init(from decoder: any Decoder) throws {
+        if let object = try? decoder.container(keyedBy: AnyKey.self) {
+            var members = JSONObject()
+            for key in object.allKeys { members.append(key.stringValue, try object.decode(JSONValue.self, forKey: key)) }
+            self = .object(members)
+            return
+        }
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let i = try? c.decode(Int64.self) {
+            self = .number(JSONNumber(i))
+        } else if let d = try? c.decode(Double.self) {
+            self = .number(JSONNumber(literal: "\(d)"))
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else {
+            self = .array(try c.decode([JSONValue].self))
+        }
+    }
+
+    /// Encodes the value, object members in order; integers stay integers, other numbers go
+    /// through `Double`. (``JSONValueEncoder`` takes a `JSONValue` as it is, numbers included.)
+    package func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .object(let members):
+            var c = encoder.container(keyedBy: AnyKey.self)
+            for (key, value) in members { try c.encode(value, forKey: AnyKey(key)) }
+            return
+        default: break
+        }
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case .bool(let b): try c.encode(b)
+        case .number(let n):
+            if let i = n.int64Value { try c.encode(i) } else { try c.encode(n.doubleValue) }
+        case .string(let s): try c.encode(s)
+        case .array(let a): try c.encode(a)
+        case .object: break
+        }
+    }
+}
+
+/// A coding key for any member name.
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ name: String) { stringValue = name }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { return nil }
+}
