@@ -105,17 +105,16 @@ enum Fixtures {
             rawBase64: "aGVsbG8bWzMxbf8="),
     ])
 
-    /// The reply line the daemon sends for a document.
+    /// The reply line the daemon sends for a document (its writer's bytes, without the `\n`).
     static func reply<D: Codable & Sendable>(_ document: D) -> String {
-        let data = (try? JSONEncoder().encode(ControlReply(result: document))) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        String(decoding: ControlReplyWriter.success(document).joined().dropLast(), as: UTF8.self)
     }
 
     /// The reply line of a failure.
     static func failure(_ code: ControlFailureCode, _ message: String) -> String {
-        let reply = ControlReply<DaemonStatusDocument>(error: ControlFailure(code: code, message: message))
-        let data = (try? JSONEncoder().encode(reply)) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        String(
+            decoding: ControlReplyWriter.failure(ControlFailure(code: code, message: message)).joined().dropLast(),
+            as: UTF8.self)
     }
 }
 
