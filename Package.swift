@@ -33,9 +33,7 @@ let package = Package(
         .target(name: "PumpPolicy", swiftSettings: strict),
         .target(name: "PumpTelemetry", dependencies: ["PumpJSON"], swiftSettings: strict),
         .target(name: "PumpHealth", dependencies: ["PumpTelemetry", "PumpPolicy"], swiftSettings: strict),
-        .target(
-            name: "PumpControlProtocol", dependencies: ["PumpJSON", "PumpPolicy", "PumpTelemetry"],
-            swiftSettings: strict),
+        .target(name: "PumpControlProtocol", dependencies: ["PumpJSON"], swiftSettings: strict),
 
         // MARK: Edges
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
@@ -54,8 +52,7 @@ let package = Package(
         .target(
             name: "PumpDaemon",
             dependencies: [
-                "PumpJSON", "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol", "PumpStore",
-                "SystemdSupport",
+                "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol", "PumpStore", "SystemdSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -140,7 +137,7 @@ let package = Package(
             dependencies: ["PumpTelemetry", "PumpTesting", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
-            name: "PumpSimTests", dependencies: ["PumpJSON", "PumpSimKit", "PumpTesting"], path: "simulator/Tests/PumpSimTests",
+            name: "PumpSimTests", dependencies: ["PumpSimKit", "PumpTesting"], path: "simulator/Tests/PumpSimTests",
             swiftSettings: strict),
     ]
 )

@@ -1,6 +1,6 @@
 import PumpControlProtocol
-import PumpPolicy
 import PumpJSON
+import PumpPolicy
 import PumpTelemetry
 
 extension Render {

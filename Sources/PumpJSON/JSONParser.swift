@@ -357,12 +357,20 @@ private struct Parser {
         var high: UInt8 = 0xBF
         switch lead {
         case 0xC2...0xDF: continuation = 1
-        case 0xE0: continuation = 2; low = 0xA0  // no overlong 3-byte forms
+        case 0xE0:
+            continuation = 2
+            low = 0xA0  // no overlong 3-byte forms
         case 0xE1...0xEC, 0xEE...0xEF: continuation = 2
-        case 0xED: continuation = 2; high = 0x9F  // no encoded surrogates
-        case 0xF0: continuation = 3; low = 0x90  // no overlong 4-byte forms
+        case 0xED:
+            continuation = 2
+            high = 0x9F  // no encoded surrogates
+        case 0xF0:
+            continuation = 3
+            low = 0x90  // no overlong 4-byte forms
         case 0xF1...0xF3: continuation = 3
-        case 0xF4: continuation = 3; high = 0x8F  // nothing above U+10FFFF
+        case 0xF4:
+            continuation = 3
+            high = 0x8F  // nothing above U+10FFFF
         default: throw JSONParseError(kind: .invalidUTF8, offset: pos)  // 0x80–0xC1, 0xF5–0xFF
         }
         guard pos + continuation < end else { throw JSONParseError(kind: .invalidUTF8, offset: pos) }

@@ -96,7 +96,12 @@ package struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     /// telemetry sends) this is also Swift's `String` order; unlike that order it is total for
     /// any keys, so the same object always gives the same text.
     package func sortedByKey() -> JSONObject {
-        JSONObject(members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
+        JSONObject(JSONObject.keyOrder(members).map { members[$0] })
+    }
+
+    /// The indices of `members` in key order (sorting indices moves less than sorting members).
+    static func keyOrder(_ members: [Member]) -> [Int] {
+        members.indices.sorted { members[$0].key.utf8.lexicographicallyPrecedes(members[$1].key.utf8) }
     }
 
     private func index(of key: String) -> Int? {
@@ -207,7 +212,9 @@ extension JSONValue: Codable {
     package init(from decoder: any Decoder) throws {
         if let object = try? decoder.container(keyedBy: AnyKey.self) {
             var members = JSONObject()
-            for key in object.allKeys { members.append(key.stringValue, try object.decode(JSONValue.self, forKey: key)) }
+            for key in object.allKeys {
+                members.append(key.stringValue, try object.decode(JSONValue.self, forKey: key))
+            }
             self = .object(members)
             return
         }

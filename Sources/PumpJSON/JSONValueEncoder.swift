@@ -49,7 +49,8 @@ private final class Node {
 
     static func number(_ d: Double, _ codingPath: [any CodingKey]) throws -> JSONNumber {
         guard d.isFinite else {
-            throw EncodingError.invalidValue(d, .init(codingPath: codingPath, debugDescription: "\(d) is not a JSON number"))
+            throw EncodingError.invalidValue(
+                d, .init(codingPath: codingPath, debugDescription: "\(d) is not a JSON number"))
         }
         if d.rounded() == d, abs(d) < 9_007_199_254_740_992 { return JSONNumber(Int64(d)) }
         return JSONNumber(literal: "\(d)")
@@ -164,7 +165,9 @@ private struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
         try node.element().store(value, codingPath: codingPath)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         NodeEncoder(node: node.element(), codingPath: codingPath).container(keyedBy: keyType)
     }
 

@@ -43,7 +43,9 @@ package struct JSONWriter: Sendable {
     /// compared, hashed and stored as one blob; the text parses back to an equal value.
     package static func canonical(_ value: JSONValue) -> [UInt8] {
         var w = JSONWriter(sortedKeys: true, numbers: .canonical)
-        do throws(JSONWriteError) { try w.write(value) } catch { preconditionFailure("canonical numbers always have text") }
+        do throws(JSONWriteError) { try w.write(value) } catch {
+            preconditionFailure("canonical numbers always have text")
+        }
         return w.bytes
     }
 
@@ -63,15 +65,22 @@ package struct JSONWriter: Sendable {
             bytes.append(UInt8(ascii: "]"))
         case .object(let object):
             bytes.append(UInt8(ascii: "{"))
-            for (i, member) in (sortedKeys ? object.sortedByKey() : object).enumerated() {
-                if i > 0 { comma() }
-                JSONWriter.appendString(member.key, to: &bytes)
-                bytes.append(UInt8(ascii: ":"))
-                if spacedSeparators { bytes.append(UInt8(ascii: " ")) }
-                try write(member.value)
+            let members = object.members
+            if sortedKeys {
+                for (n, i) in JSONObject.keyOrder(members).enumerated() { try write(members[i], first: n == 0) }
+            } else {
+                for (n, member) in members.enumerated() { try write(member, first: n == 0) }
             }
             bytes.append(UInt8(ascii: "}"))
         }
+    }
+
+    private mutating func write(_ member: JSONObject.Member, first: Bool) throws(JSONWriteError) {
+        if !first { comma() }
+        JSONWriter.appendString(member.key, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        if spacedSeparators { bytes.append(UInt8(ascii: " ")) }
+        try write(member.value)
     }
 
     private mutating func comma() {

@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import PumpControlProtocol
 import PumpHealth
-import PumpPolicy
 import PumpJSON
+import PumpPolicy
 import PumpTelemetry
 import Synchronization
 

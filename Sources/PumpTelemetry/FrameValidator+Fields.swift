@@ -8,7 +8,7 @@ enum FieldName {
     case state, volts, monthsRemaining
     case code, severity, detail
 
-    /// The same spelling as static bytes, for comparing with raw input.
+    /// The spelling as static bytes.
     var bytes: StaticString {
         switch self {
         case .v: "v"
@@ -31,19 +31,23 @@ enum FieldName {
         }
     }
 
-    /// The protocol field spelled by `count` UTF-8 bytes at `utf8`, or nil for an unknown field.
-    /// Picks the one candidate by length and first byte, then compares the bytes.
-    init?(utf8: UnsafeRawPointer, count: Int) {
-        guard count > 0 else { return nil }
+    /// The protocol field named `key`, or nil for an unknown field. Picks the one candidate by
+    /// length and first byte, then compares the bytes.
+    init?(key: String) {
+        let utf8 = key.utf8
+        let count = utf8.count
+        guard count > 0, count <= 16 else { return nil }
+        var i = utf8.startIndex
+        let first = utf8[i]
         let candidate: FieldName
-        switch (count, utf8.load(as: UInt8.self)) {
+        switch (count, first) {
         case (1, UInt8(ascii: "v")): candidate = .v
         case (2, UInt8(ascii: "i")): candidate = .id
         case (2, UInt8(ascii: "a")): candidate = .at
         case (4, UInt8(ascii: "k")): candidate = .kind
         case (4, UInt8(ascii: "c")): candidate = .code
         case (5, UInt8(ascii: "m")):
-            candidate = utf8.load(fromByteOffset: 2, as: UInt8.self) == UInt8(ascii: "d") ? .model : .motor
+            candidate = utf8[utf8.index(i, offsetBy: 2)] == UInt8(ascii: "d") ? .model : .motor
         case (5, UInt8(ascii: "s")): candidate = .state
         case (5, UInt8(ascii: "v")): candidate = .volts
         case (6, UInt8(ascii: "s")): candidate = .serial
@@ -57,18 +61,13 @@ enum FieldName {
         default: return nil
         }
         let expected = candidate.bytes.utf8Start
-        for i in 1..<count where utf8.load(fromByteOffset: i, as: UInt8.self) != expected[i] { return nil }
-        self = candidate
-    }
-
-    /// The protocol field named `key`, or nil for an unknown field.
-    init?(key: String) {
-        var key = key
-        let found = key.withUTF8 { bytes in
-            bytes.baseAddress.flatMap { FieldName(utf8: UnsafeRawPointer($0), count: bytes.count) }
+        var k = 0
+        while i < utf8.endIndex {
+            if utf8[i] != expected[k] { return nil }
+            k += 1
+            i = utf8.index(after: i)
         }
-        guard let name = found else { return nil }
-        self = name
+        self = candidate
     }
 }
 
@@ -80,7 +79,7 @@ struct MessageFields {
 
     /// Sorts a parsed object's members into slots.
     init(_ object: JSONObject) {
-        for (key, value) in object {
+        for (key, value) in object.members {
             if let name = FieldName(key: key) { set(name, value) }
         }
     }
@@ -121,7 +120,7 @@ struct BatteryFields {
     }
 
     init(_ object: JSONObject) {
-        for (key, value) in object {
+        for (key, value) in object.members {
             if let name = FieldName(key: key) { set(name, value) }
         }
     }

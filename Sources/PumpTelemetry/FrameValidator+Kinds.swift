@@ -17,7 +17,8 @@ enum StatusFields {
         let reservoir = try Field.optionalNonNegative(fields.reservoirML, "reservoir_ml")
         let infusing = try Field.optionalBool(fields.infusing, "infusing")
         return StatusReport(
-            model: model, firmware: firmware, battery: battery, motor: motor, reservoirML: reservoir, infusing: infusing)
+            model: model, firmware: firmware, battery: battery, motor: motor, reservoirML: reservoir, infusing: infusing
+        )
     }
 
     /// `battery`: required; `null` means the pump has none; else an object with `state` and

@@ -82,7 +82,8 @@ public struct FrameValidator: Sendable {
         guard version.canonical == "1" else {
             throw Fault(
                 .unsupportedVersion,
-                "protocol version \(Field.clip(version.literal)) is not supported; this daemon speaks version 1 (\"v\": 1)")
+                "protocol version \(Field.clip(version.literal)) is not supported; this daemon speaks version 1 (\"v\": 1)"
+            )
         }
 
         let id = try Field.requiredString(fields.id, "id")
@@ -101,7 +102,8 @@ public struct FrameValidator: Sendable {
         let kindWord = try Field.requiredString(fields.kind, "kind")
         guard let kind = MessageKind.matching(kindWord) else {
             throw Fault(
-                .unknownKind, "field \"kind\" is \(Field.show(.string(kindWord))); known kinds are \"status\" and \"alert\"")
+                .unknownKind,
+                "field \"kind\" is \(Field.show(.string(kindWord))); known kinds are \"status\" and \"alert\"")
         }
 
         let atText = try Field.requiredString(fields.at, "at")
@@ -125,7 +127,8 @@ public struct FrameValidator: Sendable {
             throw Fault(
                 .timestampInFuture,
                 "field \"at\" (\(atText)) is \(ahead) s ahead of the daemon's clock (\(Timestamp.format(micros: nowMicros))); "
-                    + "at most \(Double(futureTolerance) / 1_000_000) s is accepted: check the pump's or the gateway's clock")
+                    + "at most \(Double(futureTolerance) / 1_000_000) s is accepted: check the pump's or the gateway's clock"
+            )
         }
 
         return TelemetryMessage(

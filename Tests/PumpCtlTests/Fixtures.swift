@@ -1,7 +1,7 @@
 import Foundation
 import PumpControlProtocol
-import PumpJSON
 import PumpCtlKit
+import PumpJSON
 import PumpTelemetry
 import Testing
 

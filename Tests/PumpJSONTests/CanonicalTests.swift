@@ -10,17 +10,19 @@ struct CanonicalContentTests {
         String(decoding: JSONWriter.canonical(try parse(text)), as: UTF8.self)
     }
 
-    @Test("number spellings of one value share one canonical spelling", arguments: [
-        ("1", "1"), ("1.0", "1"), ("1e0", "1"), ("10e-1", "1"), ("0.1E1", "1"), ("1.000e+0", "1"),
-        ("0", "0"), ("-0", "0"), ("0.0", "0"), ("-0.0e5", "0"), ("0e-9", "0"),
-        ("100", "100"), ("1e2", "100"), ("12.50e1", "125"), ("-12.50e1", "-125"),
-        ("12.5", "12.5"), ("125e-1", "12.5"), ("0.05", "0.05"), ("5e-2", "0.05"),
-        ("0.000001", "0.000001"), ("0.0000001", "1e-7"), ("1e-7", "1e-7"), ("123e-10", "1.23e-8"),
-        ("1e20", "100000000000000000000"), ("1e21", "1e+21"), ("123e20", "1.23e+22"),
-        ("100000000000000000000000", "1e+23"), ("-1.5e300", "-1.5e+300"),
-        ("0.1", "0.1"), ("0.10000000000000001", "0.10000000000000001"),
-        ("3.05", "3.05"), ("41", "41"), ("-7", "-7"),
-    ])
+    @Test(
+        "number spellings of one value share one canonical spelling",
+        arguments: [
+            ("1", "1"), ("1.0", "1"), ("1e0", "1"), ("10e-1", "1"), ("0.1E1", "1"), ("1.000e+0", "1"),
+            ("0", "0"), ("-0", "0"), ("0.0", "0"), ("-0.0e5", "0"), ("0e-9", "0"),
+            ("100", "100"), ("1e2", "100"), ("12.50e1", "125"), ("-12.50e1", "-125"),
+            ("12.5", "12.5"), ("125e-1", "12.5"), ("0.05", "0.05"), ("5e-2", "0.05"),
+            ("0.000001", "0.000001"), ("0.0000001", "1e-7"), ("1e-7", "1e-7"), ("123e-10", "1.23e-8"),
+            ("1e20", "100000000000000000000"), ("1e21", "1e+21"), ("123e20", "1.23e+22"),
+            ("100000000000000000000000", "1e+23"), ("-1.5e300", "-1.5e+300"),
+            ("0.1", "0.1"), ("0.10000000000000001", "0.10000000000000001"),
+            ("3.05", "3.05"), ("41", "41"), ("-7", "-7"),
+        ])
     func numberCanonical(literal: String, expected: String) throws {
         let number = try #require(try parse(literal).numberValue)
         #expect(number.canonical == expected)
@@ -65,7 +67,9 @@ struct CanonicalContentTests {
         #expect(a == b)
         #expect(a.hashValue == b.hashValue)
         #expect(JSONWriter.canonical(a) == JSONWriter.canonical(b))
-        #expect(String(decoding: JSONWriter.canonical(a), as: UTF8.self) == #"{"battery":{"state":"MOS","volts":3},"id":"x","v":1}"#)
+        #expect(
+            String(decoding: JSONWriter.canonical(a), as: UTF8.self)
+                == #"{"battery":{"state":"MOS","volts":3},"id":"x","v":1}"#)
     }
 
     @Test("unknown fields, array order and types do matter")
@@ -90,8 +94,9 @@ struct CanonicalContentTests {
 
     @Test("canonical strings use one fixed escaping")
     func stringEscaping() throws {
-        #expect(try canonical(#""\u0022\u005c\/\u0008\f\n\r\t\u0001\u001f\u007f\u00e9\ud83d\ude00""#)
-            == "\"\\\"\\\\/\\b\\f\\n\\r\\t\\u0001\\u001f\u{7F}é😀\"")
+        #expect(
+            try canonical(#""\u0022\u005c\/\u0008\f\n\r\t\u0001\u001f\u007f\u00e9\ud83d\ude00""#)
+                == "\"\\\"\\\\/\\b\\f\\n\\r\\t\\u0001\\u001f\u{7F}é😀\"")
         #expect(try canonical(#""\u0000""#) == #""\u0000""#)
         #expect(try canonical(#""\u2028""#) == "\"\u{2028}\"")
     }

@@ -23,8 +23,10 @@ struct JSONParserTests {
 
     @Test("well-formed documents parse to the values they spell")
     func parsesValues() throws {
-        let value = try JSONParser.parse(Array(#" {"a": [1, -2.5e3, true, false, null], "b": {"c": "d"}, "e": ""} "#.utf8))
-        #expect(value == ["a": [1, .number(JSONNumber(literal: "-2500")), true, false, .null], "b": ["c": "d"], "e": ""])
+        let value = try JSONParser.parse(
+            Array(#" {"a": [1, -2.5e3, true, false, null], "b": {"c": "d"}, "e": ""} "#.utf8))
+        #expect(
+            value == ["a": [1, .number(JSONNumber(literal: "-2500")), true, false, .null], "b": ["c": "d"], "e": ""])
         #expect(try JSONParser.parse(Array("0".utf8)) == 0)
         #expect(try JSONParser.parse(Array(#""x""#.utf8)) == "x")
         #expect(try JSONParser.parse(Array("[]".utf8)) == [])
@@ -147,7 +149,8 @@ struct JSONParserTests {
         #expect(kind(string([0x1F])) == .controlCharacterInString)
         #expect(kind(string([0xC0, 0x80])) == .invalidUTF8)
         #expect(kind(string([0xFF])) == .invalidUTF8)
-        #expect(try JSONParser.parse(string([0x7F, 0x20, 0x7E])) == .string(plain.replacingOccurrences("%@", "\u{7F} ~")))
+        #expect(
+            try JSONParser.parse(string([0x7F, 0x20, 0x7E])) == .string(plain.replacingOccurrences("%@", "\u{7F} ~")))
         // An unescaped quote ends the string early: what follows is trailing content.
         #expect(kind(string([0x22])) == .trailingContent)
     }

@@ -17,10 +17,13 @@ struct JSONValueTests {
         #expect(Set([a, b]).count == 1)
     }
 
-    @Test("different content is different", arguments: [
-        (#"{"a":1}"#, #"{"a":2}"#), (#"{"a":1}"#, #"{"b":1}"#), (#"{"a":1}"#, #"{"a":1,"b":1}"#),
-        ("[1,2]", "[2,1]"), ("1", #""1""#), ("null", "false"), (#""é""#, #""e\u0301""#), ("0.1", "0.10000000000000001"),
-    ])
+    @Test(
+        "different content is different",
+        arguments: [
+            (#"{"a":1}"#, #"{"a":2}"#), (#"{"a":1}"#, #"{"b":1}"#), (#"{"a":1}"#, #"{"a":1,"b":1}"#),
+            ("[1,2]", "[2,1]"), ("1", #""1""#), ("null", "false"), (#""é""#, #""e\u0301""#),
+            ("0.1", "0.10000000000000001"),
+        ])
     func differences(a: String, b: String) throws {
         #expect(try parse(a) != parse(b))
     }

@@ -7,12 +7,14 @@ struct JSONWriterTests {
         String(decoding: try JSONWriter.bytes(value, sortedKeys: sortedKeys), as: UTF8.self)
     }
 
-    @Test("strings escape quotes, backslashes and control characters, and nothing else", arguments: [
-        ("\"", #""\"""#), ("\\", #""\\""#), ("\n", #""\n""#), ("\r", #""\r""#), ("\t", #""\t""#),
-        ("\u{08}", #""\b""#), ("\u{0C}", #""\f""#), ("\u{00}", #""\u0000""#), ("\u{1F}", #""\u001f""#),
-        ("\u{0B}", #""\u000b""#), ("/", #""/""#), ("\u{7F}", "\"\u{7F}\""), ("é€😀", "\"é€😀\""),
-        ("\u{2028}", "\"\u{2028}\""), ("plain text", #""plain text""#),
-    ])
+    @Test(
+        "strings escape quotes, backslashes and control characters, and nothing else",
+        arguments: [
+            ("\"", #""\"""#), ("\\", #""\\""#), ("\n", #""\n""#), ("\r", #""\r""#), ("\t", #""\t""#),
+            ("\u{08}", #""\b""#), ("\u{0C}", #""\f""#), ("\u{00}", #""\u0000""#), ("\u{1F}", #""\u001f""#),
+            ("\u{0B}", #""\u000b""#), ("/", #""/""#), ("\u{7F}", "\"\u{7F}\""), ("é€😀", "\"é€😀\""),
+            ("\u{2028}", "\"\u{2028}\""), ("plain text", #""plain text""#),
+        ])
     func escaping(raw: String, written: String) {
         #expect(JSONWriter.quoted(raw) == written)
     }
@@ -24,11 +26,13 @@ struct JSONWriterTests {
         #expect(try text(value, sortedKeys: true) == #"{"_":[],"a":{"Z":null,"z":true,"é":false},"b":1}"#)
     }
 
-    @Test("numbers: an integer within Int64 as an integer, else the shortest Double text", arguments: [
-        ("1", "1"), ("1.0", "1"), ("-0", "0"), ("1e2", "100"), ("12.50", "12.5"), ("0.1", "0.1"),
-        ("9223372036854775807", "9223372036854775807"), ("9223372036854775808", "9.223372036854776e+18"),
-        ("1e-7", "1e-07"), ("3.05", "3.05"),
-    ])
+    @Test(
+        "numbers: an integer within Int64 as an integer, else the shortest Double text",
+        arguments: [
+            ("1", "1"), ("1.0", "1"), ("-0", "0"), ("1e2", "100"), ("12.50", "12.5"), ("0.1", "0.1"),
+            ("9223372036854775807", "9223372036854775807"), ("9223372036854775808", "9.223372036854776e+18"),
+            ("1e-7", "1e-07"), ("3.05", "3.05"),
+        ])
     func numbers(literal: String, written: String) throws {
         #expect(try text(.number(JSONNumber(literal: literal))) == written)
     }

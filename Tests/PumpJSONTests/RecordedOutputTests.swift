@@ -17,9 +17,11 @@ import Testing
 @Suite("Output recorded before the JSON module")
 struct RecordedOutputTests {
     static func lines(_ name: String) -> [[UInt8]] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Canonical/\(name)")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "Canonical/\(name)")
         let data = (try? Data(contentsOf: url)) ?? Data()
-        return Array(data).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast().map(Array.init)
+        return Array(data).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast().map(
+            Array.init)
     }
 
     @Test("the canonical text of every recorded input is the recorded bytes")
@@ -64,7 +66,10 @@ struct RecordedOutputTests {
         switch value {
         case .array(let elements): return elements.contains(where: hasNonNFCKey)
         case .object(let members):
-            return members.contains { $0.key.precomposedStringWithCanonicalMapping.utf8.elementsEqual($0.key.utf8) == false || hasNonNFCKey($0.value) }
+            return members.contains {
+                $0.key.precomposedStringWithCanonicalMapping.utf8.elementsEqual($0.key.utf8) == false
+                    || hasNonNFCKey($0.value)
+            }
         default: return false
         }
     }

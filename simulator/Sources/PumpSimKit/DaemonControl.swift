@@ -1,6 +1,6 @@
-import PumpJSON
 import Foundation
 import PumpControlProtocol
+import PumpJSON
 import PumpPolicy
 
 /// A control operation that failed, with what to do about it.

@@ -1,5 +1,5 @@
-import PumpJSON
 import PumpControlProtocol
+import PumpJSON
 import PumpPolicy
 
 /// The reply a scripted line must earn.

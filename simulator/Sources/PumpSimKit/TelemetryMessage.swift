@@ -190,8 +190,14 @@ public struct PumpMessage: Sendable, Hashable {
         let version = JSONValue.number(JSONNumber(1))
         var o: JSONObject =
             reordered
-            ? ["serial": .string(serial), "id": .string(id), "at": .string(at.rfc3339), "kind": .string(kind), "v": version]
-            : ["v": version, "id": .string(id), "serial": .string(serial), "kind": .string(kind), "at": .string(at.rfc3339)]
+            ? [
+                "serial": .string(serial), "id": .string(id), "at": .string(at.rfc3339), "kind": .string(kind),
+                "v": version,
+            ]
+            : [
+                "v": version, "id": .string(id), "serial": .string(serial), "kind": .string(kind),
+                "at": .string(at.rfc3339),
+            ]
         switch body {
         case .status(let s):
             o.append("model", .string(s.model))
@@ -204,7 +210,9 @@ public struct PumpMessage: Sendable, Hashable {
                 o.append("battery", .null)
             }
             o.append("motor", .string(s.motor.rawValue))
-            if let r = s.reservoirTenthsML { o.append("reservoir_ml", .number(JSONNumber(literal: "\(r / 10).\(r % 10)"))) }
+            if let r = s.reservoirTenthsML {
+                o.append("reservoir_ml", .number(JSONNumber(literal: "\(r / 10).\(r % 10)")))
+            }
             if let i = s.infusing { o.append("infusing", .bool(i)) }
         case .alert(let a):
             o.append("code", .string(a.code))
