@@ -4,46 +4,62 @@
 /// Foundation's `JSONEncoder` on Linux does not keep it.
 ///
 /// Optionals: synthesized conformances call `encodeIfPresent`, and a `nil` is written as `null`:
-/// documents show every key. A `JSONValue` is taken as it is, numbers as written. A `Double` that is an integer below 2^53 is written as that integer,
-/// any other as its shortest text; infinity and NaN are an `EncodingError`.
+/// documents show every key. A `JSONValue` is taken as it is, numbers as written. A `Double` that
+/// is an integer below 2^53 is written as that integer, any other as its shortest text; infinity
+/// and NaN are an `EncodingError`. A key encoded twice keeps its first place and its last value.
 package struct JSONValueEncoder: Sendable {
     package init() {}
 
     package func encode(_ value: some Encodable) throws -> JSONValue {
-        let root = Node()
-        try root.store(value, codingPath: [])
-        return root.value
+        try Node.json(for: value, codingPath: [])
     }
 }
 
-/// One value under construction; containers fill it in as `encode(to:)` runs.
+/// A container's contents while `encode(to:)` runs. Scalars are stored as values straight away;
+/// only nested containers get a node of their own.
 private final class Node {
-    enum Content {
-        case empty
+    enum Slot {
         case value(JSONValue)
-        case object([(key: String, node: Node)])
-        case array([Node])
-    }
-    var content = Content.empty
+        case node(Node)
 
-    var value: JSONValue {
-        switch content {
-        case .empty: .object(JSONObject())  // a type that encoded nothing, as JSONEncoder writes it
-        case .value(let v): v
-        case .object(let members): .object(JSONObject(members.map { (key: $0.key, value: $0.node.value) }))
-        case .array(let nodes): .array(nodes.map(\.value))
+        var json: JSONValue {
+            switch self {
+            case .value(let v): v
+            case .node(let n): n.json
+            }
         }
     }
 
-    func store(_ value: some Encodable, codingPath: [any CodingKey]) throws {
+    enum Kind { case unset, single, object, array }
+
+    var kind = Kind.unset
+    var keys: [String] = []
+    var slots: [Slot] = []
+
+    var json: JSONValue {
+        switch kind {
+        case .unset: .object(JSONObject())  // a type that encoded nothing, as JSONEncoder writes it
+        case .single: slots.first?.json ?? .null
+        case .array: .array(slots.map(\.json))
+        case .object:
+            .object(JSONObject(keys.indices.map { (key: keys[$0], value: slots[$0].json) }))
+        }
+    }
+
+    /// The value of a nested `Encodable`: scalars and `JSONValue`s directly, anything else by
+    /// running its `encode(to:)` into a fresh node.
+    static func json(for value: some Encodable, codingPath: @autoclosure () -> [any CodingKey]) throws -> JSONValue {
         switch value {
-        case let json as JSONValue: content = .value(json)
-        case let s as String: content = .value(.string(s))
-        case let b as Bool: content = .value(.bool(b))
-        case let i as Int: content = .value(.number(JSONNumber(Int64(i))))
-        case let d as Double: content = .value(.number(try Node.number(d, codingPath)))
-        case let f as Float: content = .value(.number(try Node.number(Double(f), codingPath)))
-        default: try value.encode(to: NodeEncoder(node: self, codingPath: codingPath))
+        case let json as JSONValue: return json
+        case let s as String: return .string(s)
+        case let b as Bool: return .bool(b)
+        case let i as Int: return .number(JSONNumber(Int64(i)))
+        case let d as Double: return .number(try number(d, codingPath()))
+        case let f as Float: return .number(try number(Double(f), codingPath()))
+        default:
+            let node = Node()
+            try value.encode(to: NodeEncoder(node: node, codingPath: codingPath()))
+            return node.json
         }
     }
 
@@ -56,30 +72,25 @@ private final class Node {
         return JSONNumber(literal: "\(d)")
     }
 
-    /// The node of member `key`, made (or emptied) for a new value; the member keeps its place.
-    func member(_ key: String) -> Node {
-        guard case .object(var members) = content else { preconditionFailure("not an object") }
-        let node = Node()
-        if let i = members.firstIndex(where: { $0.key == key }) {
-            members[i].node = node
+    func set(_ key: String, _ slot: Slot) {
+        if let i = keys.firstIndex(of: key) {
+            slots[i] = slot
         } else {
-            members.append((key, node))
+            keys.append(key)
+            slots.append(slot)
         }
-        content = .object(members)
-        return node
     }
 
-    func element() -> Node {
-        guard case .array(var nodes) = content else { preconditionFailure("not an array") }
+    func nested(_ key: String) -> Node {
         let node = Node()
-        nodes.append(node)
-        content = .array(nodes)
+        set(key, .node(node))
         return node
     }
 
-    var count: Int {
-        if case .array(let nodes) = content { return nodes.count }
-        return 0
+    func appended() -> Node {
+        let node = Node()
+        slots.append(.node(node))
+        return node
     }
 }
 
@@ -89,17 +100,22 @@ private struct NodeEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        if case .object = node.content {} else { node.content = .object([]) }
+        if node.kind != .object {
+            node.kind = .object
+            node.keys.reserveCapacity(8)
+            node.slots.reserveCapacity(8)
+        }
         return KeyedEncodingContainer(KeyedNodeContainer<Key>(node: node, codingPath: codingPath))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        if case .array = node.content {} else { node.content = .array([]) }
+        node.kind = .array
         return UnkeyedNodeContainer(node: node, codingPath: codingPath)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
-        SingleNodeContainer(node: node, codingPath: codingPath)
+        node.kind = .single
+        return SingleNodeContainer(node: node, codingPath: codingPath)
     }
 }
 
@@ -107,10 +123,21 @@ private struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     let node: Node
     let codingPath: [any CodingKey]
 
-    mutating func encodeNil(forKey key: Key) { node.member(key.stringValue).content = .value(.null) }
+    private func put(_ value: JSONValue, _ key: Key) { node.set(key.stringValue, .value(value)) }
+
+    // The common scalars are stored without the generic path's dynamic casts: a list reply
+    // encodes every row's members through here.
+    mutating func encodeNil(forKey key: Key) { put(.null, key) }
+    mutating func encode(_ value: String, forKey key: Key) { put(.string(value), key) }
+    mutating func encode(_ value: Bool, forKey key: Key) { put(.bool(value), key) }
+    mutating func encode(_ value: Int, forKey key: Key) { put(.number(JSONNumber(Int64(value))), key) }
+    mutating func encode(_ value: Int64, forKey key: Key) { put(.number(JSONNumber(value)), key) }
+    mutating func encode(_ value: Double, forKey key: Key) throws {
+        put(.number(try Node.number(value, codingPath + [key])), key)
+    }
 
     mutating func encode(_ value: some Encodable, forKey key: Key) throws {
-        try node.member(key.stringValue).store(value, codingPath: codingPath + [key])
+        put(try Node.json(for: value, codingPath: codingPath + [key]), key)
     }
 
     /// Every `encodeIfPresent` overload comes here: `nil` is written as `null`.
@@ -118,9 +145,15 @@ private struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
         if let value { try encode(value, forKey: key) } else { encodeNil(forKey: key) }
     }
 
-    mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try present(value, key) }
-    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try present(value, key) }
-    mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { try present(value, key) }
+    mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) {
+        if let value { encode(value, forKey: key) } else { encodeNil(forKey: key) }
+    }
+    mutating func encodeIfPresent(_ value: String?, forKey key: Key) {
+        if let value { encode(value, forKey: key) } else { encodeNil(forKey: key) }
+    }
+    mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws {
+        if let value { try encode(value, forKey: key) } else { encodeNil(forKey: key) }
+    }
     mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws { try present(value, key) }
     mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { try present(value, key) }
     mutating func encodeIfPresent(_ value: Int8?, forKey key: Key) throws { try present(value, key) }
@@ -137,67 +170,67 @@ private struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     mutating func nestedContainer<NestedKey: CodingKey>(
         keyedBy keyType: NestedKey.Type, forKey key: Key
     ) -> KeyedEncodingContainer<NestedKey> {
-        NodeEncoder(node: node.member(key.stringValue), codingPath: codingPath + [key])
-            .container(keyedBy: keyType)
+        NodeEncoder(node: node.nested(key.stringValue), codingPath: codingPath + [key]).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        NodeEncoder(node: node.member(key.stringValue), codingPath: codingPath + [key]).unkeyedContainer()
+        NodeEncoder(node: node.nested(key.stringValue), codingPath: codingPath + [key]).unkeyedContainer()
     }
 
     mutating func superEncoder() -> any Encoder {
-        NodeEncoder(node: node.member("super"), codingPath: codingPath)
+        NodeEncoder(node: node.nested("super"), codingPath: codingPath)
     }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
-        NodeEncoder(node: node.member(key.stringValue), codingPath: codingPath + [key])
+        NodeEncoder(node: node.nested(key.stringValue), codingPath: codingPath + [key])
     }
 }
 
 private struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
     let node: Node
     let codingPath: [any CodingKey]
-    var count: Int { node.count }
+    var count: Int { node.slots.count }
 
-    mutating func encodeNil() { node.element().content = .value(.null) }
+    mutating func encodeNil() { node.slots.append(.value(.null)) }
 
     mutating func encode(_ value: some Encodable) throws {
-        try node.element().store(value, codingPath: codingPath)
+        node.slots.append(.value(try Node.json(for: value, codingPath: codingPath)))
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
-        NestedKey
-    > {
-        NodeEncoder(node: node.element(), codingPath: codingPath).container(keyedBy: keyType)
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type
+    ) -> KeyedEncodingContainer<NestedKey> {
+        NodeEncoder(node: node.appended(), codingPath: codingPath).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        NodeEncoder(node: node.element(), codingPath: codingPath).unkeyedContainer()
+        NodeEncoder(node: node.appended(), codingPath: codingPath).unkeyedContainer()
     }
 
-    mutating func superEncoder() -> any Encoder { NodeEncoder(node: node.element(), codingPath: codingPath) }
+    mutating func superEncoder() -> any Encoder { NodeEncoder(node: node.appended(), codingPath: codingPath) }
 }
 
 private struct SingleNodeContainer: SingleValueEncodingContainer {
     let node: Node
     let codingPath: [any CodingKey]
 
-    mutating func encodeNil() { node.content = .value(.null) }
-    mutating func encode(_ value: Bool) { node.content = .value(.bool(value)) }
-    mutating func encode(_ value: String) { node.content = .value(.string(value)) }
-    mutating func encode(_ value: Double) throws { node.content = .value(.number(try Node.number(value, codingPath))) }
+    private func put(_ value: JSONValue) { node.slots = [.value(value)] }
+    private func integer(_ value: Int64) { put(.number(JSONNumber(value))) }
+
+    mutating func encodeNil() { put(.null) }
+    mutating func encode(_ value: Bool) { put(.bool(value)) }
+    mutating func encode(_ value: String) { put(.string(value)) }
+    mutating func encode(_ value: Double) throws { put(.number(try Node.number(value, codingPath))) }
     mutating func encode(_ value: Float) throws { try encode(Double(value)) }
     mutating func encode(_ value: Int) { integer(Int64(value)) }
     mutating func encode(_ value: Int8) { integer(Int64(value)) }
     mutating func encode(_ value: Int16) { integer(Int64(value)) }
     mutating func encode(_ value: Int32) { integer(Int64(value)) }
     mutating func encode(_ value: Int64) { integer(value) }
-    mutating func encode(_ value: UInt) { node.content = .value(.number(JSONNumber(literal: String(value)))) }
+    mutating func encode(_ value: UInt) { put(.number(JSONNumber(literal: String(value)))) }
     mutating func encode(_ value: UInt8) { integer(Int64(value)) }
     mutating func encode(_ value: UInt16) { integer(Int64(value)) }
     mutating func encode(_ value: UInt32) { integer(Int64(value)) }
-    mutating func encode(_ value: UInt64) { node.content = .value(.number(JSONNumber(literal: String(value)))) }
-    mutating func encode(_ value: some Encodable) throws { try node.store(value, codingPath: codingPath) }
-
-    private func integer(_ value: Int64) { node.content = .value(.number(JSONNumber(value))) }
+    mutating func encode(_ value: UInt64) { put(.number(JSONNumber(literal: String(value)))) }
+    mutating func encode(_ value: some Encodable) throws { put(try Node.json(for: value, codingPath: codingPath)) }
 }
