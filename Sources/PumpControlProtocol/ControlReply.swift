@@ -3,7 +3,7 @@ import PumpJSON
 /// The daemon's answer to one `ControlRequest`: one JSON line, either
 /// `{"ok":true,"result":<document>}` or `{"ok":false,"error":{"code":"...","message":"..."}}`.
 /// Readers decode it; the daemon writes it with ``ControlReplyWriter``, which leaves out the
-/// member that does not apply (this type would write it as `null`).
+/// member that does not apply (encoding this type would write it as `null`).
 public struct ControlReply<Result: Codable & Sendable>: Codable, Sendable {
     /// Whether the request succeeded.
     public var ok: Bool

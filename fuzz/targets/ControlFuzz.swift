@@ -65,7 +65,7 @@ public func fuzzControl(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         else { fatalError("a decoded request does not round-trip") }
     }
     // The daemon's reply: one line, which reads back as the same failure.
-    let reply = ControlReplyWriter.failure(failure).joined()
+    let reply = Array(ControlReplyWriter.failure(failure).joined())
     guard reply.firstIndex(of: 10) == reply.count - 1,
         let back = try? JSONDecoder().decode(ControlReply<String>.self, from: Data(reply)), back.error == failure
     else { fatalError("the failure reply is not one line that reads back") }
