@@ -31,6 +31,7 @@ let package = Package(
         // MARK: Pure core (Foundation only)
         .target(name: "PumpPolicy", swiftSettings: strict),
         .target(name: "PumpTelemetry", swiftSettings: strict),
+        .target(name: "PumpJSON", swiftSettings: strict),
         .target(name: "PumpHealth", dependencies: ["PumpTelemetry", "PumpPolicy"], swiftSettings: strict),
         .target(name: "PumpControlProtocol", dependencies: ["PumpPolicy", "PumpTelemetry"], swiftSettings: strict),
 
@@ -62,7 +63,7 @@ let package = Package(
         .target(
             name: "PumpCtlKit",
             dependencies: [
-                "PumpPolicy", "PumpControlProtocol", "PumpTelemetry",
+                "PumpPolicy", "PumpControlProtocol", "PumpTelemetry", "PumpJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -127,7 +128,10 @@ let package = Package(
         .testTarget(
             name: "PumpDaemonTests", dependencies: ["PumpDaemon", "PumpStore", "PumpTesting"],
             swiftSettings: strict),
-        .testTarget(name: "PumpCtlTests", dependencies: ["PumpCtlKit", "PumpTesting"], swiftSettings: strict),
+        .testTarget(name: "PumpJSONTests", dependencies: ["PumpJSON"], swiftSettings: strict),
+        .testTarget(
+            name: "PumpCtlTests", dependencies: ["PumpCtlKit", "PumpTesting"], exclude: ["Goldens", "LiveGoldens"],
+            swiftSettings: strict),
         .testTarget(
             name: "PumpStressTests",
             dependencies: ["PumpTelemetry", "PumpTesting", .product(name: "GRDB", package: "GRDB.swift")],

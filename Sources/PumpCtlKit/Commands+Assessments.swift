@@ -54,7 +54,7 @@ struct EnrollCommand: ControlCommand {
     @Option(help: ArgumentHelp("Route of the analgesic trial: \(wordsHelp(Route.self)).", valueName: "route"))
     var trialRoute: String?
 
-    @OptionGroup var global: GlobalOptions
+    @ParentCommand var root: PumpCtlCommand
 
     func request() throws(PumpCtlError) -> ControlRequest {
         let serial = try Validation.serial(serial)
@@ -84,7 +84,6 @@ struct EnrollCommand: ControlCommand {
             criteria: criteria)
         return ControlRequest(op: .enroll, serial: serial, therapy: therapy)
     }
-    static var replyShape: DocumentShape? { DocumentShapes.record }
     static func render(_ document: EligibilityRecordDocument, _ style: TextStyle) -> String {
         Render.record(document, style)
     }
@@ -111,14 +110,13 @@ struct RequestReplacementCommand: ControlCommand {
     @Option(help: ArgumentHelp("A note kept with the request.", valueName: "text"))
     var note: String?
 
-    @OptionGroup var global: GlobalOptions
+    @ParentCommand var root: PumpCtlCommand
 
     func request() throws(PumpCtlError) -> ControlRequest {
         let serial = try Validation.serial(serial)
         let reason = try Validation.word(reason, as: RequestReason.self, flag: "--reason")
         return ControlRequest(op: .requestReplacement, serial: serial, reason: reason.rawValue, note: note)
     }
-    static var replyShape: DocumentShape? { DocumentShapes.record }
     static func render(_ document: EligibilityRecordDocument, _ style: TextStyle) -> String {
         Render.record(document, style)
     }

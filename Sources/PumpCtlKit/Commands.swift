@@ -17,25 +17,6 @@ struct GlobalOptions: ParsableArguments {
     var json = false
 }
 
-/// A command that sends one control request and prints the reply's document.
-protocol ControlCommand: ParsableCommand {
-    /// The document the daemon answers with.
-    associatedtype Document: Codable & Sendable
-    /// `--socket` and `--json`.
-    var global: GlobalOptions { get }
-    /// The request, after checking every value (65 on bad data), before any connection.
-    func request() throws(PumpCtlError) -> ControlRequest
-    /// The text form of the document.
-    static func render(_ document: Document, _ style: TextStyle) -> String
-    /// The document's shape, when `--json` may print the reply without decoding it.
-    static var replyShape: DocumentShape? { get }
-}
-
-extension ControlCommand {
-    /// By default `--json` decodes the reply and prints the document.
-    static var replyShape: DocumentShape? { nil }
-}
-
 /// Help text listing a vocabulary.
 func wordsHelp<V: PolicyVocabulary>(_ type: V.Type) -> String {
     V.acceptedWords.joined(separator: ", ")
@@ -80,6 +61,9 @@ struct PumpCtlCommand: ParsableCommand {
             StatusCommand.self, DevicesCommand.self, DeviceCommand.self, EventsCommand.self,
             EligibilityCommand.self, EnrollCommand.self, RequestReplacementCommand.self, RejectedCommand.self,
         ])
+
+    /// Before or after the subcommand: argument-parser reads the root's options first, wherever they are.
+    @OptionGroup var global: GlobalOptions
 }
 
 /// `pumpctl status`.
@@ -88,7 +72,7 @@ struct StatusCommand: ControlCommand {
         commandName: "status",
         abstract: "The daemon: version, uptime, store, counts of pumps, messages, records and rejected messages.")
 
-    @OptionGroup var global: GlobalOptions
+    @ParentCommand var root: PumpCtlCommand
 
     func request() throws(PumpCtlError) -> ControlRequest { ControlRequest(op: .status) }
     static func render(_ document: DaemonStatusDocument, _ style: TextStyle) -> String {
@@ -110,7 +94,7 @@ struct DevicesCommand: ControlCommand {
     @Option(help: ArgumentHelp("Only pumps in this state: \(wordsHelp(PumpState.self)).", valueName: "state"))
     var state: String?
 
-    @OptionGroup var global: GlobalOptions
+    @ParentCommand var root: PumpCtlCommand
 
     func request() throws(PumpCtlError) -> ControlRequest {
         let state = try state.map { (word: String) throws(PumpCtlError) in
@@ -118,7 +102,6 @@ struct DevicesCommand: ControlCommand {
         }
         return ControlRequest(op: .devices, state: state)
     }
-    static var replyShape: DocumentShape? { DocumentShapes.deviceList }
     static func render(_ document: DeviceListDocument, _ style: TextStyle) -> String {
         Render.devices(document, style)
     }
@@ -138,7 +121,7 @@ struct DeviceCommand: ControlCommand {
     @Argument(help: ArgumentHelp("The pump's serial, e.g. SM2-004211.", valueName: "serial"))
     var serial: String
 
-    @OptionGroup var global: GlobalOptions
+    @ParentCommand var root: PumpCtlCommand
 
     func request() throws(PumpCtlError) -> ControlRequest {
         ControlRequest(op: .device, serial: try Validation.serial(serial))
@@ -161,14 +144,13 @@ struct EventsCommand: ControlCommand {
     @Option(help: ArgumentHelp("The most messages to show, at least 1.", valueName: "n"))
     var limit = 50
 
-    @OptionGroup var global: GlobalOptions
+    @ParentCommand var root: PumpCtlCommand
 
     func validate() throws { try validateLimit(limit) }
 
     func request() throws(PumpCtlError) -> ControlRequest {
         ControlRequest(op: .events, serial: try Validation.serial(serial), limit: limit)
     }
-    static var replyShape: DocumentShape? { DocumentShapes.eventList }
     static func render(_ document: EventListDocument, _ style: TextStyle) -> String {
         Render.events(document, style)
     }
@@ -188,12 +170,11 @@ struct RejectedCommand: ControlCommand {
     @Option(help: ArgumentHelp("The most messages to show, at least 1.", valueName: "n"))
     var limit = 50
 
-    @OptionGroup var global: GlobalOptions
+    @ParentCommand var root: PumpCtlCommand
 
     func validate() throws { try validateLimit(limit) }
 
     func request() throws(PumpCtlError) -> ControlRequest { ControlRequest(op: .rejected, limit: limit) }
-    static var replyShape: DocumentShape? { DocumentShapes.rejectedList }
     static func render(_ document: RejectedListDocument, _ style: TextStyle) -> String {
         Render.rejected(document, style)
     }
@@ -219,7 +200,7 @@ struct EligibilityCommand: ControlCommand {
     )
     var determination: String?
 
-    @OptionGroup var global: GlobalOptions
+    @ParentCommand var root: PumpCtlCommand
 
     func request() throws(PumpCtlError) -> ControlRequest {
         let serial = try serial.map { (s: String) throws(PumpCtlError) in try Validation.serial(s, flag: "--serial") }
@@ -228,7 +209,6 @@ struct EligibilityCommand: ControlCommand {
         }
         return ControlRequest(op: .eligibility, serial: serial, determination: determination)
     }
-    static var replyShape: DocumentShape? { DocumentShapes.recordList }
     static func render(_ document: RecordListDocument, _ style: TextStyle) -> String {
         Render.records(document, style)
     }
