@@ -54,7 +54,7 @@ struct EnrollCommand: ControlCommand {
     @Option(help: ArgumentHelp("Route of the analgesic trial: \(wordsHelp(Route.self)).", valueName: "route"))
     var trialRoute: String?
 
-    @ParentCommand var root: PumpCtlCommand
+    @OptionGroup var global: GlobalOptions
 
     func request() throws(PumpCtlError) -> ControlRequest {
         let serial = try Validation.serial(serial)
@@ -110,7 +110,7 @@ struct RequestReplacementCommand: ControlCommand {
     @Option(help: ArgumentHelp("A note kept with the request.", valueName: "text"))
     var note: String?
 
-    @ParentCommand var root: PumpCtlCommand
+    @OptionGroup var global: GlobalOptions
 
     func request() throws(PumpCtlError) -> ControlRequest {
         let serial = try Validation.serial(serial)

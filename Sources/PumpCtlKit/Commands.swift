@@ -62,7 +62,9 @@ struct PumpCtlCommand: ParsableCommand {
             EligibilityCommand.self, EnrollCommand.self, RequestReplacementCommand.self, RejectedCommand.self,
         ])
 
-    /// Before or after the subcommand: argument-parser reads the root's options first, wherever they are.
+    /// `--socket` and `--json`, before or after the subcommand: argument-parser parses the root
+    /// command's options first, wherever they stand, and a subcommand's `@OptionGroup` of the same
+    /// type receives the root's values (declaring it there also lists them in the subcommand's help).
     @OptionGroup var global: GlobalOptions
 }
 
@@ -72,7 +74,7 @@ struct StatusCommand: ControlCommand {
         commandName: "status",
         abstract: "The daemon: version, uptime, store, counts of pumps, messages, records and rejected messages.")
 
-    @ParentCommand var root: PumpCtlCommand
+    @OptionGroup var global: GlobalOptions
 
     func request() throws(PumpCtlError) -> ControlRequest { ControlRequest(op: .status) }
     static func render(_ document: DaemonStatusDocument, _ style: TextStyle) -> String {
@@ -94,7 +96,7 @@ struct DevicesCommand: ControlCommand {
     @Option(help: ArgumentHelp("Only pumps in this state: \(wordsHelp(PumpState.self)).", valueName: "state"))
     var state: String?
 
-    @ParentCommand var root: PumpCtlCommand
+    @OptionGroup var global: GlobalOptions
 
     func request() throws(PumpCtlError) -> ControlRequest {
         let state = try state.map { (word: String) throws(PumpCtlError) in
@@ -121,7 +123,7 @@ struct DeviceCommand: ControlCommand {
     @Argument(help: ArgumentHelp("The pump's serial, e.g. SM2-004211.", valueName: "serial"))
     var serial: String
 
-    @ParentCommand var root: PumpCtlCommand
+    @OptionGroup var global: GlobalOptions
 
     func request() throws(PumpCtlError) -> ControlRequest {
         ControlRequest(op: .device, serial: try Validation.serial(serial))
@@ -144,7 +146,7 @@ struct EventsCommand: ControlCommand {
     @Option(help: ArgumentHelp("The most messages to show, at least 1.", valueName: "n"))
     var limit = 50
 
-    @ParentCommand var root: PumpCtlCommand
+    @OptionGroup var global: GlobalOptions
 
     func validate() throws { try validateLimit(limit) }
 
@@ -170,7 +172,7 @@ struct RejectedCommand: ControlCommand {
     @Option(help: ArgumentHelp("The most messages to show, at least 1.", valueName: "n"))
     var limit = 50
 
-    @ParentCommand var root: PumpCtlCommand
+    @OptionGroup var global: GlobalOptions
 
     func validate() throws { try validateLimit(limit) }
 
@@ -200,7 +202,7 @@ struct EligibilityCommand: ControlCommand {
     )
     var determination: String?
 
-    @ParentCommand var root: PumpCtlCommand
+    @OptionGroup var global: GlobalOptions
 
     func request() throws(PumpCtlError) -> ControlRequest {
         let serial = try serial.map { (s: String) throws(PumpCtlError) in try Validation.serial(s, flag: "--serial") }

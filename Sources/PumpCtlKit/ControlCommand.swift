@@ -6,8 +6,8 @@ import PumpControlProtocol
 protocol ControlCommand: ParsableCommand {
     /// The document the daemon answers with.
     associatedtype Document: Codable & Sendable
-    /// The root command, which holds `--socket` and `--json` wherever they were given.
-    var root: PumpCtlCommand { get }
+    /// `--socket` and `--json`, wherever they were given (see `PumpCtlCommand.global`).
+    var global: GlobalOptions { get }
     /// The request, after checking every value (65 on bad data), before any connection.
     func request() throws(PumpCtlError) -> ControlRequest
     /// The text form of the document.
@@ -38,8 +38,8 @@ extension ControlCommand {
             throw PumpCtlError(exitCode: 70, message: "cannot write the request as JSON: \(error)")
         }
         let client = ControlSocketClient(
-            path: environment.socketPath(option: root.global.socket), timeout: environment.replyTimeout)
-        if root.global.json {
+            path: environment.socketPath(option: global.socket), timeout: environment.replyTimeout)
+        if global.json {
             var reply = JSONReply(socket: client.path)
             try client.exchange(line) { (piece) throws(PumpCtlError) in try reply.receive(piece, into: &output) }
             try reply.finish(Document.self, into: &output)

@@ -40,9 +40,12 @@ enum GoldenFiles {
     ) throws {
         if recording {
             try Data(actual.utf8).write(to: url(folder, file))
-            Issue.record("recorded \(folder.rawValue)/\(file): review the diff, then run without PUMPCTL_RECORD_GOLDENS")
+            Issue.record(
+                "recorded \(folder.rawValue)/\(file): review the diff, then run without PUMPCTL_RECORD_GOLDENS",
+                sourceLocation: sourceLocation)
             return
         }
-        #expect(actual == (try text(folder, file)), "differs from \(folder.rawValue)/\(file)", sourceLocation: sourceLocation)
+        let golden = try text(folder, file)
+        #expect(actual == golden, "differs from \(folder.rawValue)/\(file)", sourceLocation: sourceLocation)
     }
 }

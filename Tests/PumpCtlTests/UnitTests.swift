@@ -1,6 +1,6 @@
 import Foundation
 import PumpControlProtocol
-import PumpCtlKit
+@testable import PumpCtlKit
 import PumpTelemetry
 import Testing
 
@@ -85,5 +85,60 @@ struct ControlSocketClientTests {
         let sent = try JSONDecoder().decode(ControlReply<RecordListDocument>.self, from: Data(big.utf8))
         #expect(printed.records.count == 4000)
         #expect(printed == sent.result)
+    }
+}
+
+@Suite("Reply for --json")
+struct JSONReplyTests {
+    /// Prints `reply` fed in pieces of `size` bytes, as `ControlSocketClient` hands them over.
+    static func printed(_ reply: String, pieces size: Int) throws(PumpCtlError) -> String {
+        let bytes = Array(reply.utf8)
+        var output = StandardOutput(descriptor: nil)
+        var json = JSONReply(socket: "/s")
+        var start = 0
+        while start < bytes.count {
+            let end = min(start + size, bytes.count)
+            try bytes[start..<end].withUnsafeBufferPointer { (piece) throws(PumpCtlError) in
+                try json.receive(piece, into: &output)
+            }
+            start = end
+        }
+        try json.finish(RecordListDocument.self, into: &output)
+        return String(decoding: output.pending, as: UTF8.self)
+    }
+
+    /// A piece may end anywhere: inside the envelope's prefix, a string, an escape or before the closing brace.
+    @Test func theDocumentPrintsTheSameWhateverThePieces() throws {
+        let reply = GoldenFiles.reply("eligibility")
+        let expected = try GoldenFiles.text(.fake, "eligibility.json")
+        for size in 1...reply.utf8.count {
+            #expect(try Self.printed(reply, pieces: size) == expected, "pieces of \(size) bytes")
+        }
+    }
+
+    @Test func aFailureIsDecodedWhateverThePieces() {
+        let reply = #"{"ok":false,"error":{"code":"not_found","message":"no pump SM2-1"}}"#
+        for size in 1...reply.utf8.count {
+            #expect(throws: PumpCtlError(exitCode: 66, message: "no pump SM2-1"), "pieces of \(size) bytes") {
+                try Self.printed(reply, pieces: size)
+            }
+        }
+    }
+
+    @Test(arguments: [
+        #"{"ok":true,"result":{"records":[}"#, #"{"ok":true,"result":{"records":[]}"#, #"{"ok":true,"result":"#,
+        #"{"ok":true,"result":{"records":[]}}}"#,
+    ])
+    func aStreamedDocumentThatIsNotWholeExits70(_ reply: String) {
+        #expect(throws: PumpCtlError.badReply(socket: "/s", detail: "not JSON")) {
+            try Self.printed(reply, pieces: 7)
+        }
+    }
+
+    @Test(arguments: [#"{"result":{"records":[]},"ok":true}"#, "this is not json", #"{"ok":true}"#])
+    func aReplyInAnotherFormExits70(_ reply: String) {
+        let error = #expect(throws: PumpCtlError.self) { try Self.printed(reply, pieces: 3) }
+        #expect(error?.exitCode == 70)
+        #expect(error?.message.contains("sent a reply pumpctl cannot read") == true)
     }
 }
