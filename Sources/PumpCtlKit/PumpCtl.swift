@@ -30,15 +30,8 @@ public struct PumpCtlEnvironment: Sendable {
         self.replyTimeout = replyTimeout
     }
 
-    /// The process's own environment, terminal and local time zone.
-    public static func current() -> PumpCtlEnvironment {
-        PumpCtlEnvironment(
-            variables: ProcessInfo.processInfo.environment, stdoutIsTerminal: isatty(STDOUT_FILENO) == 1,
-            timeZone: .current)
-    }
-
-    /// `current()` as `pumpctl`'s own run needs it, at the least cost: only the variables it reads,
-    /// and the local time zone looked up only if text output shows a time.
+    /// The process's own surroundings, at the least cost: only the variables `pumpctl` reads, and
+    /// the local time zone looked up only if text output shows a time.
     static func forThisProcess() -> PumpCtlEnvironment {
         var variables: [String: String] = [:]
         for name in ["PUMPMOND_CONTROL_SOCKET", "NO_COLOR", "TERM"] {
