@@ -76,7 +76,9 @@ struct StandardOutput {
         guard let descriptor else { return }
         var offset = 0
         while offset < pending.count {
-            let written = pending.withUnsafeBytes { raw in write(descriptor, raw.baseAddress! + offset, raw.count - offset) }
+            let written = pending.withUnsafeBytes { raw in
+                write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+            }
             if written < 0 && errno == EINTR { continue }
             if written <= 0 { break }
             offset += written

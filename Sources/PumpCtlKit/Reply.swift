@@ -117,7 +117,8 @@ struct JSONReply {
     }
 
     /// Ends the document with its newline, or throws the failure the reply reports.
-    mutating func finish<D: Codable & Sendable>(_ type: D.Type, into output: inout StandardOutput) throws(PumpCtlError) {
+    mutating func finish<D: Codable & Sendable>(_ type: D.Type, into output: inout StandardOutput) throws(PumpCtlError)
+    {
         guard state == .streaming else {
             _ = try whole.document(D.self)
             throw .badReply(socket: whole.socket, detail: #"a result not sent as {"ok":true,"result":...}"#)
@@ -131,7 +132,9 @@ struct JSONReply {
     private mutating func stream(_ piece: UnsafeBufferPointer<UInt8>, into output: inout StandardOutput) {
         guard let last = piece.last else { return }
         if let held {
-            withUnsafePointer(to: held) { printer.print(UnsafeBufferPointer(start: $0, count: 1), into: &output.pending) }
+            withUnsafePointer(to: held) {
+                printer.print(UnsafeBufferPointer(start: $0, count: 1), into: &output.pending)
+            }
         }
         printer.print(UnsafeBufferPointer(rebasing: piece.dropLast()), into: &output.pending)
         held = last

@@ -101,4 +101,3 @@ package struct JSONPrettyPrinter: Sendable {
     private static let quote = UInt8(ascii: "\"")
     private static let backslash = UInt8(ascii: "\\")
 }
-

@@ -1,8 +1,9 @@
 import Foundation
 import PumpControlProtocol
-@testable import PumpCtlKit
 import PumpTelemetry
 import Testing
+
+@testable import PumpCtlKit
 
 @Suite("Validation and words")
 struct ValidationTests {
@@ -75,9 +76,11 @@ struct ControlSocketClientTests {
 
     @Test func replySplitAcrossManyWritesIsReassembled() throws {
         let record = try #require(
-            GoldenFiles.reply("request-replacement-telemetry-record").wholeMatch(of: /\{"ok":true,"result":(.*)\}/))
-            .output.1
-        let big = #"{"ok":true,"result":{"records":["# + Array(repeating: record, count: 4000).joined(separator: ",")
+            GoldenFiles.reply("request-replacement-telemetry-record").wholeMatch(of: /\{"ok":true,"result":(.*)\}/)
+        )
+        .output.1
+        let big =
+            #"{"ok":true,"result":{"records":["# + Array(repeating: record, count: 4000).joined(separator: ",")
             + "]}}"
         let (outcome, _) = try runAgainstFake(["eligibility", "--json"], reply: big)
         #expect(outcome.exitCode == 0)
