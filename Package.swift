@@ -131,7 +131,8 @@ let package = Package(
             name: "PumpDaemonTests", dependencies: ["PumpDaemon", "PumpStore", "PumpTesting"],
             swiftSettings: strict),
         .testTarget(
-            name: "PumpCtlTests", dependencies: ["PumpCtlKit", "PumpJSON", "PumpTesting"], swiftSettings: strict),
+            name: "PumpCtlTests", dependencies: ["PumpCtlKit", "PumpJSON", "PumpTesting"],
+            exclude: ["Goldens", "LiveGoldens"], swiftSettings: strict),
         .testTarget(
             name: "PumpStressTests",
             dependencies: ["PumpTelemetry", "PumpTesting", .product(name: "GRDB", package: "GRDB.swift")],

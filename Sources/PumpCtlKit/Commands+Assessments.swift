@@ -84,7 +84,6 @@ struct EnrollCommand: ControlCommand {
             criteria: criteria)
         return ControlRequest(op: .enroll, serial: serial, therapy: therapy)
     }
-    static var replyShape: DocumentShape? { DocumentShapes.record }
     static func render(_ document: EligibilityRecordDocument, _ style: TextStyle) -> String {
         Render.record(document, style)
     }
@@ -118,7 +117,6 @@ struct RequestReplacementCommand: ControlCommand {
         let reason = try Validation.word(reason, as: RequestReason.self, flag: "--reason")
         return ControlRequest(op: .requestReplacement, serial: serial, reason: reason.rawValue, note: note)
     }
-    static var replyShape: DocumentShape? { DocumentShapes.record }
     static func render(_ document: EligibilityRecordDocument, _ style: TextStyle) -> String {
         Render.record(document, style)
     }

@@ -17,25 +17,6 @@ struct GlobalOptions: ParsableArguments {
     var json = false
 }
 
-/// A command that sends one control request and prints the reply's document.
-protocol ControlCommand: ParsableCommand {
-    /// The document the daemon answers with.
-    associatedtype Document: Codable & Sendable
-    /// `--socket` and `--json`.
-    var global: GlobalOptions { get }
-    /// The request, after checking every value (65 on bad data), before any connection.
-    func request() throws(PumpCtlError) -> ControlRequest
-    /// The text form of the document.
-    static func render(_ document: Document, _ style: TextStyle) -> String
-    /// The document's shape, when `--json` may print the reply without decoding it.
-    static var replyShape: DocumentShape? { get }
-}
-
-extension ControlCommand {
-    /// By default `--json` decodes the reply and prints the document.
-    static var replyShape: DocumentShape? { nil }
-}
-
 /// Help text listing a vocabulary.
 func wordsHelp<V: PolicyVocabulary>(_ type: V.Type) -> String {
     V.acceptedWords.joined(separator: ", ")
@@ -80,6 +61,11 @@ struct PumpCtlCommand: ParsableCommand {
             StatusCommand.self, DevicesCommand.self, DeviceCommand.self, EventsCommand.self,
             EligibilityCommand.self, EnrollCommand.self, RequestReplacementCommand.self, RejectedCommand.self,
         ])
+
+    /// `--socket` and `--json`, before or after the subcommand: argument-parser parses the root
+    /// command's options first, wherever they stand, and a subcommand's `@OptionGroup` of the same
+    /// type receives the root's values (declaring it there also lists them in the subcommand's help).
+    @OptionGroup var global: GlobalOptions
 }
 
 /// `pumpctl status`.
@@ -118,7 +104,6 @@ struct DevicesCommand: ControlCommand {
         }
         return ControlRequest(op: .devices, state: state)
     }
-    static var replyShape: DocumentShape? { DocumentShapes.deviceList }
     static func render(_ document: DeviceListDocument, _ style: TextStyle) -> String {
         Render.devices(document, style)
     }
@@ -168,7 +153,6 @@ struct EventsCommand: ControlCommand {
     func request() throws(PumpCtlError) -> ControlRequest {
         ControlRequest(op: .events, serial: try Validation.serial(serial), limit: limit)
     }
-    static var replyShape: DocumentShape? { DocumentShapes.eventList }
     static func render(_ document: EventListDocument, _ style: TextStyle) -> String {
         Render.events(document, style)
     }
@@ -193,7 +177,6 @@ struct RejectedCommand: ControlCommand {
     func validate() throws { try validateLimit(limit) }
 
     func request() throws(PumpCtlError) -> ControlRequest { ControlRequest(op: .rejected, limit: limit) }
-    static var replyShape: DocumentShape? { DocumentShapes.rejectedList }
     static func render(_ document: RejectedListDocument, _ style: TextStyle) -> String {
         Render.rejected(document, style)
     }
@@ -228,7 +211,6 @@ struct EligibilityCommand: ControlCommand {
         }
         return ControlRequest(op: .eligibility, serial: serial, determination: determination)
     }
-    static var replyShape: DocumentShape? { DocumentShapes.recordList }
     static func render(_ document: RecordListDocument, _ style: TextStyle) -> String {
         Render.records(document, style)
     }

@@ -6,32 +6,25 @@
 
 /// One exchange on the daemon's control socket with plain POSIX calls: connect to the Unix stream
 /// socket, write one request line, read one reply line, close.
-public struct ControlSocketClient: Sendable {
-    /// The socket path.
-    public var path: String
+struct ControlSocketClient: Sendable {
+    var path: String
     /// How long to wait for the daemon's reply (and for the request to be written).
-    public var timeout: Duration
-    /// The longest reply line accepted.
-    public var maxReplyBytes: Int
+    var timeout: Duration
 
-    /// Creates a client; nothing is opened until `exchange`.
-    public init(path: String, timeout: Duration = .seconds(30), maxReplyBytes: Int = 64 << 20) {
-        self.path = path
-        self.timeout = timeout
-        self.maxReplyBytes = maxReplyBytes
-    }
-
-    /// Sends `line` (a newline is appended) and returns the reply line without its newline.
+    /// Sends `line` (a newline is appended) and hands the reply line, without its newline, to
+    /// `receive` in the pieces it arrives in (up to 1 MiB each), so a long reply is never held whole.
     ///
     /// Fails with 69 when no daemon listens (no socket file, refused, closed without answering or
     /// in the middle of the reply, no answer within `timeout`), 77 when the socket file may not be
     /// opened, 64 for a path too long for a Unix socket.
-    public func exchange(_ line: [UInt8]) throws(PumpCtlError) -> [UInt8] {
+    func exchange(
+        _ line: [UInt8], receive: (UnsafeBufferPointer<UInt8>) throws(PumpCtlError) -> Void
+    ) throws(PumpCtlError) {
         let fd = try connectSocket()
         defer { close(fd) }
         try setTimeouts(fd)
         try writeAll(fd, line + [UInt8(ascii: "\n")])
-        return try readLine(fd)
+        try readLine(fd, receive: receive)
     }
 
     private func connectSocket() throws(PumpCtlError) -> Int32 {
@@ -106,12 +99,13 @@ public struct ControlSocketClient: Sendable {
         }
     }
 
-    private func readLine(_ fd: Int32) throws(PumpCtlError) -> [UInt8] {
-        var reply: [UInt8] = []
-        // Large reads for long replies (every pump); the memory is left uninitialized, so a short
-        // reply touches only the pages it fills.
+    private func readLine(
+        _ fd: Int32, receive: (UnsafeBufferPointer<UInt8>) throws(PumpCtlError) -> Void
+    ) throws(PumpCtlError) {
+        // The memory is left uninitialized, so a short reply touches only the pages it fills.
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1 << 20)
         defer { buffer.deallocate() }
+        var received = 0
         while true {
             let count = recv(fd, buffer.baseAddress, buffer.count, 0)
             if count < 0 {
@@ -123,28 +117,21 @@ public struct ControlSocketClient: Sendable {
                 throw .unreachable(socket: path, reason: "the reply could not be read (\(errnoText(code)))")
             }
             if count == 0 {
-                guard !reply.isEmpty else {
+                guard received > 0 else {
                     throw .unreachable(socket: path, reason: "the daemon closed the connection without answering")
                 }
                 // A reply ends with its newline; without it, it was cut short (the daemon stopped).
                 throw .unreachable(
                     socket: path,
-                    reason: "the daemon closed the connection in the middle of its reply (after \(reply.count) bytes)")
+                    reason: "the daemon closed the connection in the middle of its reply (after \(received) bytes)")
             }
-            let received = UnsafeBufferPointer(rebasing: buffer[..<count])
-            if let newline = received.firstIndex(of: UInt8(ascii: "\n")) {
-                reply.append(contentsOf: UnsafeBufferPointer(rebasing: received[..<newline]))
-                return reply
+            let piece = UnsafeBufferPointer(rebasing: buffer[..<count])
+            if let newline = piece.firstIndex(of: UInt8(ascii: "\n")) {
+                try receive(UnsafeBufferPointer(rebasing: piece[..<newline]))
+                return
             }
-            if reply.isEmpty && count == buffer.count {
-                // A long reply: room for the longest one accepted, as address space only (pages are
-                // touched as they fill), so that it never grows by copying itself.
-                reply.reserveCapacity(maxReplyBytes + buffer.count)
-            }
-            reply.append(contentsOf: received)
-            if reply.count > maxReplyBytes {
-                throw .badReply(socket: path, detail: "a reply longer than \(maxReplyBytes) bytes")
-            }
+            received += count
+            try receive(piece)
         }
     }
 

@@ -60,6 +60,17 @@ package enum JSONValue: Sendable, Hashable {
     }
 }
 
+extension JSONValue {
+    /// The value with the members of every object in it sorted by key (``JSONObject/sortedByKey()``).
+    package func sortedByKey() -> JSONValue {
+        switch self {
+        case .object(let object): .object(object.sortedByKey())
+        case .array(let elements): .array(elements.map { $0.sortedByKey() })
+        default: self
+        }
+    }
+}
+
 /// A JSON object's members in the order they were written or built.
 ///
 /// The order is kept so that a document's keys come out as its type declares them; it takes no
@@ -92,11 +103,12 @@ package struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     /// Adds a member at the end, without looking for one of the same name.
     package mutating func append(_ key: String, _ value: JSONValue) { members.append((key, value)) }
 
-    /// The members sorted by the UTF-8 bytes of their keys. For keys in Unicode NFC (all that
-    /// telemetry sends) this is also Swift's `String` order; unlike that order it is total for
-    /// any keys, so the same object always gives the same text.
+    /// The members sorted by the UTF-8 bytes of their keys, and so are those of every object
+    /// nested in them (how stored messages are shown, whatever order their sender wrote). For keys
+    /// in Unicode NFC (all that telemetry sends) this is also Swift's `String` order; unlike that
+    /// order it is total for any keys, so the same object always gives the same text.
     package func sortedByKey() -> JSONObject {
-        JSONObject(JSONObject.keyOrder(members).map { members[$0] })
+        JSONObject(JSONObject.keyOrder(members).map { (members[$0].key, members[$0].value.sortedByKey()) })
     }
 
     /// The indices of `members` in key order (sorting indices moves less than sorting members).

@@ -11,7 +11,7 @@ struct GoldenOutputTests {
         let (outcome, requests) = try runAgainstFake(golden.arguments, reply: golden.reply)
         #expect(outcome.exitCode == 0)
         #expect(outcome.stderr == "")
-        #expect(outcome.stdout == Goldens.text[golden.name])
+        try GoldenFiles.expect(outcome.stdout, equals: .fake, "\(golden.name).txt")
         #expect(requests.count == 1)
     }
 
@@ -20,7 +20,7 @@ struct GoldenOutputTests {
         let (outcome, _) = try runAgainstFake(golden.arguments + ["--json"], reply: golden.reply)
         #expect(outcome.exitCode == 0)
         #expect(outcome.stderr == "")
-        #expect(outcome.stdout == Goldens.json[golden.name])
+        try GoldenFiles.expect(outcome.stdout, equals: .fake, "\(golden.name).json")
     }
 
     /// The JSON printed is exactly one document, and it decodes to the very document the daemon sent.
@@ -36,7 +36,7 @@ struct GoldenOutputTests {
     @Test func jsonKeysFollowTheSpecOrderOfARecord() throws {
         let (outcome, _) = try runAgainstFake(
             ["request-replacement", "SM2-004211", "--reason", "convenience", "--json"],
-            reply: Fixtures.reply(Fixtures.telemetryRecord))
+            reply: GoldenFiles.reply("request-replacement-telemetry-record"))
         let keys = outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map {
             String($0.dropFirst(3).prefix { $0 != "\"" })
         }
@@ -51,7 +51,7 @@ struct GoldenOutputTests {
     @Test func timesAreShownInTheLocalTimeZone() throws {
         let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
         let (outcome, _) = try runAgainstFake(
-            ["devices"], reply: Fixtures.reply(Fixtures.devices), environment: PumpCtlEnvironment(timeZone: berlin))
+            ["devices"], reply: GoldenFiles.reply("devices"), environment: PumpCtlEnvironment(timeZone: berlin))
         #expect(outcome.stdout.contains("2026-11-28 11:15:02 UTC+1"))
         let india = try #require(TimeZone(identifier: "Asia/Kolkata"))
         #expect(TextStyle(timeZone: india).time("2026-07-01T00:00:00Z") == "2026-07-01 05:30:00 UTC+5:30")
@@ -59,7 +59,7 @@ struct GoldenOutputTests {
     }
 
     @Test func colourOnlyOnATerminalWithoutNoColor() throws {
-        let reply = Fixtures.reply(Fixtures.records)
+        let reply = GoldenFiles.reply("eligibility")
         let terminal = PumpCtlEnvironment(stdoutIsTerminal: true)
         let (coloured, _) = try runAgainstFake(["eligibility"], reply: reply, environment: terminal)
         #expect(coloured.stdout.contains("\u{1B}[32mmedically necessary"))
@@ -67,7 +67,7 @@ struct GoldenOutputTests {
 
         let noColor = PumpCtlEnvironment(variables: ["NO_COLOR": "1"], stdoutIsTerminal: true)
         let (plain, _) = try runAgainstFake(["eligibility"], reply: reply, environment: noColor)
-        #expect(plain.stdout == Goldens.text["eligibility"])
+        #expect(plain.stdout == (try GoldenFiles.text(.fake, "eligibility.txt")))
 
         let (piped, _) = try runAgainstFake(["eligibility"], reply: reply, environment: PumpCtlEnvironment())
         #expect(!piped.stdout.contains("\u{1B}"))

@@ -4,7 +4,7 @@ import PumpTesting
 import Testing
 
 /// One command line run against the real daemon holding `Fleet`, with its golden texts in
-/// `LiveGoldens` (`name` for the table, `name` in `LiveGoldens.json` for `--json`).
+/// `LiveGoldens/` (`NAME.txt` for the table, `NAME.json` for `--json`).
 struct LiveCase: Sendable, CustomTestStringConvertible {
     var name: String
     var arguments: [String]
@@ -50,9 +50,6 @@ struct LiveCase: Sendable, CustomTestStringConvertible {
 /// else is compared exactly.
 @Suite("Against the real daemon: golden output")
 struct LiveGoldenTests {
-    /// Set `PUMPCTL_RECORD_LIVE_GOLDENS=DIR` to write what the commands print into DIR (for review).
-    static let recordDirectory = ProcessInfo.processInfo.environment["PUMPCTL_RECORD_LIVE_GOLDENS"]
-
     @Test(arguments: LiveCase.all)
     func tableAndJSONMatchTheirGoldens(_ live: LiveCase) throws {
         let daemon = try LiveDaemon.withFleet()
@@ -63,14 +60,8 @@ struct LiveGoldenTests {
         #expect(json.exitCode == 0)
         #expect(json.stderr == "")
         #expect(throws: Never.self) { try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) }
-        if let directory = Self.recordDirectory {
-            try daemon.normalised(text.stdout).write(
-                toFile: "\(directory)/\(live.name).txt", atomically: true, encoding: .utf8)
-            try daemon.normalised(json.stdout).write(
-                toFile: "\(directory)/\(live.name).json", atomically: true, encoding: .utf8)
-        }
-        #expect(daemon.normalised(text.stdout) == LiveGoldens.text[live.name])
-        #expect(daemon.normalised(json.stdout) == LiveGoldens.json[live.name])
+        try GoldenFiles.expect(daemon.normalised(text.stdout), equals: .live, "\(live.name).txt")
+        try GoldenFiles.expect(daemon.normalised(json.stdout), equals: .live, "\(live.name).json")
     }
 
     /// The real executable prints what the library prints: same bytes on stdout, exit 0.
@@ -88,7 +79,7 @@ struct LiveGoldenTests {
             pumpctlExecutable(), ["status", "--json"],
             environment: ["PATH": "/usr/bin:/bin", "PUMPMOND_CONTROL_SOCKET": daemon.process.controlSocket])
         #expect(viaEnvironment.status == 0)
-        #expect(daemon.normalised(viaEnvironment.stdout) == LiveGoldens.json["status"])
+        #expect(daemon.normalised(viaEnvironment.stdout) == (try GoldenFiles.text(.live, "status.json")))
     }
 
     /// Times in the table are the pump's `at` in the local zone: the same pump seen from Berlin.

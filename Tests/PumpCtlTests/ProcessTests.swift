@@ -33,21 +33,21 @@ struct ProcessTests {
     }
 
     @Test func eligibilityAsJSONThroughTheExecutable() throws {
-        let server = try FakeControlServer(reply: Fixtures.reply(Fixtures.records))
+        let server = try FakeControlServer(reply: GoldenFiles.reply("eligibility"))
         defer { server.stop() }
         let outcome = try Self.run(["eligibility", "--json"], environment: ["PUMPMOND_CONTROL_SOCKET": server.path])
         #expect(outcome.exitCode == 0)
         #expect(outcome.stderr == "")
-        #expect(outcome.stdout == Goldens.json["eligibility"])
+        #expect(outcome.stdout == (try GoldenFiles.text(.fake, "eligibility.json")))
         #expect(server.requests == [#"{"op":"eligibility"}"#])
     }
 
     @Test func deviceAsTextThroughTheExecutableWithoutColourOnAPipe() throws {
-        let server = try FakeControlServer(reply: Fixtures.reply(Fixtures.device))
+        let server = try FakeControlServer(reply: GoldenFiles.reply("device"))
         defer { server.stop() }
         let outcome = try Self.run(["device", "SM2-004211", "--socket", server.path])
         #expect(outcome.exitCode == 0)
-        #expect(outcome.stdout == Goldens.text["device"])
+        #expect(outcome.stdout == (try GoldenFiles.text(.fake, "device.txt")))
     }
 
     @Test func unknownPumpExits66ThroughTheExecutable() throws {

@@ -7,7 +7,7 @@ import Testing
 /// absent, and for `enroll` every criterion present, unknown ones as null.
 @Suite("Requests on the control socket")
 struct RequestTests {
-    static let ok = Fixtures.reply(Fixtures.implantRecord)
+    static let ok = GoldenFiles.reply("enroll")
 
     static let cases: [([String], String)] = [
         (["status"], #"{"op":"status"}"#),
@@ -88,7 +88,7 @@ struct RequestTests {
     }
 
     @Test func socketComesFromTheEnvironmentWhenNoFlagIsGiven() throws {
-        let server = try FakeControlServer(reply: Fixtures.reply(Fixtures.status))
+        let server = try FakeControlServer(reply: GoldenFiles.reply("status"))
         defer { server.stop() }
         let environment = PumpCtlEnvironment(variables: ["PUMPMOND_CONTROL_SOCKET": server.path])
         let outcome = PumpCtl.run(arguments: ["status"], environment: environment)

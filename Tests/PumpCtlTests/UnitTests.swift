@@ -1,66 +1,9 @@
 import Foundation
 import PumpControlProtocol
-import PumpCtlKit
 import PumpTelemetry
 import Testing
 
-@Suite("Ordered JSON encoder")
-struct OrderedJSONEncoderTests {
-    struct Sample: Encodable {
-        var zeta = 1
-        var alpha = "a/b \"q\" \\ é\n\u{01}"
-        var ratio = 60.0
-        var fraction = 0.25
-        var none: Int? = nil
-        var list = [true, false]
-        var nested = ["only": 1]
-        enum CodingKeys: String, CodingKey { case zeta, alpha, ratio, fraction, none, list, nested }
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(zeta, forKey: .zeta)
-            try c.encode(alpha, forKey: .alpha)
-            try c.encode(ratio, forKey: .ratio)
-            try c.encode(fraction, forKey: .fraction)
-            try c.encode(none, forKey: .none)
-            try c.encode(list, forKey: .list)
-            try c.encode(nested, forKey: .nested)
-        }
-    }
-
-    @Test func keysKeepTheirEncodingOrderAndValuesTheirJSONSpelling() throws {
-        let text = try OrderedJSONEncoder().encode(Sample())
-        #expect(
-            text
-                == #"{"zeta":1,"alpha":"a/b \"q\" \\ é\n\u0001","ratio":60,"fraction":0.25,"none":null,"#
-                + #""list":[true,false],"nested":{"only":1}}"#)
-    }
-
-    @Test func prettyPrintingIndentsTwoSpaces() throws {
-        let text = try OrderedJSONEncoder(prettyPrinted: true).encode(RecordListDocument(records: []))
-        #expect(text == "{\n  \"records\": []\n}")
-    }
-
-    @Test func objectsInsideAJSONValueAreWrittenWithSortedKeys() throws {
-        let value = Fixtures.json(#"{"b": 1, "a": {"d": [1, 2.5, null], "c": "x"}}"#)
-        for _ in 0..<5 {
-            #expect(try OrderedJSONEncoder().encode(value) == #"{"a":{"c":"x","d":[1,2.5,null]},"b":1}"#)
-        }
-    }
-
-    @Test func nonFiniteNumbersAreRefused() {
-        #expect(throws: EncodingError.self) { try OrderedJSONEncoder().encode([Double.infinity]) }
-    }
-
-    @Test func requestRoundTripsThroughTheDaemonsDecoder() throws {
-        let request = ControlRequest(
-            op: .enroll, serial: "SM2-1",
-            therapy: EnrollmentDocument(
-                patient: "P", indication: "spasticity", drug: "baclofen", route: "intrathecal",
-                criteria: CriteriaDocument(severeRefractory: true, trialReductionPercent: 72.5)))
-        let text = try OrderedJSONEncoder().encode(request)
-        #expect(try JSONDecoder().decode(ControlRequest.self, from: Data(text.utf8)) == request)
-    }
-}
+@testable import PumpCtlKit
 
 @Suite("Validation and words")
 struct ValidationTests {
@@ -132,10 +75,73 @@ struct ControlSocketClientTests {
     }
 
     @Test func replySplitAcrossManyWritesIsReassembled() throws {
-        let big = RecordListDocument(records: Array(repeating: Fixtures.telemetryRecord, count: 400))
-        let (outcome, _) = try runAgainstFake(["eligibility", "--json"], reply: Fixtures.reply(big))
+        let record = try #require(
+            GoldenFiles.reply("request-replacement-telemetry-record").wholeMatch(of: /\{"ok":true,"result":(.*)\}/)
+        )
+        .output.1
+        let big =
+            #"{"ok":true,"result":{"records":["# + Array(repeating: record, count: 4000).joined(separator: ",")
+            + "]}}"
+        let (outcome, _) = try runAgainstFake(["eligibility", "--json"], reply: big)
         #expect(outcome.exitCode == 0)
-        let decoded = try JSONDecoder().decode(RecordListDocument.self, from: Data(outcome.stdout.utf8))
-        #expect(decoded == big)
+        let printed = try JSONDecoder().decode(RecordListDocument.self, from: Data(outcome.stdout.utf8))
+        let sent = try JSONDecoder().decode(ControlReply<RecordListDocument>.self, from: Data(big.utf8))
+        #expect(printed.records.count == 4000)
+        #expect(printed == sent.result)
+    }
+}
+
+@Suite("Reply for --json")
+struct JSONReplyTests {
+    /// Prints `reply` fed in pieces of `size` bytes, as `ControlSocketClient` hands them over.
+    static func printed(_ reply: String, pieces size: Int) throws(PumpCtlError) -> String {
+        let bytes = Array(reply.utf8)
+        var output = StandardOutput(descriptor: nil)
+        var json = JSONReply(socket: "/s")
+        var start = 0
+        while start < bytes.count {
+            let end = min(start + size, bytes.count)
+            try bytes[start..<end].withUnsafeBufferPointer { (piece) throws(PumpCtlError) in
+                try json.receive(piece, into: &output)
+            }
+            start = end
+        }
+        try json.finish(RecordListDocument.self, into: &output)
+        return String(decoding: output.pending, as: UTF8.self)
+    }
+
+    /// A piece may end anywhere: inside the envelope's prefix, a string, an escape or before the closing brace.
+    @Test func theDocumentPrintsTheSameWhateverThePieces() throws {
+        let reply = GoldenFiles.reply("eligibility")
+        let expected = try GoldenFiles.text(.fake, "eligibility.json")
+        for size in 1...reply.utf8.count {
+            #expect(try Self.printed(reply, pieces: size) == expected, "pieces of \(size) bytes")
+        }
+    }
+
+    @Test func aFailureIsDecodedWhateverThePieces() {
+        let reply = #"{"ok":false,"error":{"code":"not_found","message":"no pump SM2-1"}}"#
+        for size in 1...reply.utf8.count {
+            #expect(throws: PumpCtlError(exitCode: 66, message: "no pump SM2-1"), "pieces of \(size) bytes") {
+                try Self.printed(reply, pieces: size)
+            }
+        }
+    }
+
+    @Test(arguments: [
+        #"{"ok":true,"result":{"records":[}"#, #"{"ok":true,"result":{"records":[]}"#, #"{"ok":true,"result":"#,
+        #"{"ok":true,"result":{"records":[]}}}"#,
+    ])
+    func aStreamedDocumentThatIsNotWholeExits70(_ reply: String) {
+        #expect(throws: PumpCtlError.badReply(socket: "/s", detail: "not JSON")) {
+            try Self.printed(reply, pieces: 7)
+        }
+    }
+
+    @Test(arguments: [#"{"result":{"records":[]},"ok":true}"#, "this is not json", #"{"ok":true}"#])
+    func aReplyInAnotherFormExits70(_ reply: String) {
+        let error = #expect(throws: PumpCtlError.self) { try Self.printed(reply, pieces: 3) }
+        #expect(error?.exitCode == 70)
+        #expect(error?.message.contains("sent a reply pumpctl cannot read") == true)
     }
 }

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import PumpControlProtocol
+import PumpJSON
+
+/// A command that sends one control request and prints the reply's document.
+protocol ControlCommand: ParsableCommand {
+    /// The document the daemon answers with.
+    associatedtype Document: Codable & Sendable
+    /// `--socket` and `--json`, wherever they were given (see `PumpCtlCommand.global`).
+    var global: GlobalOptions { get }
+    /// The request, after checking every value (65 on bad data), before any connection.
+    func request() throws(PumpCtlError) -> ControlRequest
+    /// The text form of the document.
+    static func render(_ document: Document, _ style: TextStyle) -> String
+}
+
+extension ControlCommand {
+    /// The process's run: its environment, its stdout; a failure goes to stderr and sets the exit code.
+    func run() throws {
+        var output = StandardOutput(descriptor: STDOUT_FILENO)
+        do throws(PumpCtlError) {
+            try perform(.forThisProcess(), &output)
+            output.flush()
+        } catch {
+            FileHandle.standardError.write(Data("pumpctl: \(error.message)\n".utf8))
+            throw ExitCode(error.exitCode)
+        }
+    }
+
+    /// Checks the request, asks the daemon and prints its answer into `output`: with `--json` the
+    /// reply's document as it streams in, else the document's text.
+    func perform(_ environment: PumpCtlEnvironment, _ output: inout StandardOutput) throws(PumpCtlError) {
+        let request = try request()
+        let line: [UInt8]
+        do {
+            line = try JSONWriter.bytes(JSONValueEncoder().encode(request))
+        } catch {
+            throw PumpCtlError(exitCode: 70, message: "cannot write the request as JSON: \(error)")
+        }
+        let client = ControlSocketClient(
+            path: environment.socketPath(option: global.socket), timeout: environment.replyTimeout)
+        if global.json {
+            var reply = JSONReply(socket: client.path)
+            try client.exchange(line) { (piece) throws(PumpCtlError) in try reply.receive(piece, into: &output) }
+            try reply.finish(Document.self, into: &output)
+        } else {
+            var reply = WholeReply(socket: client.path)
+            try client.exchange(line) { (piece) throws(PumpCtlError) in try reply.receive(piece) }
+            output.append(Self.render(try reply.document(Document.self), environment.textStyle))
+        }
+    }
+}
+
+/// A run's stdout: kept whole for an in-process run, written to the descriptor in large pieces by
+/// the process. Nothing is written before the text passes 1 MiB, so a failure of a reply shorter
+/// than that leaves stdout empty.
+struct StandardOutput {
+    /// Text not written yet (all of it without a descriptor).
+    var pending: [UInt8] = []
+    let descriptor: Int32?
+
+    init(descriptor: Int32?) {
+        self.descriptor = descriptor
+    }
+
+    mutating func append(_ text: String) {
+        pending.append(contentsOf: text.utf8)
+    }
+
+    /// Writes the pending text once it is long enough to be worth a write.
+    mutating func flushIfLong() {
+        if pending.count >= 1 << 20 { flush() }
+    }
+
+    mutating func flush() {
+        guard let descriptor else { return }
+        var offset = 0
+        while offset < pending.count {
+            let written = pending.withUnsafeBytes { raw in
+                write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+            }
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { break }
+            offset += written
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import PumpControlProtocol
+import PumpJSON
+
+/// A reply line collected whole, then decoded with `JSONDecoder` into its document or its failure.
+struct WholeReply {
+    let socket: String
+    private(set) var bytes: [UInt8] = []
+
+    /// The longest reply line collected (a `--json` document streams and has no limit).
+    static let maxBytes = 64 << 20
+
+    init(socket: String) {
+        self.socket = socket
+    }
+
+    mutating func receive(_ piece: UnsafeBufferPointer<UInt8>) throws(PumpCtlError) {
+        guard bytes.count + piece.count <= Self.maxBytes else {
+            throw .badReply(socket: socket, detail: "a reply longer than \(Self.maxBytes) bytes")
+        }
+        bytes.append(contentsOf: piece)
+    }
+
+    /// The reply's document, or the failure it reports.
+    func document<D: Codable & Sendable>(_ type: D.Type) throws(PumpCtlError) -> D {
+        let reply: ControlReply<D>
+        do {
+            reply = try JSONDecoder().decode(ControlReply<D>.self, from: Data(bytes))
+        } catch {
+            // A failure class this pumpctl does not know yet still shows the daemon's message.
+            if let unknown = try? JSONDecoder().decode(UnknownFailureReply.self, from: Data(bytes)), !unknown.ok {
+                throw PumpCtlError(exitCode: 70, message: "\(unknown.error.message) (\(unknown.error.code))")
+            }
+            throw .badReply(socket: socket, detail: Self.describe(error))
+        }
+        if reply.ok, let result = reply.result { return result }
+        if let failure = reply.error { throw .daemon(failure) }
+        throw .badReply(socket: socket, detail: reply.ok ? "ok without a result" : "a failure without an error")
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            "missing \(path(context.codingPath + [key]))"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            "unexpected value at \(path(context.codingPath))"
+        case DecodingError.dataCorrupted(let context):
+            context.codingPath.isEmpty ? "not JSON" : "unreadable value at \(path(context.codingPath))"
+        default:
+            "\(error)"
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.isEmpty
+            ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+}
+
+/// A failed reply whose `code` is not a `ControlFailureCode` this version knows.
+private struct UnknownFailureReply: Decodable {
+    struct Failure: Decodable {
+        var code: String
+        var message: String
+    }
+    var ok: Bool
+    var error: Failure
+}
+
+/// A reply printed for `--json`: the daemon writes every document in its final form, so a reply
+/// that starts `{"ok":true,"result":` has its document, up to the envelope's closing `}`, streamed
+/// through `JSONPrettyPrinter` as it arrives, never decoded. Any other reply (a failure, or
+/// something that is not a reply) is collected and decoded for its error.
+struct JSONReply {
+    private static let prefix = Array(#"{"ok":true,"result":"#.utf8)
+
+    private enum State {
+        /// Fewer bytes than the prefix so far, all of them matching it.
+        case head
+        case streaming
+        case whole
+    }
+
+    private var state = State.head
+    private var whole: WholeReply
+    private var printer = JSONPrettyPrinter()
+    /// The last byte received, not printed yet: it may be the envelope's closing `}`.
+    private var held: UInt8?
+
+    init(socket: String) {
+        whole = WholeReply(socket: socket)
+    }
+
+    mutating func receive(_ piece: UnsafeBufferPointer<UInt8>, into output: inout StandardOutput)
+        throws(PumpCtlError)
+    {
+        switch state {
+        case .streaming:
+            stream(piece, into: &output)
+        case .whole:
+            try whole.receive(piece)
+        case .head:
+            try whole.receive(piece)
+            let bytes = whole.bytes
+            guard bytes.count >= Self.prefix.count else {
+                if !Self.prefix.starts(with: bytes) { state = .whole }
+                return
+            }
+            guard bytes.starts(with: Self.prefix) else {
+                state = .whole
+                return
+            }
+            state = .streaming
+            whole = WholeReply(socket: whole.socket)
+            bytes[Self.prefix.count...].withUnsafeBufferPointer { stream($0, into: &output) }
+        }
+    }
+
+    /// Ends the document with its newline, or throws the failure the reply reports.
+    mutating func finish<D: Codable & Sendable>(_ type: D.Type, into output: inout StandardOutput) throws(PumpCtlError)
+    {
+        guard state == .streaming else {
+            _ = try whole.document(D.self)
+            throw .badReply(socket: whole.socket, detail: #"a result not sent as {"ok":true,"result":...}"#)
+        }
+        guard held == UInt8(ascii: "}"), printer.isComplete else {
+            throw .badReply(socket: whole.socket, detail: "not JSON")
+        }
+        output.pending.append(UInt8(ascii: "\n"))
+    }
+
+    private mutating func stream(_ piece: UnsafeBufferPointer<UInt8>, into output: inout StandardOutput) {
+        guard let last = piece.last else { return }
+        if let held {
+            withUnsafePointer(to: held) {
+                printer.print(UnsafeBufferPointer(start: $0, count: 1), into: &output.pending)
+            }
+        }
+        printer.print(UnsafeBufferPointer(rebasing: piece.dropLast()), into: &output.pending)
+        held = last
+        output.flushIfLong()
+    }
+}
