@@ -99,7 +99,7 @@ struct Pumpmond: AsyncParsableCommand {
             try await Daemon(configuration: configuration, logger: logger).run()
         } catch let error as DaemonError {
             logger.critical("pumpmond cannot run", metadata: ["error": "\(error)"])
-            throw ExitCode(71)
+            throw ExitCode(error.exitCode)
         }
     }
 }
