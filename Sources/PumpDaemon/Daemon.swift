@@ -27,6 +27,15 @@ public struct Daemon: Sendable {
     public func run(handleSignals: Bool = true) async throws {
         let started = clock.nowMicros()
         MemoryTuning.apply()
+        do {
+            try FileManager.default.createDirectory(
+                atPath: configuration.stateDirectory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw DaemonError.stateDirectory(path: configuration.stateDirectory, reason: error.localizedDescription)
+        }
+        let lock = try StateDirectoryLock(directory: configuration.stateDirectory)
+        defer { withExtendedLifetime(lock) {} }
         let store: PumpStore
         do {
             store = try PumpStore(directory: configuration.stateDirectory)
@@ -128,6 +137,19 @@ public enum DaemonError: Error, CustomStringConvertible {
     case bind(reason: String)
     /// systemd passed sockets, but not the `ingest` and `control` ones.
     case socketActivation(names: [String])
+    /// Another daemon holds the state directory's lock.
+    case alreadyRunning(directory: String, pid: Int32?)
+    /// The state directory cannot be created, opened or locked.
+    case stateDirectory(path: String, reason: String)
+
+    /// The process exit code: 75 (`EX_TEMPFAIL`) while another daemon runs, since starting later
+    /// may work; 71 (`EX_OSERR`) otherwise.
+    public var exitCode: Int32 {
+        switch self {
+        case .alreadyRunning: 75
+        default: 71
+        }
+    }
 
     public var description: String {
         switch self {
@@ -136,6 +158,11 @@ public enum DaemonError: Error, CustomStringConvertible {
             "cannot listen: \(reason); check that the socket directory exists and is writable, and that no other pumpmond runs"
         case .socketActivation(let names):
             "systemd passed sockets named \(names) but pumpmond needs FileDescriptorName=ingest and FileDescriptorName=control"
+        case .alreadyRunning(let directory, let pid):
+            "another pumpmond\(pid.map { " (PID \($0))" } ?? "") already runs on the state directory \(directory); "
+                + "stop it first (systemctl stop pumpmond) or give this one another --state-dir"
+        case .stateDirectory(let path, let reason):
+            "cannot use the state directory \(path): \(reason)"
         }
     }
 }

@@ -134,6 +134,19 @@ final class IngestServer: Service, Sendable {
     }
 }
 
+/// Why a listener could not be set up.
+enum ListenError: Error, CustomStringConvertible {
+    /// Another live process accepts connections on the socket path.
+    case socketInUse(path: String)
+
+    var description: String {
+        switch self {
+        case .socketInUse(let path):
+            "another process listens on \(path) (is another pumpmond running?); it is left as it is"
+        }
+    }
+}
+
 /// Where a server listens: a path it binds, a TCP address, or a socket systemd passed in.
 enum ListenEndpoint: Sendable {
     /// A Unix socket path bound by the daemon (an old socket file there is removed first).
@@ -148,13 +161,14 @@ enum ListenEndpoint: Sendable {
     ) async throws -> NIOAsyncChannel<Output, Never> {
         switch self {
         case .unix(let path):
-            try await bootstrap.bind(
+            guard !unixSocketIsLive(path) else { throw ListenError.socketInUse(path: path) }
+            return try await bootstrap.bind(
                 unixDomainSocketPath: path, cleanupExistingSocketFile: true,
                 childChannelInitializer: childChannelInitializer)
         case .tcp(let host, let port):
-            try await bootstrap.bind(host: host, port: port, childChannelInitializer: childChannelInitializer)
+            return try await bootstrap.bind(host: host, port: port, childChannelInitializer: childChannelInitializer)
         case .inherited(let fd):
-            try await bootstrap.bind(fd, childChannelInitializer: childChannelInitializer)
+            return try await bootstrap.bind(fd, childChannelInitializer: childChannelInitializer)
         }
     }
 }

@@ -35,11 +35,17 @@ struct Pumpmond: AsyncParsableCommand {
     @Option(help: "Also take telemetry on TCP, HOST:PORT (e.g. 127.0.0.1:7410).")
     var listen: String?
 
-    @Option(help: "Seconds a motor stall may last before the pump counts as not functioning. Default: 7200.")
-    var stallGrace: Int?
+    // `.unconditional`: `--stall-grace -1` reaches the range check below instead of being read as
+    // an unknown flag and reported as a missing value.
+    @Option(
+        parsing: .unconditional,
+        help: "Seconds a motor stall may last before the pump counts as not functioning (1 to 31536000). Default: 7200.")
+    var stallGrace: String?
 
-    @Option(help: "Seconds allowed for a stall beginning within an hour after an MRI exposure. Default: 86400.")
-    var mriStallGrace: Int?
+    @Option(
+        parsing: .unconditional,
+        help: "Seconds allowed for a stall beginning within an hour after an MRI exposure (1 to 31536000). Default: 86400.")
+    var mriStallGrace: String?
 
     @Option(help: "The group whose members may use the control socket. Default: pumpmon.")
     var controlGroup: String?
@@ -69,18 +75,22 @@ struct Pumpmond: AsyncParsableCommand {
             else { throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:7410, not '\(listen)'") }
             tcp = (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
         }
-        let grace = stallGrace ?? file.stallGrace ?? 7200
-        let mriGrace = mriStallGrace ?? file.mriStallGrace ?? 86400
-        guard grace > 0, mriGrace > 0 else {
-            throw ValidationError("--stall-grace and --mri-stall-grace must be positive numbers of seconds")
-        }
+        let grace = try stallGrace.map { try GraceSeconds.parse($0, name: "--stall-grace") } ?? file.stallGrace ?? 7200
+        let mriGrace =
+            try mriStallGrace.map { try GraceSeconds.parse($0, name: "--mri-stall-grace") } ?? file.mriStallGrace ?? 86400
         var rules = StallRules()
         rules.stallGrace = Int64(grace) * 1_000_000
         rules.mriStallGrace = Int64(mriGrace) * 1_000_000
+        let ingestPath = socket(ingestSocket, file.ingestSocket, "ingest.sock")
+        let controlPath = socket(controlSocket, file.controlSocket, "control.sock")
+        if let ingestPath, ingestPath == controlPath {
+            throw ValidationError(
+                "the ingest and control sockets are both \(ingestPath): give them different paths "
+                    + "(--ingest-socket, --control-socket)")
+        }
         let configuration = DaemonConfiguration(
             stateDirectory: stateDirectory,
-            ingestSocketPath: socket(ingestSocket, file.ingestSocket, "ingest.sock"),
-            controlSocketPath: socket(controlSocket, file.controlSocket, "control.sock"), tcpListen: tcp,
+            ingestSocketPath: ingestPath, controlSocketPath: controlPath, tcpListen: tcp,
             stallRules: rules, controlGroup: controlGroup ?? file.controlGroup ?? "pumpmon")
 
         LoggingSystem.bootstrap { label in JournalLogging.makeHandler(label: label, identifier: "pumpmond") }
@@ -89,7 +99,7 @@ struct Pumpmond: AsyncParsableCommand {
             try await Daemon(configuration: configuration, logger: logger).run()
         } catch let error as DaemonError {
             logger.critical("pumpmond cannot run", metadata: ["error": "\(error)"])
-            throw ExitCode(71)
+            throw ExitCode(error.exitCode)
         }
     }
 }
@@ -128,11 +138,37 @@ struct ConfigFile: Decodable {
             throw ConfigError(
                 "unknown key '\(unknown)' in \(path); known keys: \(known.sorted().joined(separator: ", "))")
         }
+        for key in [CodingKeys.stallGrace, .mriStallGrace] {
+            guard let value = object[key.rawValue] else { continue }
+            let text = (value as? NSNumber).map { "\($0)" } ?? "\(value)"
+            do {
+                _ = try GraceSeconds.parse(text, name: "'\(key.rawValue)' in \(path)")
+            } catch {
+                throw ConfigError(error.description)
+            }
+        }
         do {
             return try JSONDecoder().decode(ConfigFile.self, from: data)
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ConfigError("'\(key)' in the configuration file \(path) has a value of the wrong type: \(context.debugDescription)")
         } catch {
-            throw ConfigError("the configuration file \(path) has a value of the wrong type: \(error)")
+            throw ConfigError("the configuration file \(path) cannot be read: \(error)")
         }
+    }
+}
+
+/// A stall grace in whole seconds, bounded so that deadlines in microseconds can never overflow and
+/// a typo (an extra zero or three) is caught at start rather than silently meaning centuries.
+enum GraceSeconds {
+    static let range = 1...31_536_000
+
+    static func parse(_ text: String, name: String) throws(ValidationError) -> Int {
+        guard let seconds = Int(text), range.contains(seconds) else {
+            throw ValidationError(
+                "\(name) takes a whole number of seconds from \(range.lowerBound) to \(range.upperBound) (one year), not '\(text)'")
+        }
+        return seconds
     }
 }
 
