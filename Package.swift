@@ -45,13 +45,18 @@ let package = Package(
             dependencies: [
                 "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict),
+        // Ingest orchestration above the store: validate, detect, decide, record, in store transactions.
+        .target(
+            name: "PumpIngest",
+            dependencies: ["PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol", "PumpStore"],
             swiftSettings: strict),
         .target(
             name: "PumpDaemon",
             dependencies: [
-                "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol", "PumpStore", "SystemdSupport",
+                "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol", "PumpStore", "PumpIngest",
+                "SystemdSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -108,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "pumpbench",
             dependencies: [
-                "PumpStore", "PumpTelemetry", .product(name: "GRDB", package: "GRDB.swift"),
+                "PumpStore", "PumpIngest", "PumpTelemetry", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "bench/Sources/pumpbench",
@@ -123,7 +128,15 @@ let package = Package(
         .testTarget(name: "PumpHealthTests", dependencies: ["PumpHealth"], swiftSettings: strict),
         .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport"], swiftSettings: strict),
         .testTarget(
-            name: "PumpStoreTests", dependencies: ["PumpStore", "PumpTesting"], swiftSettings: strict),
+            name: "PumpStoreTests",
+            dependencies: ["PumpStore", "PumpHealth", "PumpTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "PumpIngestTests",
+            dependencies: [
+                "PumpIngest", "PumpStore", "PumpHealth", "PumpTesting", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "PumpDaemonTests", dependencies: ["PumpDaemon", "PumpStore", "PumpTesting"],
             swiftSettings: strict),

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PumpControlProtocol
 import PumpHealth
+import PumpIngest
 import PumpPolicy
 import PumpStore
 import PumpTelemetry
@@ -117,21 +118,21 @@ struct ControlHandler: Sendable {
                     pumps: c.pumps, messages: c.messages, records: c.records, rejected: c.rejected))
         case .devices:
             let state = try r.state.map { w throws(ControlFailure) in try word(PumpState.self, w).rawValue }
-            return .written(try await store.devicesJSON(state: state))
+            return .document(try await store.devices(state: state))
         case .device:
             let serial = try knownSerial(r.serial)
             guard let device = try await store.device(serial) else { throw notFound(serial) }
             return .document(device)
         case .events:
             let serial = try await existingSerial(r.serial)
-            return .written(try await store.eventsJSON(serial: serial, limit: try limit(r.limit)))
+            return .document(try await store.events(serial: serial, limit: try limit(r.limit)))
         case .eligibility:
             var serial: String?
             if r.serial != nil { serial = try await existingSerial(r.serial) }
             let determination = try r.determination.map { w throws(ControlFailure) in
                 try word(Determination.self, w).rawValue
             }
-            return .written(try await store.recordsJSON(serial: serial, determination: determination))
+            return .document(try await store.records(serial: serial, determination: determination))
         case .enroll:
             let serial = try knownSerial(r.serial)
             guard let enrollment = r.therapy else {
@@ -139,7 +140,8 @@ struct ControlHandler: Sendable {
             }
             let therapy = try therapy(from: enrollment)
             return .document(
-                try await store.enroll(serial: serial, enrollment: enrollment, therapy: therapy, now: now))
+                try await Eligibility(store: store).enroll(
+                    serial: serial, enrollment: enrollment, therapy: therapy, now: now))
         case .requestReplacement:
             let serial = try knownSerial(r.serial)
             guard let reasonWord = r.reason else {
@@ -147,7 +149,7 @@ struct ControlHandler: Sendable {
             }
             let reason = try word(RequestReason.self, reasonWord)
             guard
-                let record = try await store.requestReplacement(
+                let record = try await Eligibility(store: store).requestReplacement(
                     serial: serial, reason: reason, note: r.note, rules: configuration.stallRules, now: now)
             else { throw notFound(serial) }
             return .document(record)
