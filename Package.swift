@@ -81,7 +81,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "PumpTesting",
-            dependencies: ["PumpTelemetry", "PumpControlProtocol"],
+            dependencies: ["PumpTelemetry", "PumpControlProtocol", "PumpHealth"],
             swiftSettings: strict),
 
         // MARK: Thin executables
@@ -125,7 +125,7 @@ let package = Package(
             dependencies: ["PumpPolicy", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strict),
         .testTarget(name: "PumpTelemetryTests", dependencies: ["PumpTelemetry"], swiftSettings: strict),
-        .testTarget(name: "PumpHealthTests", dependencies: ["PumpHealth"], swiftSettings: strict),
+        .testTarget(name: "PumpHealthTests", dependencies: ["PumpHealth", "PumpTesting"], swiftSettings: strict),
         .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport"], swiftSettings: strict),
         .testTarget(
             name: "PumpStoreTests",
