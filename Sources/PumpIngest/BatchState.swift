@@ -54,7 +54,8 @@ struct BatchState {
                 QuarantineRow(
                     receivedAt: receivedAt, reason: rejection.reason.rawValue, detail: rejection.detail,
                     messageID: rejection.id, raw: Data(raw)))
-            return Reply(id: rejection.id, result: .rejected, reason: rejection.reason.rawValue, detail: rejection.detail)
+            return Reply(
+                id: rejection.id, result: .rejected, reason: rejection.reason.rawValue, detail: rejection.detail)
         case .valid(let m):
             return try store(m)
         }
@@ -86,7 +87,8 @@ struct BatchState {
         }
         let reason = RejectionReason.conflictingDuplicate.rawValue
         let detail = "a different message with serial \(m.serial) and id \(m.id) is already stored"
-        try tx.insert(QuarantineRow(receivedAt: m.receivedAt, reason: reason, detail: detail, messageID: m.id, raw: Data(m.raw)))
+        try tx.insert(
+            QuarantineRow(receivedAt: m.receivedAt, reason: reason, detail: detail, messageID: m.id, raw: Data(m.raw)))
         return Reply(id: m.id, result: .rejected, reason: reason, detail: detail)
     }
 

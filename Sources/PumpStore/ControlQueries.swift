@@ -48,8 +48,10 @@ extension PumpStore {
         try await read { db in
             guard let pump = try PumpRow.fetchOne(db, key: serial) else { return nil }
             let latestStatus = try pump.latestStatusID.flatMap { id in try MessageRow.fetchOne(db, key: id) }
-            let therapy = try TherapyRow.filter(TherapyRow.Columns.serial == serial && TherapyRow.Columns.current == true)
-                .fetchOne(db)
+            let therapy = try TherapyRow.filter(
+                TherapyRow.Columns.serial == serial && TherapyRow.Columns.current == true
+            )
+            .fetchOne(db)
             return DeviceDetailDocument(
                 serial: serial, model: pump.model, state: pump.state, battery: pump.battery,
                 lastSeen: pump.lastSeen.map(Timestamp.format(micros:)), therapy: therapy?.document,
@@ -77,11 +79,6 @@ extension PumpStore {
             let rows = try records.order(RecordRow.Columns.createdAt.desc, RecordRow.Columns.id.desc).fetchAll(db)
             return RecordListDocument(records: rows.map(\.document))
         }
-    }
-
-    /// One record, as `enroll` and `request-replacement` answer with it.
-    package func record(id: Int64) async throws(StoreError) -> EligibilityRecordDocument? {
-        try await read { db in try RecordRow.fetchOne(db, key: id)?.document }
     }
 
     /// `rejected`: quarantined lines, newest first.

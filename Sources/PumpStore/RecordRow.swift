@@ -87,7 +87,8 @@ package struct RecordRow: Codable, Sendable, FetchableRecord, MutablePersistable
             determination: determination, clause: clause, replacementCriterion: replacementCriterion,
             indication: IndicationDocument(status: indicationStatus, clause: indicationClause), missing: missing,
             suppliesCovered: suppliesCovered, evidence: evidence,
-            policy: PolicyIdentityDocument(id: PolicyIdentity.cgSurg79.id, effective: PolicyIdentity.cgSurg79.effective),
+            policy: PolicyIdentityDocument(
+                id: PolicyIdentity.cgSurg79.id, effective: PolicyIdentity.cgSurg79.effective),
             createdAt: Timestamp.format(micros: createdAt), note: note)
     }
 

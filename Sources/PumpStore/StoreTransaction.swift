@@ -21,13 +21,15 @@ package final class StoreTransaction {
     /// Inserts the message; nil, and nothing written, when its `(serial, message_id)` is stored.
     /// Returns the new row id.
     package func insert(_ m: MessageRow) throws -> Int64? {
-        let statement = try insertMessage ?? db.cachedStatement(
-            sql: """
-                INSERT INTO message (serial, message_id, kind, code, alert_state, at, at_text, received_at,
-                                     content_hash, raw)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(serial, message_id) DO NOTHING
-                """)
+        let statement =
+            try insertMessage
+            ?? db.cachedStatement(
+                sql: """
+                    INSERT INTO message (serial, message_id, kind, code, alert_state, at, at_text, received_at,
+                                         content_hash, raw)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(serial, message_id) DO NOTHING
+                    """)
         insertMessage = statement
         try statement.execute(arguments: [
             m.serial, m.messageID, m.kind, m.code, m.alertState, m.at, m.atText, m.receivedAt, m.contentHash, m.raw,
@@ -56,20 +58,22 @@ package final class StoreTransaction {
 
     /// Inserts or updates the pump's row (its `first_seen` stays as first written).
     package func save(_ p: PumpRow) throws {
-        let statement = try savePump ?? db.cachedStatement(
-            sql: """
-                INSERT INTO pump (serial, model, battery, state, first_seen, last_seen, latest_status_id,
-                                  latest_status_at, health, stall_deadline, raised_non_function,
-                                  raised_impending_failure)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(serial) DO UPDATE SET
-                    model = excluded.model, battery = excluded.battery, state = excluded.state,
-                    last_seen = excluded.last_seen, latest_status_id = excluded.latest_status_id,
-                    latest_status_at = excluded.latest_status_at, health = excluded.health,
-                    stall_deadline = excluded.stall_deadline,
-                    raised_non_function = excluded.raised_non_function,
-                    raised_impending_failure = excluded.raised_impending_failure
-                """)
+        let statement =
+            try savePump
+            ?? db.cachedStatement(
+                sql: """
+                    INSERT INTO pump (serial, model, battery, state, first_seen, last_seen, latest_status_id,
+                                      latest_status_at, health, stall_deadline, raised_non_function,
+                                      raised_impending_failure)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(serial) DO UPDATE SET
+                        model = excluded.model, battery = excluded.battery, state = excluded.state,
+                        last_seen = excluded.last_seen, latest_status_id = excluded.latest_status_id,
+                        latest_status_at = excluded.latest_status_at, health = excluded.health,
+                        stall_deadline = excluded.stall_deadline,
+                        raised_non_function = excluded.raised_non_function,
+                        raised_impending_failure = excluded.raised_impending_failure
+                    """)
         savePump = statement
         try statement.execute(arguments: [
             p.serial, p.model, p.battery, p.state, p.firstSeen, p.lastSeen, p.latestStatusID, p.latestStatusAt,

@@ -101,12 +101,22 @@ import Testing
         #expect(request.requestReason == "upgrade")
         #expect(request.evidence.map(\.messageID) == ["s3"])
         #expect(request.createdAt == Timestamp.format(micros: Self.t0 + 99 * Self.minute))
-        #expect(all[2].evidence == [EvidenceDocument(messageID: "s3", kind: "status", code: nil, at: Timestamp.format(micros: Self.t0 + 3 * Self.minute))])
-        #expect(try await f.store.records(serial: "SM2-000001", determination: nil).records.map(\.id) == ["R-000004", "R-000002", "R-000001"])
+        #expect(
+            all[2].evidence == [
+                EvidenceDocument(
+                    messageID: "s3", kind: "status", code: nil, at: Timestamp.format(micros: Self.t0 + 3 * Self.minute))
+            ])
+        #expect(
+            try await f.store.records(serial: "SM2-000001", determination: nil).records.map(\.id) == [
+                "R-000004", "R-000002", "R-000001",
+            ])
         for determination in ["medically_necessary", "needs_review", "not_medically_necessary"] {
             let filtered = try await f.store.records(serial: nil, determination: determination).records
             #expect(filtered == all.filter { $0.determination == determination })
         }
-        #expect(try await f.store.records(serial: "PM2-000003", determination: "needs_review").records.map(\.id) == ["R-000003"])
+        #expect(
+            try await f.store.records(serial: "PM2-000003", determination: "needs_review").records.map(\.id) == [
+                "R-000003"
+            ])
     }
 }

@@ -38,8 +38,10 @@ import Testing
                     ])
             }
             var health = PumpHealth()
-            health.apply(.status(id: "s1", battery: "ERI", motor: "ok", at: t0, atText: "2026-09-21T14:13:20Z",
-                receivedAt: t0 + 7))
+            health.apply(
+                .status(
+                    id: "s1", battery: "ERI", motor: "ok", at: t0, atText: "2026-09-21T14:13:20Z",
+                    receivedAt: t0 + 7))
             try db.execute(
                 sql: """
                     INSERT INTO pump (serial, model, battery, state, first_seen, last_seen, latest_status_id,
@@ -130,7 +132,8 @@ import Testing
                     indication: IndicationDocument(status: "unknown", clause: nil), missing: ["indication"],
                     suppliesCovered: false,
                     evidence: [
-                        EvidenceDocument(messageID: "a1", kind: "alert", code: "BATTERY_ERI", at: "2026-09-21T14:14:20Z"),
+                        EvidenceDocument(
+                            messageID: "a1", kind: "alert", code: "BATTERY_ERI", at: "2026-09-21T14:14:20Z"),
                         EvidenceDocument(messageID: "s1", kind: "status", code: nil, at: "2026-09-21T14:13:20Z"),
                     ],
                     policy: PolicyIdentityDocument(id: "CG-SURG-79", effective: "2023-09-27"),
