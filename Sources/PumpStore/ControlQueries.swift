@@ -35,11 +35,10 @@ extension PumpStore {
     /// `devices`: pumps by serial, optionally only those in `state`.
     package func devices(state: String?) async throws(StoreError) -> DeviceListDocument {
         try await read { db in
-            // Every column but the failure-detection state, which a list has no use for.
-            var pumps = PumpRow.select(PumpRow.listedColumns)
+            var pumps = PumpListing.all()
             if let state { pumps = pumps.filter(PumpRow.Columns.state == state) }
             let rows = try pumps.order(PumpRow.Columns.serial).fetchAll(db)
-            return DeviceListDocument(devices: rows.map(\.summary))
+            return DeviceListDocument(devices: rows.map(\.document))
         }
     }
 
@@ -118,15 +117,33 @@ extension PumpStore {
     }
 }
 
-extension PumpRow {
-    /// Every column but `health`.
-    static let listedColumns: [Column] = [
-        CodingKeys.serial, .model, .battery, .state, .firstSeen, .lastSeen, .latestStatusID, .latestStatusAt,
-        .stallDeadline, .raisedNonFunction, .raisedImpendingFailure,
-    ].map { Column($0) }
+/// What `devices` lists of a pump, read alone: a list of every pump has no use for the rest of
+/// the row (the failure-detection state is most of it). Its columns are read by name in
+/// `init(row:)` rather than through `Decodable`, which measured a quarter slower over 100,000 pumps.
+struct PumpListing: FetchableRecord, TableRecord {
+    static let databaseTableName = PumpRow.databaseTableName
+    static var databaseSelection: [any SQLSelectable] {
+        [
+            PumpRow.Columns.serial, PumpRow.Columns.model, PumpRow.Columns.state, PumpRow.Columns.battery,
+            PumpRow.Columns.lastSeen,
+        ]
+    }
 
-    /// The pump as `devices` lists it.
-    var summary: DeviceSummaryDocument {
+    var serial: String
+    var model: String?
+    var state: String
+    var battery: String?
+    var lastSeen: Int64?
+
+    init(row: Row) {
+        serial = row[PumpRow.Columns.serial]
+        model = row[PumpRow.Columns.model]
+        state = row[PumpRow.Columns.state]
+        battery = row[PumpRow.Columns.battery]
+        lastSeen = row[PumpRow.Columns.lastSeen]
+    }
+
+    var document: DeviceSummaryDocument {
         DeviceSummaryDocument(
             serial: serial, model: model, state: state, battery: battery,
             lastSeen: lastSeen.map(Timestamp.format(micros:)))

@@ -38,8 +38,17 @@ package struct PumpRow: Codable, Sendable, FetchableRecord, PersistableRecord {
 
     package enum Columns {
         static let serial = Column(CodingKeys.serial)
+        static let model = Column(CodingKeys.model)
+        static let battery = Column(CodingKeys.battery)
         static let state = Column(CodingKeys.state)
+        static let firstSeen = Column(CodingKeys.firstSeen)
+        static let lastSeen = Column(CodingKeys.lastSeen)
+        static let latestStatusID = Column(CodingKeys.latestStatusID)
+        static let latestStatusAt = Column(CodingKeys.latestStatusAt)
+        static let health = Column(CodingKeys.health)
         static let stallDeadline = Column(CodingKeys.stallDeadline)
+        static let raisedNonFunction = Column(CodingKeys.raisedNonFunction)
+        static let raisedImpendingFailure = Column(CodingKeys.raisedImpendingFailure)
     }
 
     /// A pump seen (or enrolled) for the first time.
