@@ -6,7 +6,9 @@ import GRDB
 ///
 /// The two writes on the ingest path, a message and a pump's row, run prepared statements kept
 /// for the whole transaction: a GRDB record insert builds its SQL and its value container per
-/// call, which the group commit pays once per message.
+/// call, which the group commit pays once per message. The reads on that path (a pump's row on a
+/// cache miss, the current therapy when a record is raised) run cached statements for the same
+/// reason; their rows are still read by column name.
 package final class StoreTransaction {
     private let db: Database
     private var insertMessage: Statement?
@@ -53,7 +55,7 @@ package final class StoreTransaction {
 
     /// The pump's row, nil when the pump was never seen nor enrolled.
     package func pump(_ serial: String) throws -> PumpRow? {
-        try PumpRow.fetchOne(db, key: serial)
+        try PumpRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM pump WHERE serial = ?"), arguments: [serial])
     }
 
     /// Inserts or updates the pump's row (its `first_seen` stays as first written).
@@ -97,7 +99,8 @@ package final class StoreTransaction {
 
     /// The pump's current therapy, nil when never enrolled.
     package func currentTherapy(serial: String) throws -> TherapyRow? {
-        try TherapyRow.filter(TherapyRow.Columns.serial == serial && TherapyRow.Columns.current == true).fetchOne(db)
+        try TherapyRow.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM therapy WHERE serial = ? AND current = 1"), arguments: [serial])
     }
 
     /// Makes `therapy` the pump's current one; the earlier one stays as history.
