@@ -2,10 +2,10 @@
 ///
 /// It reads no clock: the pump's times come with each signal, and the daemon's clock is passed
 /// to `assess(now:)`. It keeps only what the rules need, so that the daemon can persist one per
-/// pump as compact JSON: the sticky conditions with the message that first showed each, the open
-/// critical error, the current stall episode, the most recent lapsed-and-recovered stall, the
-/// latest MRI exposure while it can still lengthen a stall's grace, the latest status, and the
-/// latest `at`.
+/// pump in a few hundred bytes (PumpStore's `PumpHealth+Storage.swift`): the sticky conditions
+/// with the message that first showed each, the open critical error, the current stall episode,
+/// the most recent lapsed-and-recovered stall, the latest MRI exposure while it can still lengthen
+/// a stall's grace, the latest status, and the latest `at`.
 ///
 /// The rules (`telemetry-protocol.md`, `policy.md` "Replacement assessment"):
 /// - Non-function: battery `EOS` (status) or alert `BATTERY_EOS`; `LOW_BATTERY_RESET`; a
