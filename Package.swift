@@ -46,13 +46,18 @@ let package = Package(
             dependencies: [
                 "PumpJSON", "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict),
+        // Ingest orchestration above the store: validate, detect, decide, record, in store transactions.
+        .target(
+            name: "PumpIngest",
+            dependencies: ["PumpJSON", "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol", "PumpStore"],
             swiftSettings: strict),
         .target(
             name: "PumpDaemon",
             dependencies: [
-                "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol", "PumpStore", "SystemdSupport",
+                "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol", "PumpStore", "PumpIngest",
+                "SystemdSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -77,7 +82,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "PumpTesting",
-            dependencies: ["PumpTelemetry", "PumpControlProtocol"],
+            dependencies: ["PumpTelemetry", "PumpControlProtocol", "PumpHealth"],
             swiftSettings: strict),
 
         // MARK: Thin executables
@@ -109,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "pumpbench",
             dependencies: [
-                "PumpJSON", "PumpStore", "PumpTelemetry", .product(name: "GRDB", package: "GRDB.swift"),
+                "PumpJSON", "PumpStore", "PumpIngest", "PumpTelemetry", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "bench/Sources/pumpbench",
@@ -123,10 +128,19 @@ let package = Package(
         .testTarget(
             name: "PumpJSONTests", dependencies: ["PumpJSON"], exclude: ["Corpus", "Canonical"], swiftSettings: strict),
         .testTarget(name: "PumpTelemetryTests", dependencies: ["PumpJSON", "PumpTelemetry"], swiftSettings: strict),
-        .testTarget(name: "PumpHealthTests", dependencies: ["PumpHealth"], swiftSettings: strict),
+        .testTarget(name: "PumpHealthTests", dependencies: ["PumpHealth", "PumpTesting"], swiftSettings: strict),
         .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport"], swiftSettings: strict),
         .testTarget(
-            name: "PumpStoreTests", dependencies: ["PumpStore", "PumpTesting"], swiftSettings: strict),
+            name: "PumpStoreTests",
+            dependencies: ["PumpStore", "PumpHealth", "PumpTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "PumpIngestTests",
+            dependencies: [
+                "PumpIngest", "PumpJSON", "PumpStore", "PumpHealth", "PumpTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "PumpDaemonTests", dependencies: ["PumpDaemon", "PumpStore", "PumpTesting"],
             swiftSettings: strict),

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PumpControlProtocol
 import PumpHealth
+import PumpIngest
 import PumpPolicy
 import PumpStore
 import PumpTelemetry
@@ -117,7 +118,8 @@ struct ControlHandler: Sendable {
             }
             let therapy = try therapy(from: enrollment)
             return .document(
-                try await store.enroll(serial: serial, enrollment: enrollment, therapy: therapy, now: now))
+                try await Eligibility(store: store).enroll(
+                    serial: serial, enrollment: enrollment, therapy: therapy, now: now))
         case .requestReplacement:
             let serial = try knownSerial(r.serial)
             guard let reasonWord = r.reason else {
@@ -125,7 +127,7 @@ struct ControlHandler: Sendable {
             }
             let reason = try word(RequestReason.self, reasonWord)
             guard
-                let record = try await store.requestReplacement(
+                let record = try await Eligibility(store: store).requestReplacement(
                     serial: serial, reason: reason, note: r.note, rules: configuration.stallRules, now: now)
             else { throw notFound(serial) }
             return .document(record)

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import PumpIngest
 import PumpStore
 import ServiceLifecycle
 import SystemdSupport
@@ -92,7 +93,7 @@ public struct Daemon: Sendable {
             logger: logger)
         let control = ControlServer(listener: controlListener, handler: handler, logger: logger)
         let sweeper = StallSweeper(
-            committer: committer, writer: writer, clock: clock, interval: configuration.sweepInterval, logger: logger)
+            committer: committer, store: store, clock: clock, interval: configuration.sweepInterval, logger: logger)
         let notifier = SystemdNotifier()
         let systemd = SystemdIntegration(
             notifier: notifier, committer: committer, statusInterval: configuration.statusInterval)

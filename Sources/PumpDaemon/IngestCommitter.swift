@@ -1,5 +1,5 @@
 import Logging
-import PumpStore
+import PumpIngest
 import PumpTelemetry
 import ServiceLifecycle
 import Synchronization

@@ -1,7 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
-import PumpStore
+import PumpIngest
 import PumpTelemetry
 import ServiceLifecycle
 

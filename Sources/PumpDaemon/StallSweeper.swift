@@ -7,14 +7,14 @@ import ServiceLifecycle
 /// least every `interval`.
 final class StallSweeper: Service, Sendable {
     private let committer: IngestCommitter
-    private let writer: IngestWriter
+    private let store: PumpStore
     private let clock: any DaemonClock
     private let interval: Duration
     private let logger: Logger
 
-    init(committer: IngestCommitter, writer: IngestWriter, clock: any DaemonClock, interval: Duration, logger: Logger) {
+    init(committer: IngestCommitter, store: PumpStore, clock: any DaemonClock, interval: Duration, logger: Logger) {
         self.committer = committer
-        self.writer = writer
+        self.store = store
         self.clock = clock
         self.interval = interval
         self.logger = logger
@@ -38,7 +38,7 @@ final class StallSweeper: Service, Sendable {
     }
 
     private func nextWait() async -> Duration {
-        guard let deadline = try? await writer.nextStallDeadline() else { return interval }
+        guard let deadline = try? await store.nextStallDeadline() else { return interval }
         return min(interval, .microseconds(max(0, deadline - clock.nowMicros() + 1)))
     }
 }

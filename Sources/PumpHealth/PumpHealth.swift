@@ -2,10 +2,10 @@
 ///
 /// It reads no clock: the pump's times come with each signal, and the daemon's clock is passed
 /// to `assess(now:)`. It keeps only what the rules need, so that the daemon can persist one per
-/// pump as compact JSON: the sticky conditions with the message that first showed each, the open
-/// critical error, the current stall episode, the most recent lapsed-and-recovered stall, the
-/// latest MRI exposure while it can still lengthen a stall's grace, the latest status, and the
-/// latest `at`.
+/// pump in a few hundred bytes (PumpStore's `PumpHealth+Storage.swift`): the sticky conditions
+/// with the message that first showed each, the open critical error, the current stall episode,
+/// the most recent lapsed-and-recovered stall, the latest MRI exposure while it can still lengthen
+/// a stall's grace, the latest status, and the latest `at`.
 ///
 /// The rules (`telemetry-protocol.md`, `policy.md` "Replacement assessment"):
 /// - Non-function: battery `EOS` (status) or alert `BATTERY_EOS`; `LOW_BATTERY_RESET`; a
@@ -31,28 +31,28 @@ public struct PumpHealth: Sendable, Hashable, Codable {
     /// The stall grace rules this pump is judged by.
     public let rules: StallRules
     /// The greatest `at` applied so far (µs), `nil` before the first signal.
-    public internal(set) var latestAt: Int64?
+    public package(set) var latestAt: Int64?
 
     /// Whether any message has decided anything (a status, or an alert that changed a condition).
-    var decided = false
+    package var decided = false
     /// The latest status applied: the evidence of `Finding.none`.
-    var latestStatus: EvidenceRef?
+    package var latestStatus: EvidenceRef?
     /// The message that first showed end of service (sticky).
-    var endOfService: EvidenceRef?
+    package var endOfService: EvidenceRef?
     /// The message that first showed a low-battery reset (sticky).
-    var lowBatteryReset: EvidenceRef?
+    package var lowBatteryReset: EvidenceRef?
     /// The message that first showed the elective replacement indicator (sticky).
-    var electiveReplacement: EvidenceRef?
+    package var electiveReplacement: EvidenceRef?
     /// The message that first showed `IMPENDING_FAILURE` (sticky).
-    var impendingFailure: EvidenceRef?
+    package var impendingFailure: EvidenceRef?
     /// The raise that opened the current critical error, until a `cleared` ends it.
-    var criticalError: EvidenceRef?
+    package var criticalError: EvidenceRef?
     /// The open stall episode, if any.
-    var stall: StallEpisode?
+    package var stall: StallEpisode?
     /// The most recent episode that ran past its deadline and then recovered.
-    var lapsedStall: StallEpisode?
+    package var lapsedStall: StallEpisode?
     /// The latest MRI exposure, kept while a stall beginning now could still get the MRI grace.
-    var latestMRIExposure: EvidenceRef?
+    package var latestMRIExposure: EvidenceRef?
 
     /// Creates the state of a pump that has sent nothing: `unknown`.
     public init(rules: StallRules = .init()) {

@@ -1,17 +1,23 @@
 /// One motor-stall episode: from the first stall signal after the last recovery to the next
 /// recovery. Repeated stall signals do not restart it.
-struct StallEpisode: Sendable, Hashable, Codable {
+package struct StallEpisode: Sendable, Hashable, Codable {
     /// The message that began the episode.
-    var start: EvidenceRef
+    package var start: EvidenceRef
     /// When the daemon received that message, on its own clock (µs).
-    var startReceivedAt: Int64
+    package var startReceivedAt: Int64
     /// The MRI exposure that lengthened the grace, if one did.
-    var mriExposure: EvidenceRef?
+    package var mriExposure: EvidenceRef?
     /// The grace that applies to this episode (µs).
-    var grace: Int64
+    package var grace: Int64
     /// The first message at or after the deadline while the stall had not recovered: once set,
     /// the stall is non-function on the pump's clock.
-    var pastDeadline: EvidenceRef?
+    package var pastDeadline: EvidenceRef?
+
+    package init(start: EvidenceRef, startReceivedAt: Int64, grace: Int64) {
+        self.start = start
+        self.startReceivedAt = startReceivedAt
+        self.grace = grace
+    }
 
     /// The last pump-clock moment a recovery still counts (the grace interval is closed).
     var deadline: Int64 { start.at.saturatingAdd(grace) }

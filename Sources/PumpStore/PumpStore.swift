@@ -1,13 +1,11 @@
 import Foundation
 import GRDB
-import PumpJSON
-import PumpTelemetry
 import Synchronization
 
 /// The daemon's SQLite store: one `DatabasePool` (WAL, `synchronous=FULL`) opened once, frozen SQL
 /// migrations run at open, every write one transaction. Readers (control queries) run concurrently
 /// with the single writer.
-public struct PumpStore: Sendable {
+package struct PumpStore: Sendable {
     /// The database file's path.
     public let path: String
     let pool: DatabasePool
@@ -50,10 +48,13 @@ public struct PumpStore: Sendable {
         }
     }
 
-    /// Runs `body` in one write transaction, mapping failures to `StoreError`.
-    func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(StoreError) -> T {
+    /// Runs `body` in one write transaction (rolled back when it throws), mapping failures to
+    /// `StoreError`.
+    package func write<T: Sendable>(
+        _ body: @Sendable @escaping (StoreTransaction) throws -> T
+    ) async throws(StoreError) -> T {
         do {
-            return try await pool.write(body)
+            return try await pool.write { db in try body(StoreTransaction(db)) }
         } catch {
             throw StoreError.from(error, path: path)
         }
@@ -71,7 +72,7 @@ public struct PumpStore: Sendable {
     /// Lets the checkpointer copy what was just committed; when it is the writer's turn, checkpoints
     /// on the writer's connection instead, and leaves the next commit alone to start the WAL over
     /// (a checkpoint running beside it would keep it from doing so).
-    func afterIngestCommit() async {
+    package func afterIngestCommit() async {
         if checkpointer.takeWritersTurn() {
             _ = try? await pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
             return
@@ -136,27 +137,5 @@ final class Checkpointer: Sendable {
 
     func close() throws {
         try queue.close()
-    }
-}
-
-/// 64-bit FNV-1a, the content hash stored beside each message (not a security measure: a hash
-/// match is always confirmed by comparing canonical content).
-enum ContentHash {
-    static func of(_ bytes: [UInt8]) -> Int64 {
-        bytes.withUnsafeBufferPointer { of($0) }
-    }
-
-    static func of(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01b3
-        }
-        return Int64(bitPattern: h)
-    }
-
-    /// The hash of `content`'s canonical bytes.
-    static func ofCanonical(_ content: JSONValue) -> Int64 {
-        of(JSONWriter.canonical(content))
     }
 }

@@ -1,5 +1,4 @@
 import GRDB
-import PumpTelemetry
 
 /// Why the store could not do what was asked, in words an operator can act on.
 public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -11,15 +10,6 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case cannotOpen(path: String, reason: String)
     /// Any other SQLite failure.
     case failed(reason: String)
-
-    /// The protocol's `unavailable` reason for this failure.
-    public var unavailableReason: UnavailableReason {
-        switch self {
-        case .full: .storageFull
-        case .readOnly: .storageReadOnly
-        case .cannotOpen, .failed: .storageError
-        }
-    }
 
     public var description: String {
         switch self {

@@ -1,55 +1,7 @@
 import Foundation
 import PumpHealth
+import PumpTesting
 import Testing
-
-/// Random message histories that hit the interesting edges: steps of 10 minutes over 30 hours
-/// (so stall deadlines, MRI windows and exact-deadline ties occur), every code, cleared states,
-/// and every battery and motor word.
-struct HistoryGenerator {
-    var rng: SplitMix64
-
-    static let codes = [
-        "MOTOR_STALL", "MOTOR_STALL_RECOVERED", "CRITICAL_ERROR", "BATTERY_ERI", "BATTERY_EOS",
-        "LOW_BATTERY_RESET", "IMPENDING_FAILURE", "LOW_RESERVOIR", "EMPTY_RESERVOIR", "PUMP_RESET",
-        "MRI_EXPOSURE", "X-ACME-PING",
-    ]
-    // Weighted towards the stall codes, and rarely the sticky ones, so that most histories stay open.
-    static let codeWeights = [6, 4, 1, 1, 1, 1, 1, 1, 1, 1, 4, 1]
-    static let batteries: [String?] = ["BOS", "MOS", "MOS", "MOS", "ERI", "EOS", nil]
-    static let motors = ["ok", "ok", "stalled", "stalled", "none"]
-
-    mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &rng)] }
-
-    mutating func code() -> String {
-        var roll = Int.random(in: 0..<Self.codeWeights.reduce(0, +), using: &rng)
-        for (code, weight) in zip(Self.codes, Self.codeWeights) {
-            if roll < weight { return code }
-            roll -= weight
-        }
-        return Self.codes[0]
-    }
-
-    /// A history with distinct `at`s (so that `at` order is a total order).
-    mutating func history(count: Int) -> [HealthSignal] {
-        let slots = Array(0..<180).shuffled(using: &rng).prefix(count).sorted()
-        var signals: [HealthSignal] = []
-        for (index, slot) in slots.enumerated() {
-            let offset = Int64(slot) * 10 * minute
-            let delay = Int64.random(in: 0...(30 * hour), using: &rng)
-            let received: Int64 = base + offset + delay
-            let id = "m\(index)"
-            if Bool.random(using: &rng) {
-                let battery: String? = pick(Self.batteries)
-                let motor: String = pick(Self.motors)
-                signals.append(status(id, at: offset, battery: battery, motor: motor, receivedAt: received))
-            } else {
-                let cleared = Int.random(in: 0..<4, using: &rng) == 0
-                signals.append(alert(id, code(), at: offset, cleared: cleared, receivedAt: received))
-            }
-        }
-        return signals
-    }
-}
 
 /// Moments at which the daemon's clock judges the tests' histories.
 let probeTimes: [Int64?] = {
@@ -65,7 +17,7 @@ let probeTimes: [Int64?] = {
 func assessments(_ health: PumpHealth) -> [HealthAssessment] { probeTimes.map { health.assess(now: $0) } }
 
 @Test func replayingAShuffledHistoryGivesTheSameStateAsApplyingItInOrder() {
-    var generator = HistoryGenerator(rng: SplitMix64(seed: 0x5EED_0001))
+    var generator = HistoryGenerator(seed: 0x5EED_0001)
     var outcomes = Set<HealthState>()
     for _ in 0..<250 {
         let history = generator.history(count: Int.random(in: 1...40, using: &generator.rng))
@@ -83,7 +35,7 @@ func assessments(_ health: PumpHealth) -> [HealthAssessment] { probeTimes.map { 
 }
 
 @Test func aDaemonThatAppliesInOrderArrivalsAndReplaysLateOnesAgreesWithAFullReplay() {
-    var generator = HistoryGenerator(rng: SplitMix64(seed: 0x5EED_0002))
+    var generator = HistoryGenerator(seed: 0x5EED_0002)
     for _ in 0..<300 {
         let history = generator.history(count: Int.random(in: 1...40, using: &generator.rng))
         var arrivals = history
@@ -117,7 +69,7 @@ func assessments(_ health: PumpHealth) -> [HealthAssessment] { probeTimes.map { 
 }
 
 @Test func aJSONRoundTripKeepsTheStateAndItsBehaviour() throws {
-    var generator = HistoryGenerator(rng: SplitMix64(seed: 0x5EED_0003))
+    var generator = HistoryGenerator(seed: 0x5EED_0003)
     let encoder = JSONEncoder()
     let decoder = JSONDecoder()
     for _ in 0..<200 {
@@ -134,7 +86,7 @@ func assessments(_ health: PumpHealth) -> [HealthAssessment] { probeTimes.map { 
 }
 
 @Test func theStoredStateStaysCompactHoweverLongTheHistory() throws {
-    var generator = HistoryGenerator(rng: SplitMix64(seed: 0x5EED_0004))
+    var generator = HistoryGenerator(seed: 0x5EED_0004)
     var health = PumpHealth()
     var largest = 0
     for index in 0..<20_000 {

@@ -1,4 +1,5 @@
 import Foundation
+import PumpIngest
 import PumpStore
 import PumpTelemetry
 import PumpJSON

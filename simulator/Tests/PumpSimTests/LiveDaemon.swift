@@ -81,7 +81,7 @@ enum FleetDaemon {
     /// The modules `pumpmond` links, under `Sources/`.
     static let daemonModules = [
         "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol", "CSystemd", "SystemdSupport", "PumpStore",
-        "PumpDaemon", "pumpmond",
+        "PumpIngest", "PumpDaemon", "pumpmond",
     ]
 
     /// The executable's path.

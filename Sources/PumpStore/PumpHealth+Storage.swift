@@ -1,16 +1,20 @@
-/// A compact binary form of `PumpHealth`, for the daemon to persist one per pump after every batch
-/// (a `JSONEncoder` round per dirty pump per batch cost more than the rest of the pump's row).
+import Foundation
+import PumpHealth
+
+/// How a pump's failure-detection state is kept in its row's `health` column: a compact binary
+/// form, written after every batch for each pump the batch touched (a `JSONEncoder` round per
+/// dirty pump per batch cost more than the rest of the pump's row). Rows written by earlier
+/// versions hold `PumpHealth`'s JSON (they start with `{`) and are still read.
 ///
-/// Layout, little-endian: the format byte `0x01` (a JSON document starts with `{`, so a reader
-/// can tell the two apart), the three rules, a presence mask, then each present field in a fixed
-/// order. An `EvidenceRef` is its id, kind, code, `at` and `at` text; strings are a 32-bit byte
-/// count and their UTF-8 bytes.
+/// Layout, little-endian: the format byte `0x01`, the three rules, a presence mask, then each
+/// present field in a fixed order. An `EvidenceRef` is its id, kind, code, `at` and `at` text;
+/// strings are a 32-bit byte count and their UTF-8 bytes.
 extension PumpHealth {
     /// The first byte of the binary form.
-    public static let binaryFormat: UInt8 = 0x01
+    package static let binaryFormat: UInt8 = 0x01
 
     /// The state in its compact binary form (see ``init(binary:)``).
-    public func binaryEncoded() -> [UInt8] {
+    package func binaryEncoded() -> [UInt8] {
         var w = BinaryWriter()
         w.bytes.reserveCapacity(160)
         w.byte(Self.binaryFormat)
@@ -36,7 +40,7 @@ extension PumpHealth {
     }
 
     /// Reads the binary form written by ``binaryEncoded()``.
-    public init(binary bytes: [UInt8]) throws(HealthDecodingError) {
+    package init(binary bytes: [UInt8]) throws(HealthDecodingError) {
         var r = BinaryReader(bytes: bytes)
         guard try r.byte() == Self.binaryFormat else { throw HealthDecodingError(reason: "unknown format byte") }
         let stallGrace = try r.int()
@@ -58,15 +62,28 @@ extension PumpHealth {
         if has(10) { latestMRIExposure = try r.ref() }
         guard r.atEnd else { throw HealthDecodingError(reason: "trailing bytes") }
     }
+
+    /// The `health` column's value for this state.
+    package var storedForm: Data {
+        Data(binaryEncoded())
+    }
+
+    /// Reads a `health` column as any version wrote it.
+    package init(stored bytes: [UInt8]) throws {
+        if bytes.first == UInt8(ascii: "{") {
+            self = try JSONDecoder().decode(PumpHealth.self, from: Data(bytes))
+        } else {
+            try self.init(binary: bytes)
+        }
+    }
 }
 
 /// A stored failure-detection state that cannot be read back.
-public struct HealthDecodingError: Error, CustomStringConvertible {
+package struct HealthDecodingError: Error, CustomStringConvertible {
     /// What is wrong with the bytes.
-    public var reason: String
+    package var reason: String
 
-    /// A sentence for the operator.
-    public var description: String {
+    package var description: String {
         "the stored failure-detection state of a pump is unreadable (\(reason)); "
             + "the store may be damaged or written by a newer pumpmond"
     }

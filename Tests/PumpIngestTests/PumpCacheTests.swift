@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 import PumpHealth
-@testable import PumpStore
+@testable import PumpIngest
+import PumpStore
 import PumpTelemetry
 import PumpTesting
 import Testing
@@ -75,7 +76,7 @@ import Testing
         for i in 0..<100 {
             cache.put(PumpEntry(serial: "S-\(i)", firstSeen: Int64(i), rules: StallRules()))
             #expect(cache.count == min(i + 1, 4))
-            #expect(cache.get("S-\(i)")?.firstSeen == Int64(i))
+            #expect(cache.get("S-\(i)")?.row.firstSeen == Int64(i))
         }
         #expect(cache.get("S-0") == nil)
     }
@@ -83,17 +84,19 @@ import Testing
     @Test func aRowSavedAsJSONByAnEarlierVersionIsStillRead() async throws {
         let directory = try TemporaryDirectory(prefix: "pmj")
         defer { directory.remove() }
-        let store = try PumpStore(directory: directory.path)
+        try PumpStore(directory: directory.path).close()
+        let path = (directory.path as NSString).appendingPathComponent(PumpStore.fileName)
         // An open stall, saved the way earlier versions saved it.
         var health = PumpHealth()
         health.apply(.alert(id: "stall", code: "MOTOR_STALL", at: Self.t0, atText: "t0", receivedAt: Self.t0))
         let json = try JSONEncoder().encode(health)
         #expect(json.first == UInt8(ascii: "{"))
-        try await store.write { db in
+        try await DatabaseQueue(path: path).write { db in
             try db.execute(
                 sql: "INSERT INTO pump (serial, state, first_seen, health) VALUES ('JS-1', 'stalled', ?, ?)",
                 arguments: [Self.t0, json])
         }
+        let store = try PumpStore(path: path)
         let writer = IngestWriter(store: store, rules: StallRules())
         let late = Timestamp.format(micros: Self.t0 + 3 * Self.hour)
         let line =
@@ -103,7 +106,10 @@ import Testing
         let record = try #require(try await store.records(serial: "JS-1", determination: nil).records.first)
         #expect(record.evidence.map(\.messageID) == ["stall", "late"])
         // The row is now in the binary form.
-        let blob = try await store.read { db in try Data.fetchOne(db, sql: "SELECT health FROM pump WHERE serial = 'JS-1'") }
+        try store.close()
+        let blob = try await DatabaseQueue(path: path).read { db in
+            try Data.fetchOne(db, sql: "SELECT health FROM pump WHERE serial = 'JS-1'")
+        }
         #expect(blob?.first == PumpHealth.binaryFormat)
     }
 }

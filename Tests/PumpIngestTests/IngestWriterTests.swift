@@ -1,5 +1,6 @@
 import Foundation
 import PumpHealth
+import PumpIngest
 import PumpStore
 import PumpTelemetry
 import PumpTesting

@@ -1,0 +1,102 @@
+import PumpHealth
+import PumpStore
+import PumpTelemetry
+import Synchronization
+
+/// The single writer of telemetry: validates nothing itself (lines come validated), but runs
+/// failure detection on every accepted message in the pump's `at` order, decides the eligibility
+/// records detection calls for, and stores a whole batch of lines with them in one store
+/// transaction (group commit). Replies are produced only after the commit, so `accepted` means
+/// durable.
+///
+/// Pump rows are cached in memory between batches, at most `cacheCapacity` of them (the least
+/// recently used make room, and are read back from their row when they send again); a failed
+/// transaction leaves the cache as it was.
+package final class IngestWriter: Sendable {
+    package let store: PumpStore
+    package let rules: StallRules
+    /// The most pump rows kept in memory between batches.
+    package let cacheCapacity: Int
+    private let cache: Mutex<PumpCache>
+
+    /// The default `cacheCapacity`: a few thousand rows of about a kilobyte each.
+    package static let defaultCacheCapacity = 4096
+
+    package init(store: PumpStore, rules: StallRules, cacheCapacity: Int = IngestWriter.defaultCacheCapacity) {
+        self.store = store
+        self.rules = rules
+        self.cacheCapacity = max(1, cacheCapacity)
+        self.cache = Mutex(PumpCache(capacity: max(1, cacheCapacity)))
+    }
+
+    /// Commits `items` in one transaction and returns one reply per item. When the store fails,
+    /// nothing of the batch is kept and every item is answered `unavailable`.
+    package func commit(_ items: [IngestItem], now: Int64) async -> IngestOutcome {
+        do {
+            let (outcome, dirty) = try await store.write { tx in
+                var batch = BatchState(tx, writer: self, now: now)
+                var replies: [Reply] = []
+                replies.reserveCapacity(items.count)
+                for item in items {
+                    replies.append(try batch.apply(item))
+                }
+                try batch.saveDirtyPumps()
+                return (IngestOutcome(replies: replies, raised: batch.raised, accepted: batch.accepted), batch.dirty)
+            }
+            remember(dirty)
+            await store.afterIngestCommit()
+            return outcome
+        } catch {
+            let replies = items.map { item in
+                Reply(
+                    id: item.replyID, result: .unavailable, reason: error.unavailableReason.rawValue,
+                    detail: error.description)
+            }
+            return IngestOutcome(replies: replies, raised: [], accepted: 0)
+        }
+    }
+
+    /// Judges stalled pumps that fell silent on the daemon's clock: every pump whose stall grace has
+    /// passed since the stall message was received, with no recovery, becomes non-functional and
+    /// raises its non-function record. Returns the records raised.
+    package func sweepSilentStalls(now: Int64) async throws(StoreError) -> [RaisedRecord] {
+        let (raised, dirty) = try await store.write { tx in
+            var batch = BatchState(tx, writer: self, now: now)
+            for serial in try tx.serialsPastStallDeadline(now) {
+                var entry = try batch.entry(serial)
+                try batch.assessAndRaise(&entry)
+                batch.dirty[serial] = entry
+            }
+            try batch.saveDirtyPumps()
+            return (batch.raised, batch.dirty)
+        }
+        remember(dirty)
+        return raised
+    }
+
+    /// The cached row of a pump, as of the last committed batch.
+    func cachedEntry(_ serial: String) -> PumpEntry? {
+        cache.withLock { $0.get(serial) }
+    }
+
+    /// How many pump rows are cached.
+    var cachedCount: Int {
+        cache.withLock { $0.count }
+    }
+
+    private func remember(_ committed: [String: PumpEntry]) {
+        cache.withLock { cache in
+            for entry in committed.values { cache.put(entry) }
+        }
+    }
+}
+
+extension IngestItem {
+    /// The id the reply echoes.
+    package var replyID: String? {
+        switch self {
+        case .valid(let m): m.id
+        case .rejected(let r, _, _): r.id
+        }
+    }
+}

@@ -1,0 +1,13 @@
+import PumpStore
+import PumpTelemetry
+
+extension StoreError {
+    /// The protocol's `unavailable` reason for this failure.
+    package var unavailableReason: UnavailableReason {
+        switch self {
+        case .full: .storageFull
+        case .readOnly: .storageReadOnly
+        case .cannotOpen, .failed: .storageError
+        }
+    }
+}
