@@ -23,16 +23,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
-        // MARK: Pure core (Foundation only)
+        // MARK: Pure core (the standard library only; PumpTelemetry and PumpControlProtocol read and
+        // write JSON through PumpJSON)
         .target(name: "PumpJSON", swiftSettings: strict),
         .target(name: "PumpPolicy", swiftSettings: strict),
         .target(name: "PumpTelemetry", dependencies: ["PumpJSON"], swiftSettings: strict),
-        .target(name: "PumpHealth", dependencies: ["PumpTelemetry", "PumpPolicy"], swiftSettings: strict),
+        .target(name: "PumpHealth", swiftSettings: strict),
         .target(name: "PumpControlProtocol", dependencies: ["PumpJSON"], swiftSettings: strict),
 
         // MARK: Edges
@@ -62,7 +62,6 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict),
         .target(
@@ -75,21 +74,21 @@ let package = Package(
         .target(
             name: "PumpSimKit",
             dependencies: [
-                "PumpJSON", "PumpPolicy", "PumpTelemetry", "PumpControlProtocol",
+                "PumpJSON", "PumpPolicy", "PumpControlProtocol",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "simulator/Sources/PumpSimKit",
             swiftSettings: strict),
         .target(
             name: "PumpTesting",
-            dependencies: ["PumpTelemetry", "PumpControlProtocol", "PumpHealth"],
+            dependencies: ["PumpHealth", "PumpSimKit"],
             swiftSettings: strict),
 
         // MARK: Thin executables
         .executableTarget(
             name: "pumpmond",
             dependencies: [
-                "PumpDaemon", "SystemdSupport",
+                "PumpDaemon", "PumpHealth", "SystemdSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -132,27 +131,35 @@ let package = Package(
         .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport"], swiftSettings: strict),
         .testTarget(
             name: "PumpStoreTests",
-            dependencies: ["PumpStore", "PumpHealth", "PumpTesting", .product(name: "GRDB", package: "GRDB.swift")],
-            swiftSettings: strict),
-        .testTarget(
-            name: "PumpIngestTests",
             dependencies: [
-                "PumpIngest", "PumpJSON", "PumpStore", "PumpHealth", "PumpTesting",
+                "PumpStore", "PumpControlProtocol", "PumpHealth", "PumpTelemetry", "PumpTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "PumpDaemonTests", dependencies: ["PumpDaemon", "PumpStore", "PumpTesting"],
+            name: "PumpIngestTests",
+            dependencies: [
+                "PumpIngest", "PumpControlProtocol", "PumpHealth", "PumpJSON", "PumpPolicy", "PumpStore",
+                "PumpTelemetry", "PumpTesting", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict),
         .testTarget(
-            name: "PumpCtlTests", dependencies: ["PumpCtlKit", "PumpJSON", "PumpTesting"],
+            name: "PumpDaemonTests",
+            dependencies: [
+                "PumpDaemon", "PumpControlProtocol", "PumpSimKit", "PumpTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "PumpCtlTests", dependencies: ["PumpCtlKit", "PumpControlProtocol", "PumpTelemetry", "PumpTesting"],
             exclude: ["Goldens", "LiveGoldens"], swiftSettings: strict),
         .testTarget(
             name: "PumpStressTests",
-            dependencies: ["PumpTelemetry", "PumpTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["PumpSimKit", "PumpTelemetry", "PumpTesting", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
-            name: "PumpSimTests", dependencies: ["PumpSimKit", "PumpTesting"], path: "simulator/Tests/PumpSimTests",
+            name: "PumpSimTests", dependencies: ["PumpSimKit", "PumpControlProtocol", "PumpPolicy", "PumpTesting"],
+            path: "simulator/Tests/PumpSimTests",
             swiftSettings: strict),
     ]
 )

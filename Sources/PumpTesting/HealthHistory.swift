@@ -1,4 +1,5 @@
 import PumpHealth
+import PumpSimKit
 
 /// Failure-detection signals for tests, with times in microseconds relative to a fixed moment,
 /// and random histories that hit the interesting edges (shared by the detection tests and the
@@ -39,10 +40,10 @@ public enum HealthHistory {
 /// Random message histories: steps of 10 minutes over 30 hours (so stall deadlines, MRI windows
 /// and exact-deadline ties occur), every code, cleared states, and every battery and motor word.
 public struct HistoryGenerator {
-    public var rng: SeededRandom
+    public var rng: SplitMix64
 
     public init(seed: UInt64) {
-        rng = SeededRandom(seed: seed)
+        rng = SplitMix64(seed: seed)
     }
 
     public static let codes = [

@@ -1,4 +1,5 @@
 import Foundation
+import PumpSimKit
 import PumpTesting
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 @Suite(.serialized) struct CrashRecoveryTests {
     @Test func everyAcceptedMessageSurvivesRepeatedKillNine() throws {
         let harness = try DaemonHarness()
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         var acknowledged = Set<String>()
         var sent = 0
         for round in 0..<5 {

@@ -1,4 +1,5 @@
 import NIOCore
+import PumpSimKit
 import Testing
 
 @testable import PumpDaemon
@@ -30,7 +31,7 @@ import Testing
     }
 
     @Test(arguments: 0..<50) func randomSplitsGiveTheSameLines(seed: Int) {
-        var rng = SplitMix(seed: UInt64(seed))
+        var rng = SplitMix64(seed: UInt64(seed))
         let lines = (0..<20).map { i in String(repeating: "x", count: Int(rng.next() % 300)) + "\(i)" }
         let text = Array(lines.map { $0 + "\n" }.joined().utf8)
         var chunks: [[UInt8]] = []
@@ -69,15 +70,3 @@ import Testing
     }
 }
 
-/// A small deterministic generator for test data (SplitMix64).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import PumpSimKit
 import PumpTelemetry
 
 /// What the daemon must answer to one stress frame.
@@ -19,17 +20,8 @@ struct StressFrame: Sendable {
     var id: String?
 }
 
-/// The project's test generator: SplitMix64, so that a seed fixes every frame.
-struct StressRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix64 {
+    /// A draw in 0..<n by modulo (the corpus's draws since it was written; the bias is harmless here).
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 
@@ -62,7 +54,7 @@ struct FrameCorpus {
 
     /// Every frame, in sending order.
     func frames(seed: UInt64 = 0x5EED) -> [StressFrame] {
-        var rng = StressRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var out: [StressFrame] = []
         out.reserveCapacity(count)
         var validSent: [Int] = []  // indexes into `out` of accepted frames
@@ -168,7 +160,7 @@ struct FrameCorpus {
     private func indexOf(_ id: String) -> Int { Int(id.dropFirst()) ?? 0 }
 
     /// A well-formed message with exactly one field broken, and the reason that must name it.
-    private func brokenField(_ i: Int, id: String, rng: inout StressRandom) -> StressFrame {
+    private func brokenField(_ i: Int, id: String, rng: inout SplitMix64) -> StressFrame {
         let good = status(i, id: id)
         func replacing(_ a: String, _ b: String) -> [UInt8] { Array(good.replacingOccurrences(of: a, with: b).utf8) }
         let future = PumpTime(micros: (baseSeconds + Int64(count) + 400 * 86_400) * 1_000_000).text
@@ -192,7 +184,7 @@ struct FrameCorpus {
 }
 
 extension Array {
-    fileprivate func randomElement(using rng: inout StressRandom) -> Element? {
+    fileprivate func randomElement(using rng: inout SplitMix64) -> Element? {
         isEmpty ? nil : self[rng.below(count)]
     }
 }
