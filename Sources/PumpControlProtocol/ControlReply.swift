@@ -4,23 +4,23 @@ import PumpJSON
 /// `{"ok":true,"result":<document>}` or `{"ok":false,"error":{"code":"...","message":"..."}}`.
 /// Readers decode it; the daemon writes it with ``ControlReplyWriter``, which leaves out the
 /// member that does not apply (encoding this type would write it as `null`).
-public struct ControlReply<Result: Codable & Sendable>: Codable, Sendable {
+package struct ControlReply<Result: Codable & Sendable>: Codable, Sendable {
     /// Whether the request succeeded.
-    public var ok: Bool
+    package var ok: Bool
     /// The document `cli.md` shapes for the command, when `ok`.
-    public var result: Result?
+    package var result: Result?
     /// What went wrong, when not `ok`.
-    public var error: ControlFailure?
+    package var error: ControlFailure?
 
     /// A successful reply.
-    public init(result: Result) {
+    package init(result: Result) {
         self.ok = true
         self.result = result
         self.error = nil
     }
 
     /// A failed reply.
-    public init(error: ControlFailure) {
+    package init(error: ControlFailure) {
         self.ok = false
         self.result = nil
         self.error = error
@@ -28,21 +28,20 @@ public struct ControlReply<Result: Codable & Sendable>: Codable, Sendable {
 }
 
 /// A refused or failed control request, with a message a clinician or operator can act on.
-public struct ControlFailure: Codable, Sendable, Hashable, Error {
+package struct ControlFailure: Codable, Sendable, Hashable, Error {
     /// The class of failure; each maps to one `pumpctl` exit code.
-    public var code: ControlFailureCode
+    package var code: ControlFailureCode
     /// What happened and what to do, in plain words.
-    public var message: String
+    package var message: String
 
-    /// Creates a failure.
-    public init(code: ControlFailureCode, message: String) {
+    package init(code: ControlFailureCode, message: String) {
         self.code = code
         self.message = message
     }
 }
 
 /// The classes of control failure and the `pumpctl` exit code each one ends with (`cli.md`).
-public enum ControlFailureCode: String, Codable, Sendable, CaseIterable {
+package enum ControlFailureCode: String, Codable, Sendable, CaseIterable {
     /// A malformed request (64).
     case badUsage = "bad_usage"
     /// An unknown vocabulary word or an out-of-range value (65).
@@ -57,7 +56,7 @@ public enum ControlFailureCode: String, Codable, Sendable, CaseIterable {
     case internalError = "internal_error"
 
     /// The process exit code `pumpctl` ends with for this failure.
-    public var exitCode: Int32 {
+    package var exitCode: Int32 {
         switch self {
         case .badUsage: 64
         case .badData: 65

@@ -2,9 +2,9 @@
 /// one `ControlReply` line. Fields that an operation does not use are absent.
 ///
 /// Wire example: `{"op":"events","serial":"SM2-004211","limit":50}`.
-public struct ControlRequest: Codable, Sendable, Hashable {
+package struct ControlRequest: Codable, Sendable, Hashable {
     /// The operation; one word per `pumpctl` command.
-    public enum Operation: String, Codable, Sendable, CaseIterable {
+    package enum Operation: String, Codable, Sendable, CaseIterable {
         /// `pumpctl status`.
         case status
         /// `pumpctl devices`.
@@ -24,24 +24,24 @@ public struct ControlRequest: Codable, Sendable, Hashable {
     }
 
     /// The operation asked for.
-    public var op: Operation
+    package var op: Operation
     /// The pump serial (device, events, enroll, request-replacement; a filter for eligibility).
-    public var serial: String?
+    package var serial: String?
     /// The most rows to return (events, rejected); the daemon uses 50 when absent.
-    public var limit: Int?
+    package var limit: Int?
     /// A pump-state filter (devices): `functional`, `impending_failure`, ...
-    public var state: String?
+    package var state: String?
     /// A determination filter (eligibility).
-    public var determination: String?
+    package var determination: String?
     /// The therapy to enroll (enroll).
-    public var therapy: EnrollmentDocument?
+    package var therapy: EnrollmentDocument?
     /// The reason of a replacement request: `convenience`, `upgrade` or `malfunction`.
-    public var reason: String?
+    package var reason: String?
     /// A free-text note kept with a replacement request.
-    public var note: String?
+    package var note: String?
 
     /// Creates a request; only the fields the operation uses need values.
-    public init(
+    package init(
         op: Operation, serial: String? = nil, limit: Int? = nil, state: String? = nil,
         determination: String? = nil, therapy: EnrollmentDocument? = nil, reason: String? = nil,
         note: String? = nil
@@ -59,7 +59,7 @@ public struct ControlRequest: Codable, Sendable, Hashable {
     /// Leaves out the fields the operation does not use (an encoder that writes a `nil` as `null`,
     /// as ``JSONValueEncoder`` does, would otherwise show them all); a therapy's unknown criteria
     /// are still written, as `null`.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(op, forKey: .op)
         if let serial { try c.encode(serial, forKey: .serial) }
@@ -74,20 +74,19 @@ public struct ControlRequest: Codable, Sendable, Hashable {
 
 /// The therapy a clinician enrolls for a pump, as words of the policy vocabulary (`policy.md`).
 /// Criteria that are absent (nil) are unknown, which is not the same as false.
-public struct EnrollmentDocument: Codable, Sendable, Hashable {
+package struct EnrollmentDocument: Codable, Sendable, Hashable {
     /// The patient reference (protected health information; kept, shown to permitted callers only).
-    public var patient: String
+    package var patient: String
     /// Indication word, e.g. `spasticity`.
-    public var indication: String
+    package var indication: String
     /// Drug word, e.g. `baclofen`.
-    public var drug: String
+    package var drug: String
     /// Route word, e.g. `intrathecal`.
-    public var route: String
+    package var route: String
     /// The indication's criteria.
-    public var criteria: CriteriaDocument
+    package var criteria: CriteriaDocument
 
-    /// Creates an enrollment.
-    public init(patient: String, indication: String, drug: String, route: String, criteria: CriteriaDocument) {
+    package init(patient: String, indication: String, drug: String, route: String, criteria: CriteriaDocument) {
         self.patient = patient
         self.indication = indication
         self.drug = drug
@@ -97,21 +96,21 @@ public struct EnrollmentDocument: Codable, Sendable, Hashable {
 }
 
 /// The criteria of an enrolled therapy, each true, false or null (unknown).
-public struct CriteriaDocument: Codable, Sendable, Hashable {
+package struct CriteriaDocument: Codable, Sendable, Hashable {
     /// Spasticity: severe, refractory, of cerebral or spinal cord origin.
-    public var severeRefractory: Bool?
+    package var severeRefractory: Bool?
     /// Spasticity: unresponsive to or cannot tolerate oral baclofen.
-    public var oralBaclofenFailed: Bool?
+    package var oralBaclofenFailed: Bool?
     /// Colorectal cancer: metastases limited to the liver.
-    public var metastasesLimitedToLiver: Bool?
+    package var metastasesLimitedToLiver: Bool?
     /// PAH: previously receiving treprostinil via an external pump.
-    public var priorExternalTreprostinil: Bool?
+    package var priorExternalTreprostinil: Bool?
     /// Pain: severe, chronic, intractable.
-    public var severeChronicIntractable: Bool?
+    package var severeChronicIntractable: Bool?
     /// Pain: the trial's pain reduction, percent (0 to 100).
-    public var trialReductionPercent: Double?
+    package var trialReductionPercent: Double?
     /// Pain: the trial's route word.
-    public var trialRoute: String?
+    package var trialRoute: String?
 
     enum CodingKeys: String, CodingKey {
         case severeRefractory = "severe_refractory"
@@ -124,7 +123,7 @@ public struct CriteriaDocument: Codable, Sendable, Hashable {
     }
 
     /// Creates criteria; each absent one is unknown.
-    public init(
+    package init(
         severeRefractory: Bool? = nil, oralBaclofenFailed: Bool? = nil, metastasesLimitedToLiver: Bool? = nil,
         priorExternalTreprostinil: Bool? = nil, severeChronicIntractable: Bool? = nil,
         trialReductionPercent: Double? = nil, trialRoute: String? = nil

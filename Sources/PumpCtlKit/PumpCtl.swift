@@ -3,24 +3,24 @@ import Foundation
 import PumpControlProtocol
 
 /// What `pumpctl` needs from its surroundings, injectable so tests run it in-process.
-public struct PumpCtlEnvironment: Sendable {
+package struct PumpCtlEnvironment: Sendable {
     /// Environment variables (`PUMPMOND_CONTROL_SOCKET`, `NO_COLOR`, `TERM`).
-    public var variables: [String: String]
+    package var variables: [String: String]
     /// Whether stdout is a terminal (colour is used only then).
-    public var stdoutIsTerminal: Bool
+    package var stdoutIsTerminal: Bool
     /// The zone times are shown in.
-    public var timeZone: TimeZone {
+    package var timeZone: TimeZone {
         get { chosenTimeZone ?? .current }
         set { chosenTimeZone = newValue }
     }
     /// How long to wait for the daemon's reply.
-    public var replyTimeout: Duration
+    package var replyTimeout: Duration
     /// The zone given, or nil for the local one, looked up only when a time is shown (the lookup
     /// loads the time zone data, which a `--json` run never needs).
     private var chosenTimeZone: TimeZone?
 
     /// Creates an environment; the defaults suit tests (no terminal, UTC).
-    public init(
+    package init(
         variables: [String: String] = [:], stdoutIsTerminal: Bool = false,
         timeZone: TimeZone = TimeZone(identifier: "UTC") ?? .current, replyTimeout: Duration = .seconds(30)
     ) {
@@ -52,7 +52,7 @@ public struct PumpCtlEnvironment: Sendable {
     }
 
     /// `--socket`, else a non-empty `PUMPMOND_CONTROL_SOCKET`, else `/run/pumpmond/control.sock`.
-    public func socketPath(option: String?) -> String {
+    package func socketPath(option: String?) -> String {
         if let option { return option }
         if let fromEnvironment = variables["PUMPMOND_CONTROL_SOCKET"], !fromEnvironment.isEmpty {
             return fromEnvironment
@@ -61,7 +61,7 @@ public struct PumpCtlEnvironment: Sendable {
     }
 
     /// Colour only on a terminal, with `NO_COLOR` unset or empty (no-color.org) and `TERM` not `dumb`.
-    public var textStyle: TextStyle {
+    package var textStyle: TextStyle {
         let noColor = !(variables["NO_COLOR"] ?? "").isEmpty
         let dumb = variables["TERM"] == "dumb"
         return TextStyle(color: stdoutIsTerminal && !noColor && !dumb, timeZone: timeZone)
@@ -69,16 +69,15 @@ public struct PumpCtlEnvironment: Sendable {
 }
 
 /// How one run of `pumpctl` ended: its exit code and everything it printed.
-public struct PumpCtlOutcome: Sendable, Hashable {
+package struct PumpCtlOutcome: Sendable, Hashable {
     /// The process exit code.
-    public var exitCode: Int32
+    package var exitCode: Int32
     /// Everything for stdout.
-    public var stdout: String
+    package var stdout: String
     /// Everything for stderr.
-    public var stderr: String
+    package var stderr: String
 
-    /// Creates an outcome.
-    public init(exitCode: Int32, stdout: String, stderr: String) {
+    package init(exitCode: Int32, stdout: String, stderr: String) {
         self.exitCode = exitCode
         self.stdout = stdout
         self.stderr = stderr
@@ -86,13 +85,13 @@ public struct PumpCtlOutcome: Sendable, Hashable {
 }
 
 /// The `pumpctl` program as a library: parse, check, ask the daemon, render.
-public enum PumpCtl {
+package enum PumpCtl {
     /// The control socket used when neither `--socket` nor `PUMPMOND_CONTROL_SOCKET` says otherwise.
-    public static let defaultSocketPath = "/run/pumpmond/control.sock"
+    package static let defaultSocketPath = "/run/pumpmond/control.sock"
 
     /// Runs one command line (without the program name) in-process and returns what it printed and
     /// its exit code, as the executable would have.
-    public static func run(arguments: [String], environment: PumpCtlEnvironment) -> PumpCtlOutcome {
+    package static func run(arguments: [String], environment: PumpCtlEnvironment) -> PumpCtlOutcome {
         let command: any ParsableCommand
         do {
             command = try PumpCtlCommand.parseAsRoot(arguments)
@@ -130,7 +129,7 @@ public enum PumpCtl {
     }
 
     /// Runs `pumpctl` as the process: argument-parser's `main()`, each command's `run()`.
-    public static func main() -> Never {
+    package static func main() -> Never {
         PumpCtlCommand.main()
         exit(0)
     }

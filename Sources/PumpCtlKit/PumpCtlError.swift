@@ -5,42 +5,41 @@ import PumpPolicy
 ///
 /// The set grows with the daemon's failures, so it is a struct with factory functions rather than
 /// a closed enum. Messages say what happened and what to do.
-public struct PumpCtlError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct PumpCtlError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The process exit code (sysexits): 64 usage, 65 data, 66 no input, 69 unavailable,
     /// 70 software, 77 not permitted.
-    public var exitCode: Int32
+    package var exitCode: Int32
     /// What happened and what to do, one or more lines, without a trailing newline.
-    public var message: String
+    package var message: String
 
-    /// Creates an error.
-    public init(exitCode: Int32, message: String) {
+    package init(exitCode: Int32, message: String) {
         self.exitCode = exitCode
         self.message = message
     }
 
     /// The message.
-    public var description: String { message }
+    package var description: String { message }
 
     /// Default group that grants access to the control socket (the packaged unit's `SocketGroup=`).
-    public static let accessGroup = "pumpmon"
+    package static let accessGroup = "pumpmon"
 
     /// 64: the command line is malformed in a way argument-parser cannot see.
-    public static func badUsage(_ message: String) -> PumpCtlError {
+    package static func badUsage(_ message: String) -> PumpCtlError {
         PumpCtlError(exitCode: 64, message: message)
     }
 
     /// 65: a value on the command line is not acceptable data.
-    public static func badData(_ message: String) -> PumpCtlError {
+    package static func badData(_ message: String) -> PumpCtlError {
         PumpCtlError(exitCode: 65, message: message)
     }
 
     /// 65: a word outside the policy vocabulary; the message lists the accepted words.
-    public static func badWord(_ error: VocabularyError, flag: String) -> PumpCtlError {
+    package static func badWord(_ error: VocabularyError, flag: String) -> PumpCtlError {
         badData("\(flag): \(error.description)")
     }
 
     /// 69: no daemon answers on the control socket.
-    public static func unreachable(socket: String, reason: String) -> PumpCtlError {
+    package static func unreachable(socket: String, reason: String) -> PumpCtlError {
         PumpCtlError(
             exitCode: 69,
             message: """
@@ -52,7 +51,7 @@ public struct PumpCtlError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// 77: the socket file exists but this user may not connect to it.
-    public static func socketNotPermitted(socket: String) -> PumpCtlError {
+    package static func socketNotPermitted(socket: String) -> PumpCtlError {
         PumpCtlError(
             exitCode: 77,
             message: """
@@ -62,7 +61,7 @@ public struct PumpCtlError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// 70: the daemon answered something that is not a reply of the control protocol.
-    public static func badReply(socket: String, detail: String) -> PumpCtlError {
+    package static func badReply(socket: String, detail: String) -> PumpCtlError {
         PumpCtlError(
             exitCode: 70,
             message: """
@@ -72,7 +71,7 @@ public struct PumpCtlError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The daemon's own failure, with the exit code its class maps to.
-    public static func daemon(_ failure: ControlFailure) -> PumpCtlError {
+    package static func daemon(_ failure: ControlFailure) -> PumpCtlError {
         PumpCtlError(exitCode: failure.code.exitCode, message: failure.message)
     }
 }

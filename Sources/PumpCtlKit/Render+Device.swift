@@ -5,7 +5,7 @@ import PumpTelemetry
 
 extension Render {
     /// `pumpctl device SERIAL`: state, enrolled therapy, open alerts, latest status.
-    public static func device(_ doc: DeviceDetailDocument, _ style: TextStyle) -> String {
+    package static func device(_ doc: DeviceDetailDocument, _ style: TextStyle) -> String {
         var out = style.paint("Pump \(TextSanitizer.visible(doc.serial))", .bold) + "\n"
         out += fields(
             [

@@ -2,7 +2,7 @@ import PumpControlProtocol
 
 extension Render {
     /// `pumpctl eligibility`: one line per record, newest first.
-    public static func records(_ doc: RecordListDocument, _ style: TextStyle) -> String {
+    package static func records(_ doc: RecordListDocument, _ style: TextStyle) -> String {
         guard !doc.records.isEmpty else { return "No eligibility records.\n" }
         let rows: [[TextTable.Cell]] = doc.records.map { record in
             [
@@ -21,7 +21,7 @@ extension Render {
     }
 
     /// `pumpctl enroll` and `pumpctl request-replacement`: one record in full.
-    public static func record(_ record: EligibilityRecordDocument, _ style: TextStyle) -> String {
+    package static func record(_ record: EligibilityRecordDocument, _ style: TextStyle) -> String {
         let what = record.type == "implant" ? "implant assessment" : TextSanitizer.visible(record.type)
         let how = record.trigger == "telemetry" ? "raised by telemetry" : "on request"
         var out =

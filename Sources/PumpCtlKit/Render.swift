@@ -4,7 +4,7 @@ import PumpTelemetry
 
 /// Text renderings of the documents of `cli.md`: pure functions from a document to the text
 /// `pumpctl` prints without `--json`, so each can be tested against a golden string.
-public enum Render {
+package enum Render {
     /// Label/value lines with the values aligned: `  Label:  value`.
     static func fields(_ rows: [(String, TextTable.Cell)], _ style: TextStyle, indent: String = "  ") -> String {
         let width = rows.map(\.0.count).max() ?? 0
@@ -21,7 +21,7 @@ public enum Render {
     }
 
     /// `pumpctl status`.
-    public static func status(_ doc: DaemonStatusDocument, _ style: TextStyle) -> String {
+    package static func status(_ doc: DaemonStatusDocument, _ style: TextStyle) -> String {
         style.paint("pumpmond \(TextSanitizer.visible(doc.version))", .bold) + ", up \(uptime(doc.uptimeS))\n"
             + fields(
                 [
@@ -44,7 +44,7 @@ public enum Render {
     }
 
     /// `pumpctl devices`.
-    public static func devices(_ doc: DeviceListDocument, _ style: TextStyle) -> String {
+    package static func devices(_ doc: DeviceListDocument, _ style: TextStyle) -> String {
         guard !doc.devices.isEmpty else { return "No pumps.\n" }
         let rows: [[TextTable.Cell]] = doc.devices.map { device in
             [
@@ -59,7 +59,7 @@ public enum Render {
     }
 
     /// `pumpctl rejected`.
-    public static func rejected(_ doc: RejectedListDocument, _ style: TextStyle) -> String {
+    package static func rejected(_ doc: RejectedListDocument, _ style: TextStyle) -> String {
         guard !doc.rejected.isEmpty else { return "No rejected messages.\n" }
         let rows: [[TextTable.Cell]] = doc.rejected.map { item in
             [
@@ -73,7 +73,7 @@ public enum Render {
     }
 
     /// `pumpctl events SERIAL`: newest first, as the daemon lists them.
-    public static func events(_ doc: EventListDocument, _ style: TextStyle) -> String {
+    package static func events(_ doc: EventListDocument, _ style: TextStyle) -> String {
         guard !doc.events.isEmpty else { return "No messages from this pump.\n" }
         let rows: [[TextTable.Cell]] = doc.events.map { event in
             let kind = event["kind"]?.stringValue ?? "?"

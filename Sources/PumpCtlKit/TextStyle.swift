@@ -1,20 +1,19 @@
 import Foundation
 
 /// How text output looks: colour or not, and the time zone times are shown in.
-public struct TextStyle: Sendable {
+package struct TextStyle: Sendable {
     /// Whether to colour words with ANSI escapes (only when stdout is a terminal and `NO_COLOR` is unset).
-    public var color: Bool
+    package var color: Bool
     /// The zone times are converted to (the local one by default).
-    public var timeZone: TimeZone
+    package var timeZone: TimeZone
 
-    /// Creates a style.
-    public init(color: Bool = false, timeZone: TimeZone = .current) {
+    package init(color: Bool = false, timeZone: TimeZone = .current) {
         self.color = color
         self.timeZone = timeZone
     }
 
     /// A tone a word is painted in.
-    public enum Tone: Sendable {
+    package enum Tone: Sendable {
         /// Good news: medically necessary, functional, covered.
         case good
         /// Needs attention: needs review, impending failure, stalled.
@@ -38,13 +37,13 @@ public struct TextStyle: Sendable {
     }
 
     /// `text` in `tone`, or unchanged without colour.
-    public func paint(_ text: String, _ tone: Tone?) -> String {
+    package func paint(_ text: String, _ tone: Tone?) -> String {
         guard color, let tone, !text.isEmpty else { return text }
         return "\u{1B}[\(tone.code)m\(text)\u{1B}[0m"
     }
 
     /// An RFC 3339 time in the style's zone, `2026-11-28 11:15:00 UTC+1`; unreadable text as it is.
-    public func time(_ text: String) -> String {
+    package func time(_ text: String) -> String {
         guard let date = Self.parse(text) else { return TextSanitizer.visible(text) }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
@@ -56,7 +55,7 @@ public struct TextStyle: Sendable {
     }
 
     /// An optional time, or `fallback` when null.
-    public func time(_ text: String?, else fallback: String) -> String {
+    package func time(_ text: String?, else fallback: String) -> String {
         text.map { time($0) } ?? fallback
     }
 
@@ -78,9 +77,9 @@ public struct TextStyle: Sendable {
 
 /// Makes text from the daemon safe to print on a terminal: control characters (escape sequences,
 /// newlines) are shown as escapes instead of acting on the terminal.
-public enum TextSanitizer {
+package enum TextSanitizer {
     /// `text` with every control character written as `\n`, `\t`, `\r` or `\u{1B}`.
-    public static func visible(_ text: String) -> String {
+    package static func visible(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
@@ -96,7 +95,7 @@ public enum TextSanitizer {
     }
 
     /// `text` made visible and cut to `limit` characters with an ellipsis.
-    public static func visible(_ text: String, limit: Int) -> String {
+    package static func visible(_ text: String, limit: Int) -> String {
         let shown = visible(text)
         guard shown.count > limit, limit > 1 else { return shown }
         return String(shown.prefix(limit - 1)) + "…"

@@ -1,37 +1,35 @@
 /// A plain text table: a header row and rows of cells, columns padded to their widest cell and
 /// separated by two spaces. A cell may carry a tone; padding is applied before painting, so
 /// colour never shifts the columns.
-public struct TextTable: Sendable {
+package struct TextTable: Sendable {
     /// One cell: its text and an optional tone.
-    public struct Cell: Sendable, ExpressibleByStringLiteral {
+    package struct Cell: Sendable, ExpressibleByStringLiteral {
         /// The visible text.
-        public var text: String
+        package var text: String
         /// The colour, if any.
-        public var tone: TextStyle.Tone?
+        package var tone: TextStyle.Tone?
 
-        /// Creates a cell.
-        public init(_ text: String, _ tone: TextStyle.Tone? = nil) {
+        package init(_ text: String, _ tone: TextStyle.Tone? = nil) {
             self.text = text
             self.tone = tone
         }
 
         /// A cell from a literal.
-        public init(stringLiteral value: String) { self.init(value) }
+        package init(stringLiteral value: String) { self.init(value) }
     }
 
     /// The column titles.
-    public var header: [String]
+    package var header: [String]
     /// The rows, each as many cells as the header.
-    public var rows: [[Cell]]
+    package var rows: [[Cell]]
 
-    /// Creates a table.
-    public init(header: [String], rows: [[Cell]]) {
+    package init(header: [String], rows: [[Cell]]) {
         self.header = header
         self.rows = rows
     }
 
     /// The table's lines, each ending in a newline; trailing spaces trimmed.
-    public func render(_ style: TextStyle, indent: String = "") -> String {
+    package func render(_ style: TextStyle, indent: String = "") -> String {
         var widths = header.map(\.count)
         for row in rows {
             for (i, cell) in row.enumerated() where i < widths.count {

@@ -2,9 +2,9 @@ import Foundation
 import PumpPolicy
 
 /// Checks of command-line values made before any connection, each failing with exit code 65.
-public enum Validation {
+package enum Validation {
     /// Whether `serial` matches `^[A-Za-z0-9][A-Za-z0-9-]{2,31}$` (telemetry protocol).
-    public static func isValidSerial(_ serial: String) -> Bool {
+    package static func isValidSerial(_ serial: String) -> Bool {
         let bytes = Array(serial.utf8)
         guard (3...32).contains(bytes.count) else { return false }
         func alphanumeric(_ b: UInt8) -> Bool {
@@ -15,7 +15,7 @@ public enum Validation {
     }
 
     /// The serial, or 65 naming the rule.
-    public static func serial(_ serial: String, flag: String = "SERIAL") throws(PumpCtlError) -> String {
+    package static func serial(_ serial: String, flag: String = "SERIAL") throws(PumpCtlError) -> String {
         guard isValidSerial(serial) else {
             throw .badData(
                 "\(flag): '\(printable(serial))' is not a pump serial: 3 to 32 letters, digits or '-', "
@@ -25,7 +25,7 @@ public enum Validation {
     }
 
     /// A vocabulary word, or 65 listing the accepted words.
-    public static func word<V: PolicyVocabulary>(_ word: String, as type: V.Type, flag: String) throws(PumpCtlError)
+    package static func word<V: PolicyVocabulary>(_ word: String, as type: V.Type, flag: String) throws(PumpCtlError)
         -> V
     {
         do {
@@ -38,7 +38,7 @@ public enum Validation {
     }
 
     /// `true` or `false` exactly, or 65.
-    public static func bool(_ text: String, flag: String) throws(PumpCtlError) -> Bool {
+    package static func bool(_ text: String, flag: String) throws(PumpCtlError) -> Bool {
         switch text {
         case "true": return true
         case "false": return false
@@ -48,7 +48,7 @@ public enum Validation {
     }
 
     /// A percentage from 0 to 100, or 65.
-    public static func percent(_ text: String, flag: String) throws(PumpCtlError) -> Double {
+    package static func percent(_ text: String, flag: String) throws(PumpCtlError) -> Double {
         guard let value = Double(text), value.isFinite, (0...100).contains(value) else {
             throw .badData("\(flag): '\(printable(text))' is not a percentage from 0 to 100")
         }
@@ -56,7 +56,7 @@ public enum Validation {
     }
 
     /// Non-empty text without control characters (patient reference), or 65.
-    public static func reference(_ text: String, flag: String) throws(PumpCtlError) -> String {
+    package static func reference(_ text: String, flag: String) throws(PumpCtlError) -> String {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else {

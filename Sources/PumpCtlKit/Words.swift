@@ -1,9 +1,9 @@
 import PumpPolicy
 
 /// The words a clinician reads at a glance for the vocabulary of `policy.md` and `cli.md`.
-public enum Words {
+package enum Words {
     /// `medically necessary`, `not medically necessary`, `needs review (missing: trial_route)`.
-    public static func determination(_ word: String, missing: [String] = []) -> TextTable.Cell {
+    package static func determination(_ word: String, missing: [String] = []) -> TextTable.Cell {
         switch Determination(rawValue: word) {
         case .medicallyNecessary: return .init("medically necessary", .good)
         case .notMedicallyNecessary: return .init("not medically necessary", .bad)
@@ -16,7 +16,7 @@ public enum Words {
     }
 
     /// `functional`, `impending failure`, `non-functional`, `stalled (within grace)`, `unknown (no status yet)`.
-    public static func state(_ word: String) -> TextTable.Cell {
+    package static func state(_ word: String) -> TextTable.Cell {
         switch PumpState(rawValue: word) {
         case .functional: return .init("functional", .good)
         case .impendingFailure: return .init("impending failure", .warning)
@@ -28,7 +28,7 @@ public enum Words {
     }
 
     /// `non-function`, `impending failure`, `none (device reports itself functional)`, or `-` for an implant.
-    public static func criterion(_ word: String?) -> TextTable.Cell {
+    package static func criterion(_ word: String?) -> TextTable.Cell {
         guard let word else { return .init("- (implant assessment)", .dim) }
         switch ReplacementCriterion(rawValue: word) {
         case .nonFunction: return .init("non-function", .bad)
@@ -39,7 +39,7 @@ public enum Words {
     }
 
     /// `covered`, `not covered`, `unknown`, with the clause.
-    public static func indication(status: String, clause: String?) -> TextTable.Cell {
+    package static func indication(status: String, clause: String?) -> TextTable.Cell {
         let suffix = clause.map { " (\(TextSanitizer.visible($0)))" } ?? ""
         switch status {
         case "covered": return .init("covered" + suffix, .good)
@@ -50,7 +50,7 @@ public enum Words {
     }
 
     /// A battery state word with what it means.
-    public static func battery(_ word: String?) -> TextTable.Cell {
+    package static func battery(_ word: String?) -> TextTable.Cell {
         switch word {
         case nil: return .init("-", .dim)
         case "BOS": return .init("BOS", .good)
@@ -62,7 +62,7 @@ public enum Words {
     }
 
     /// An alert severity.
-    public static func severity(_ word: String) -> TextTable.Cell {
+    package static func severity(_ word: String) -> TextTable.Cell {
         switch word {
         case "critical": return .init("critical", .bad)
         case "warning": return .init("warning", .warning)
@@ -71,7 +71,7 @@ public enum Words {
     }
 
     /// A criterion value: `yes`, `no`, `unknown`.
-    public static func fact(_ value: Bool?) -> TextTable.Cell {
+    package static func fact(_ value: Bool?) -> TextTable.Cell {
         switch value {
         case true?: return .init("yes")
         case false?: return .init("no")
@@ -80,7 +80,7 @@ public enum Words {
     }
 
     /// What a clause of `policy.md` stands for, in a few words; nil for a clause not listed there.
-    public static func clauseSummary(_ clause: String) -> String? {
+    package static func clauseSummary(_ clause: String) -> String? {
         switch clause {
         case "MN.indication.1": "primary liver cancer, intrahepatic arterial chemotherapy"
         case "MN.indication.2":
@@ -101,13 +101,13 @@ public enum Words {
     }
 
     /// `MN.indication.3 (severe refractory spasticity, intrathecal baclofen)`.
-    public static func clause(_ clause: String) -> String {
+    package static func clause(_ clause: String) -> String {
         let shown = TextSanitizer.visible(clause)
         return clauseSummary(clause).map { "\(shown) (\($0))" } ?? shown
     }
 
     /// `convenience`, `upgrade`, `malfunction` with what it means.
-    public static func reason(_ word: String) -> String {
+    package static func reason(_ word: String) -> String {
         switch RequestReason(rawValue: word) {
         case .convenience: "convenience"
         case .upgrade: "upgrade to newer technology"

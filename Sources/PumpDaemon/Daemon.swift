@@ -11,21 +11,20 @@ import SystemdSupport
 /// control sockets, tells systemd it is ready, and runs its services until SIGTERM/SIGINT (or the
 /// caller's cancellation), then drains: stops accepting, answers what it has read, commits, and
 /// tells systemd `STOPPING=1`.
-public struct Daemon: Sendable {
+package struct Daemon: Sendable {
     /// The configuration it runs with.
-    public let configuration: DaemonConfiguration
+    package let configuration: DaemonConfiguration
     private let clock: any DaemonClock
     private let logger: Logger
 
-    /// Creates the daemon.
-    public init(configuration: DaemonConfiguration, clock: any DaemonClock = SystemWallClock(), logger: Logger) {
+    package init(configuration: DaemonConfiguration, clock: any DaemonClock = SystemWallClock(), logger: Logger) {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
     }
 
     /// Runs until a shutdown signal; `handleSignals` false leaves signals to the caller (tests cancel).
-    public func run(handleSignals: Bool = true) async throws {
+    package func run(handleSignals: Bool = true) async throws {
         let started = clock.nowMicros()
         MemoryTuning.apply()
         do {
@@ -131,7 +130,7 @@ public struct Daemon: Sendable {
 }
 
 /// Why the daemon could not start, in words an operator can act on.
-public enum DaemonError: Error, CustomStringConvertible {
+package enum DaemonError: Error, CustomStringConvertible {
     /// The store could not be opened.
     case store(StoreError)
     /// A socket could not be bound.
@@ -145,14 +144,14 @@ public enum DaemonError: Error, CustomStringConvertible {
 
     /// The process exit code: 75 (`EX_TEMPFAIL`) while another daemon runs, since starting later
     /// may work; 71 (`EX_OSERR`) otherwise.
-    public var exitCode: Int32 {
+    package var exitCode: Int32 {
         switch self {
         case .alreadyRunning: 75
         default: 71
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .store(let e): "\(e)"
         case .bind(let reason):

@@ -3,32 +3,32 @@ import PumpHealth
 
 /// Everything the daemon needs to run, with a default for every field where one makes sense.
 /// Built by `pumpmond` from its flags and environment (`cli.md`), and directly by tests.
-public struct DaemonConfiguration: Sendable {
+package struct DaemonConfiguration: Sendable {
     /// Where the SQLite store lives.
-    public var stateDirectory: String
+    package var stateDirectory: String
     /// The ingest Unix socket path (bound by the daemon unless systemd passes the socket).
-    public var ingestSocketPath: String
+    package var ingestSocketPath: String
     /// The control Unix socket path (bound by the daemon unless systemd passes the socket).
-    public var controlSocketPath: String
+    package var controlSocketPath: String
     /// An optional TCP listener for telemetry, `HOST:PORT`.
-    public var tcpListen: (host: String, port: Int)?
+    package var tcpListen: (host: String, port: Int)?
     /// The stall grace rules.
-    public var stallRules: StallRules
+    package var stallRules: StallRules
     /// The group whose members may use the control socket, besides root and the daemon's user.
-    public var controlGroup: String
+    package var controlGroup: String
     /// Mode of the control socket file when the daemon binds it.
-    public var controlSocketMode: mode_t
+    package var controlSocketMode: mode_t
     /// How often silent stalled pumps are judged on the daemon's clock at the latest.
-    public var sweepInterval: Duration
+    package var sweepInterval: Duration
     /// How often `STATUS=` is refreshed.
-    public var statusInterval: Duration
+    package var statusInterval: Duration
     /// The most lines one transaction commits.
-    public var maxBatchLines: Int
+    package var maxBatchLines: Int
     /// The most lines waiting for a commit before readers pause (back pressure).
-    public var maxQueuedLines: Int
+    package var maxQueuedLines: Int
 
     /// Creates a configuration; sockets default to the state directory.
-    public init(
+    package init(
         stateDirectory: String, ingestSocketPath: String? = nil, controlSocketPath: String? = nil,
         tcpListen: (host: String, port: Int)? = nil, stallRules: StallRules = StallRules(),
         controlGroup: String = "pumpmon"
@@ -49,18 +49,17 @@ public struct DaemonConfiguration: Sendable {
 }
 
 /// The daemon's wall clock, injectable so tests can move time.
-public protocol DaemonClock: Sendable {
+package protocol DaemonClock: Sendable {
     /// Now, in microseconds since the Unix epoch (UTC).
     func nowMicros() -> Int64
 }
 
 /// The real wall clock.
-public struct SystemWallClock: DaemonClock {
-    /// Creates the clock.
-    public init() {}
+package struct SystemWallClock: DaemonClock {
+    package init() {}
 
     /// `clock_gettime(CLOCK_REALTIME)` in microseconds.
-    public func nowMicros() -> Int64 {
+    package func nowMicros() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
@@ -68,7 +67,7 @@ public struct SystemWallClock: DaemonClock {
 }
 
 /// The daemon's version.
-public enum PumpmondVersion {
+package enum PumpmondVersion {
     /// Semantic version of this build.
-    public static let string = "0.1.0"
+    package static let string = "0.1.0"
 }

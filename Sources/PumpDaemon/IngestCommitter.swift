@@ -245,11 +245,11 @@ final class IngestCommitter: Service, Sendable {
 
 /// Journal `MESSAGE_ID`s of the daemon's notable events (128-bit ids, as `journalctl MESSAGE_ID=`
 /// finds them).
-public enum JournalMessageIDs {
+package enum JournalMessageIDs {
     /// An eligibility record was raised from telemetry.
-    public static let recordRaised = "6d1c8f2a4b3e4f5a9c0d7e1f2a3b4c5d"
+    package static let recordRaised = "6d1c8f2a4b3e4f5a9c0d7e1f2a3b4c5d"
     /// The daemon is ready.
-    public static let ready = "3f9e2d1c0b4a45968778695a4b3c2d1e"
+    package static let ready = "3f9e2d1c0b4a45968778695a4b3c2d1e"
 }
 
 /// Live counts for `STATUS=` and `pumpctl status`.

@@ -1,6 +1,6 @@
 /// A pump's health, by precedence: `nonFunctional` > `stalled` > `impendingFailure` >
 /// `functional`; `unknown` while no message decides anything.
-public enum HealthState: String, Sendable, Hashable, Codable, CaseIterable {
+package enum HealthState: String, Sendable, Hashable, Codable, CaseIterable {
     /// The pump reports itself working, and no failure holds.
     case functional
     /// A built-in notification of a coming failure holds (`ERI`, `IMPENDING_FAILURE`), and no
@@ -16,7 +16,7 @@ public enum HealthState: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// The replacement criterion the pump's telemetry shows (`policy.md`, "Replacement assessment").
-public enum Finding: String, Sendable, Hashable, Codable, CaseIterable {
+package enum Finding: String, Sendable, Hashable, Codable, CaseIterable {
     /// `MN.replacement.non_function`: the device is not functioning.
     case nonFunction = "non_function"
     /// `MN.replacement.impending_failure`: a built-in system notifies an impending failure.
@@ -28,22 +28,22 @@ public enum Finding: String, Sendable, Hashable, Codable, CaseIterable {
 /// The outcome of assessing one pump at one moment: its state, its replacement criterion, and
 /// the messages behind them. Every evidence list is ordered by `at` (ties in the order the
 /// messages were applied) and names each message once.
-public struct HealthAssessment: Sendable, Hashable, Codable {
+package struct HealthAssessment: Sendable, Hashable, Codable {
     /// The pump's state.
-    public var state: HealthState
+    package var state: HealthState
     /// The replacement criterion: non-function outranks impending failure when both hold.
-    public var finding: Finding
+    package var finding: Finding
     /// The messages behind every non-function condition that holds now; `nil` when none holds.
     /// For a stall: the message that began it, any MRI exposure that lengthened its grace, and
     /// the first message at or after its deadline (none when judged on the daemon's clock).
     /// For the other conditions: the message that first showed it.
-    public var nonFunctionEvidence: [EvidenceRef]?
+    package var nonFunctionEvidence: [EvidenceRef]?
     /// The messages that first showed each impending-failure condition that holds now; `nil`
     /// when none holds.
-    public var impendingEvidence: [EvidenceRef]?
+    package var impendingEvidence: [EvidenceRef]?
     /// The evidence for `finding`: `nonFunctionEvidence` or `impendingEvidence`, and for
     /// `Finding.none` the latest status, if any.
-    public var findingEvidence: [EvidenceRef]
+    package var findingEvidence: [EvidenceRef]
     /// The most recent stall that ran past its grace on the pump's clock and recovered
     /// afterwards: the stall, any MRI exposure that lengthened its grace, and the first message
     /// at or after its deadline (which may be the recovery itself). `nil` when there is none.
@@ -53,10 +53,9 @@ public struct HealthAssessment: Sendable, Hashable, Codable {
     /// can still raise a non-function record when it never saw the pump non-functional: when the
     /// recovery itself was the first message past the deadline, or when a backlog replayed in
     /// `at` order passes over the lapse.
-    public var lapsedStallEvidence: [EvidenceRef]?
+    package var lapsedStallEvidence: [EvidenceRef]?
 
-    /// Creates an assessment from its fields.
-    public init(
+    package init(
         state: HealthState, finding: Finding, nonFunctionEvidence: [EvidenceRef]?,
         impendingEvidence: [EvidenceRef]?, findingEvidence: [EvidenceRef], lapsedStallEvidence: [EvidenceRef]? = nil
     ) {

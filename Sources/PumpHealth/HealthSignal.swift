@@ -1,5 +1,5 @@
 /// Which kind of telemetry message a signal came from (the envelope's `kind`).
-public enum SignalKind: String, Sendable, Hashable, Codable, CaseIterable {
+package enum SignalKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// A `status` message: the pump's periodic report.
     case status
     /// An `alert` message: an alarm or event the pump raised or cleared.
@@ -11,31 +11,30 @@ public enum SignalKind: String, Sendable, Hashable, Codable, CaseIterable {
 /// The daemon builds one from each accepted message; detection never sees the rest of it.
 /// Words are kept as the protocol spells them, so that a vendor code or a word this module does
 /// not act on passes through unharmed.
-public struct HealthSignal: Sendable, Hashable, Codable {
+package struct HealthSignal: Sendable, Hashable, Codable {
     /// The message's `id`, unique per pump.
-    public var messageID: String
+    package var messageID: String
     /// The message's `kind`.
-    public var kind: SignalKind
+    package var kind: SignalKind
     /// For an alert, its `code` (`MOTOR_STALL`, ..., or a vendor code `X-<VENDOR>-<NAME>`);
     /// `nil` for a status.
-    public var code: String?
+    package var code: String?
     /// For an alert, whether its `state` is `cleared` (`false` for `raised` and for a status).
-    public var cleared: Bool
+    package var cleared: Bool
     /// For a status, its battery `state` word (`BOS`, `MOS`, `ERI`, `EOS`); `nil` when the
     /// battery is `null` (a pump without a battery) and for an alert.
-    public var battery: String?
+    package var battery: String?
     /// For a status, its `motor` word (`ok`, `stalled`, `none`); `nil` for an alert.
-    public var motor: String?
+    package var motor: String?
     /// The pump's `at`, in microseconds since the Unix epoch: the order messages are applied in.
-    public var at: Int64
+    package var at: Int64
     /// The pump's `at` exactly as the pump stamped it, for evidence.
-    public var atText: String
+    package var atText: String
     /// When the daemon received the message, on the daemon's clock, in microseconds since the
     /// Unix epoch: used to judge a stall whose pump fell silent.
-    public var receivedAt: Int64
+    package var receivedAt: Int64
 
-    /// Creates a signal from its fields.
-    public init(
+    package init(
         messageID: String, kind: SignalKind, code: String? = nil, cleared: Bool = false,
         battery: String? = nil, motor: String? = nil, at: Int64, atText: String, receivedAt: Int64
     ) {
@@ -52,7 +51,7 @@ public struct HealthSignal: Sendable, Hashable, Codable {
 
     /// A status signal: `battery` is the battery state word (`nil` for `battery: null`), `motor`
     /// the motor word.
-    public static func status(
+    package static func status(
         id: String, battery: String?, motor: String, at: Int64, atText: String, receivedAt: Int64
     ) -> HealthSignal {
         HealthSignal(
@@ -61,7 +60,7 @@ public struct HealthSignal: Sendable, Hashable, Codable {
     }
 
     /// An alert signal with its code, raised unless `cleared`.
-    public static func alert(
+    package static func alert(
         id: String, code: String, cleared: Bool = false, at: Int64, atText: String, receivedAt: Int64
     ) -> HealthSignal {
         HealthSignal(
@@ -70,26 +69,25 @@ public struct HealthSignal: Sendable, Hashable, Codable {
     }
 
     /// The reference a record cites for this message.
-    public var evidence: EvidenceRef {
+    package var evidence: EvidenceRef {
         EvidenceRef(messageID: messageID, kind: kind, code: code, at: at, atText: atText)
     }
 }
 
 /// A stored message cited as evidence for a finding.
-public struct EvidenceRef: Sendable, Hashable, Codable {
+package struct EvidenceRef: Sendable, Hashable, Codable {
     /// The message's `id`.
-    public var messageID: String
+    package var messageID: String
     /// The message's `kind`.
-    public var kind: SignalKind
+    package var kind: SignalKind
     /// For an alert, its `code`; `nil` for a status.
-    public var code: String?
+    package var code: String?
     /// The pump's `at`, in microseconds since the Unix epoch.
-    public var at: Int64
+    package var at: Int64
     /// The pump's `at` exactly as the pump stamped it.
-    public var atText: String
+    package var atText: String
 
-    /// Creates a reference from its fields.
-    public init(messageID: String, kind: SignalKind, code: String? = nil, at: Int64, atText: String) {
+    package init(messageID: String, kind: SignalKind, code: String? = nil, at: Int64, atText: String) {
         self.messageID = messageID
         self.kind = kind
         self.code = code

@@ -4,7 +4,7 @@ extension PumpHealth {
     /// - Parameter now: the daemon's clock (µs since the Unix epoch), used only to judge an open
     ///   stall whose pump fell silent: non-function once `now` is past the stall's receipt plus
     ///   its grace. `nil` judges on the pump's clock alone.
-    public func assess(now: Int64?) -> HealthAssessment {
+    package func assess(now: Int64?) -> HealthAssessment {
         let stallEvidence: [EvidenceRef]? = stall.flatMap { open in
             if open.pastDeadline != nil { return open.evidence }
             if let now, now > open.silentDeadline { return open.evidence }

@@ -27,11 +27,11 @@
 /// on the daemon's clock it is non-function once `now` is past the stall's receipt plus the
 /// grace. A stall that became non-function and later recovers leaves the pump functional again
 /// (like a cleared critical error); it stays visible as `HealthAssessment.lapsedStallEvidence`.
-public struct PumpHealth: Sendable, Hashable, Codable {
+package struct PumpHealth: Sendable, Hashable, Codable {
     /// The stall grace rules this pump is judged by.
-    public let rules: StallRules
+    package let rules: StallRules
     /// The greatest `at` applied so far (µs), `nil` before the first signal.
-    public package(set) var latestAt: Int64?
+    package var latestAt: Int64?
 
     /// Whether any message has decided anything (a status, or an alert that changed a condition).
     package var decided = false
@@ -55,19 +55,19 @@ public struct PumpHealth: Sendable, Hashable, Codable {
     package var latestMRIExposure: EvidenceRef?
 
     /// Creates the state of a pump that has sent nothing: `unknown`.
-    public init(rules: StallRules = .init()) {
+    package init(rules: StallRules = .init()) {
         self.rules = rules
     }
 
     /// Whether `signal` can be applied as it is: its `at` is not before `latestAt`. When it is
     /// not, the daemon rebuilds the state with `replaying(_:rules:)` over the pump's messages.
-    public func isInOrder(_ signal: HealthSignal) -> Bool {
+    package func isInOrder(_ signal: HealthSignal) -> Bool {
         latestAt.map { signal.at >= $0 } ?? true
     }
 
     /// Rebuilds a pump's state from its messages in any order: sorts them by `at` (ties keep
     /// their order in `signals`, which should be arrival order) and applies each.
-    public static func replaying(_ signals: [HealthSignal], rules: StallRules = .init()) -> PumpHealth {
+    package static func replaying(_ signals: [HealthSignal], rules: StallRules = .init()) -> PumpHealth {
         var health = PumpHealth(rules: rules)
         let ordered = signals.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }
         for (_, signal) in ordered { health.apply(signal) }
@@ -77,7 +77,7 @@ public struct PumpHealth: Sendable, Hashable, Codable {
     /// Applies one message. The caller guarantees `at` order (`signal.at >= latestAt`, ties in
     /// arrival order; see `isInOrder(_:)`); a signal out of order is still applied, in arrival
     /// order, which may differ from what `replaying(_:rules:)` gives.
-    public mutating func apply(_ signal: HealthSignal) {
+    package mutating func apply(_ signal: HealthSignal) {
         let ref = signal.evidence
         latestAt = max(latestAt ?? signal.at, signal.at)
         judgeStallOnPumpClock(signal, ref: ref)
@@ -92,7 +92,7 @@ public struct PumpHealth: Sendable, Hashable, Codable {
     /// arrives: the stall's receipt plus its grace. `nil` when no stall is open, or when the open
     /// stall is already non-function on the pump's clock. The daemon's sweeper assesses the pump
     /// again once its clock is past this moment.
-    public var silentStallDeadline: Int64? {
+    package var silentStallDeadline: Int64? {
         guard let stall, stall.pastDeadline == nil else { return nil }
         return stall.silentDeadline
     }

@@ -3,22 +3,22 @@
 ///
 /// All durations are in microseconds, the unit of every time in this module. A stall's grace is
 /// the closed interval [stall `at`, stall `at` + grace].
-public struct StallRules: Sendable, Hashable, Codable {
+package struct StallRules: Sendable, Hashable, Codable {
     /// The grace of an ordinary stall (`--stall-grace`), in microseconds. Default 2 hours.
-    public var stallGrace: Int64
+    package var stallGrace: Int64
     /// The grace of a stall that begins within `mriWindow` after an `MRI_EXPOSURE`
     /// (`--mri-stall-grace`), in microseconds. Default 24 hours.
-    public var mriStallGrace: Int64
+    package var mriStallGrace: Int64
     /// How long after an `MRI_EXPOSURE`'s `at` a stall that begins still gets the MRI grace, in
     /// microseconds; the window is closed at both ends (0 to 60 minutes by default).
-    public var mriWindow: Int64
+    package var mriWindow: Int64
 
     /// One hour in microseconds.
-    public static let hour: Int64 = 3_600_000_000
+    package static let hour: Int64 = 3_600_000_000
 
     /// Creates the rules; the defaults are the protocol's: 2 hours, 24 hours, 1 hour.
     /// Negative durations are treated as zero.
-    public init(stallGrace: Int64 = 2 * hour, mriStallGrace: Int64 = 24 * hour, mriWindow: Int64 = hour) {
+    package init(stallGrace: Int64 = 2 * hour, mriStallGrace: Int64 = 24 * hour, mriWindow: Int64 = hour) {
         self.stallGrace = max(0, stallGrace)
         self.mriStallGrace = max(0, mriStallGrace)
         self.mriWindow = max(0, mriWindow)

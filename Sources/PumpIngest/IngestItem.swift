@@ -76,7 +76,6 @@ package struct IngestOutcome: Sendable {
     /// Messages stored (accepted).
     package var accepted: Int
 
-    /// Creates an outcome.
     package init(replies: [Reply], raised: [RaisedRecord], accepted: Int) {
         self.replies = replies
         self.raised = raised

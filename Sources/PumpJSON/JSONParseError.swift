@@ -39,7 +39,6 @@ package struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertibl
     /// Extra context: the offending byte, the duplicated key, the depth limit.
     package var context: String?
 
-    /// Creates an error.
     package init(kind: Kind, offset: Int, context: String? = nil) {
         self.kind = kind
         self.offset = offset

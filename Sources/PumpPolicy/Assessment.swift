@@ -2,7 +2,7 @@
 // eligibility record, so the store and the command line copy it out and never decide anything again.
 
 /// Whether the pump's enrolled therapy is covered (`policy.md`, indication finding).
-public enum IndicationStatus: String, PolicyVocabulary {
+package enum IndicationStatus: String, PolicyVocabulary {
     /// The therapy is medically necessary.
     case covered
     /// The therapy is not medically necessary.
@@ -11,40 +11,40 @@ public enum IndicationStatus: String, PolicyVocabulary {
     case unknown
 
     /// `indication status`.
-    public static var vocabularyName: String { "indication status" }
+    package static var vocabularyName: String { "indication status" }
 }
 
 /// The kind of record: the assessment of an implant (a therapy) or of a replacement.
-public enum AssessmentType: String, PolicyVocabulary {
+package enum AssessmentType: String, PolicyVocabulary {
     /// A therapy's implant assessment, made at enrolment.
     case implant
     /// A replacement assessment, raised by telemetry or requested by a clinician.
     case replacement
 
     /// `type`.
-    public static var vocabularyName: String { "type" }
+    package static var vocabularyName: String { "type" }
 }
 
 /// What raised a record, as the record's `trigger` field spells it.
-public enum AssessmentTrigger: String, PolicyVocabulary {
+package enum AssessmentTrigger: String, PolicyVocabulary {
     /// The pump's own telemetry showed a replacement criterion.
     case telemetry
     /// A clinician asked (`request-replacement`, or `enroll` for an implant assessment).
     case request
 
     /// `trigger`.
-    public static var vocabularyName: String { "trigger" }
+    package static var vocabularyName: String { "trigger" }
 }
 
 /// What raised a replacement assessment: the pump's telemetry, or a request with its reason.
-public enum ReplacementTrigger: Sendable, Hashable {
+package enum ReplacementTrigger: Sendable, Hashable {
     /// The pump's telemetry showed the criterion; nobody asked.
     case telemetry
     /// A clinician asked, for this reason.
     case request(RequestReason)
 
     /// The request's reason; `nil` for telemetry.
-    public var requestReason: RequestReason? {
+    package var requestReason: RequestReason? {
         switch self {
         case .telemetry: nil
         case .request(let reason): reason
@@ -52,7 +52,7 @@ public enum ReplacementTrigger: Sendable, Hashable {
     }
 
     /// The record's `trigger` word.
-    public var kind: AssessmentTrigger {
+    package var kind: AssessmentTrigger {
         switch self {
         case .telemetry: .telemetry
         case .request: .request
@@ -61,25 +61,24 @@ public enum ReplacementTrigger: Sendable, Hashable {
 }
 
 /// The indication finding: whether the pump's therapy is covered, by which clause, and what is missing.
-public struct IndicationFinding: Sendable, Hashable, Codable {
+package struct IndicationFinding: Sendable, Hashable, Codable {
     /// Covered, not covered, or unknown.
-    public var status: IndicationStatus
+    package var status: IndicationStatus
     /// Covered: the `MN.indication.N` clause. Not covered: the NMN clause. Unknown: the candidate MN
     /// clause when the therapy needs review; `nil` when the pump was never enrolled.
-    public var clause: Clause?
+    package var clause: Clause?
     /// The facts not on file, in the spec's order: the therapy's absent criteria, or `["indication"]`
     /// for a pump never enrolled. Empty unless the status is unknown.
-    public var missing: [String]
+    package var missing: [String]
 
-    /// Creates a finding.
-    public init(status: IndicationStatus, clause: Clause?, missing: [String]) {
+    package init(status: IndicationStatus, clause: Clause?, missing: [String]) {
         self.status = status
         self.clause = clause
         self.missing = missing
     }
 
     /// The finding for a pump that was never enrolled: unknown, no clause, `missing: ["indication"]`.
-    public static let neverEnrolled = IndicationFinding(
+    package static let neverEnrolled = IndicationFinding(
         status: .unknown, clause: nil, missing: [Fact.indication.rawValue])
 
     enum CodingKeys: String, CodingKey {
@@ -87,7 +86,7 @@ public struct IndicationFinding: Sendable, Hashable, Codable {
     }
 
     /// Writes `status`, `clause` (null when none) and `missing`. A record shows `{status, clause}`.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(status, forKey: .status)
         try c.encode(clause, forKey: .clause)
@@ -96,46 +95,45 @@ public struct IndicationFinding: Sendable, Hashable, Codable {
 }
 
 /// The policy a record is decided under.
-public struct PolicyIdentity: Sendable, Hashable, Codable {
+package struct PolicyIdentity: Sendable, Hashable, Codable {
     /// The policy's id, `CG-SURG-79`.
-    public var id: String
+    package var id: String
     /// The policy's effective date, `2023-09-27`.
-    public var effective: String
+    package var effective: String
 
-    /// Creates a policy identity.
-    public init(id: String, effective: String) {
+    package init(id: String, effective: String) {
         self.id = id
         self.effective = effective
     }
 
     /// Anthem CG-SURG-79, Implantable Infusion Pumps, effective 2023-09-27.
-    public static let cgSurg79 = PolicyIdentity(id: "CG-SURG-79", effective: "2023-09-27")
+    package static let cgSurg79 = PolicyIdentity(id: "CG-SURG-79", effective: "2023-09-27")
 }
 
 /// A decided assessment: every field of an eligibility record except its id, serial, evidence,
 /// times and note, which belong to the store.
-public struct Assessment: Sendable, Hashable, Codable {
+package struct Assessment: Sendable, Hashable, Codable {
     /// Implant or replacement.
-    public var type: AssessmentType
+    package var type: AssessmentType
     /// Medically necessary, not medically necessary, or needs review.
-    public var determination: Determination
+    package var determination: Determination
     /// The clause that decides it (for needs review, the candidate MN clause).
-    public var clause: Clause
+    package var clause: Clause
     /// The replacement criterion the telemetry shows; `nil` for an implant.
-    public var replacementCriterion: ReplacementCriterion?
+    package var replacementCriterion: ReplacementCriterion?
     /// The request's reason; `nil` for an implant and for a telemetry-raised replacement.
-    public var requestReason: RequestReason?
+    package var requestReason: RequestReason?
     /// The indication finding (a record shows its status and clause).
-    public var indication: IndicationFinding
+    package var indication: IndicationFinding
     /// The facts a reviewer must supply; non-empty exactly when the determination is needs review.
-    public var missing: [String]
+    package var missing: [String]
     /// `MN.supplies`: true exactly when the determination is medically necessary.
-    public var suppliesCovered: Bool
+    package var suppliesCovered: Bool
     /// The policy decided under.
-    public var policy: PolicyIdentity
+    package var policy: PolicyIdentity
 
     /// Creates an assessment as decided (the engine builds them; the store rebuilds stored ones).
-    public init(
+    package init(
         type: AssessmentType, determination: Determination, clause: Clause,
         replacementCriterion: ReplacementCriterion?, requestReason: RequestReason?,
         indication: IndicationFinding, missing: [String], suppliesCovered: Bool,
@@ -153,7 +151,7 @@ public struct Assessment: Sendable, Hashable, Codable {
     }
 
     /// The record's `trigger`: `request` for an implant or a requested replacement, else `telemetry`.
-    public var trigger: AssessmentTrigger {
+    package var trigger: AssessmentTrigger {
         type == .implant || requestReason != nil ? .request : .telemetry
     }
 
@@ -168,7 +166,7 @@ public struct Assessment: Sendable, Hashable, Codable {
     }
 
     /// Reads an assessment written by `encode(to:)` (`trigger` is derived, so it is not read).
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         type = try c.decode(AssessmentType.self, forKey: .type)
         requestReason = try c.decodeIfPresent(RequestReason.self, forKey: .requestReason)
@@ -182,7 +180,7 @@ public struct Assessment: Sendable, Hashable, Codable {
     }
 
     /// Writes the record's keys as `cli.md` spells them, nulls included, `trigger` derived.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(type, forKey: .type)
         try c.encode(trigger, forKey: .trigger)

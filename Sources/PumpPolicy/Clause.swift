@@ -2,7 +2,7 @@
 // sentence of CG-SURG-79 that justifies it.
 
 /// A clause of CG-SURG-79, identified as `policy.md` identifies it.
-public enum Clause: String, PolicyVocabulary {
+package enum Clause: String, PolicyVocabulary {
     /// Primary liver cancer; intrahepatic arterial chemotherapy.
     case mnIndication1 = "MN.indication.1"
     /// Metastatic colorectal cancer limited to the liver; intrahepatic arterial chemotherapy.
@@ -31,13 +31,13 @@ public enum Clause: String, PolicyVocabulary {
     case nmnUseOther = "NMN.use.other"
 
     /// `clause`.
-    public static var vocabularyName: String { "clause" }
+    package static var vocabularyName: String { "clause" }
 
     /// Whether the clause grants coverage (`MN.*`) rather than denies it (`NMN.*`).
-    public var isMedicallyNecessary: Bool { rawValue.hasPrefix("MN.") }
+    package var isMedicallyNecessary: Bool { rawValue.hasPrefix("MN.") }
 
     /// The clause that grants an implant for an indication (`MN.indication.1` to `.5`), if it is one.
-    public var isIndicationClause: Bool {
+    package var isIndicationClause: Bool {
         switch self {
         case .mnIndication1, .mnIndication2, .mnIndication3, .mnIndication4, .mnIndication5: true
         default: false
@@ -45,7 +45,7 @@ public enum Clause: String, PolicyVocabulary {
     }
 
     /// The sentence of CG-SURG-79 the clause stands for, as `policy.md` summarises it.
-    public var text: String {
+    package var text: String {
         switch self {
         case .mnIndication1:
             "primary liver cancer; intrahepatic arterial injection of chemotherapeutic agents"

@@ -27,7 +27,7 @@ extension PolicyEngine {
     ///   - criterion: what the pump's telemetry shows.
     ///   - trigger: the telemetry, or a request with its reason.
     ///   - therapy: the pump's enrolled therapy; `nil` when the pump was never enrolled.
-    public static func assessReplacement(
+    package static func assessReplacement(
         criterion: ReplacementCriterion, trigger: ReplacementTrigger, therapy: Therapy?
     ) -> Assessment {
         let finding = indicationFinding(for: therapy)
@@ -75,7 +75,7 @@ extension PolicyEngine {
 
 extension ReplacementCriterion {
     /// The criterion's rank: non-function (2) outranks impending failure (1), which outranks none (0).
-    public var precedence: Int {
+    package var precedence: Int {
         switch self {
         case .nonFunction: 2
         case .impendingFailure: 1
@@ -84,7 +84,7 @@ extension ReplacementCriterion {
     }
 
     /// The criterion to assess when the telemetry shows several: the highest ranked, `none` if empty.
-    public static func strongest(of criteria: some Sequence<ReplacementCriterion>) -> ReplacementCriterion {
+    package static func strongest(of criteria: some Sequence<ReplacementCriterion>) -> ReplacementCriterion {
         criteria.max { $0.precedence < $1.precedence } ?? .none
     }
 }

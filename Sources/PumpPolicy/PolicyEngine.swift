@@ -2,7 +2,7 @@
 // `PolicyEngine+Replacement.swift`. Pure functions of their inputs, no state, no clock.
 
 /// Decides implant and replacement assessments under CG-SURG-79.
-public enum PolicyEngine {
+package enum PolicyEngine {
     /// The implant assessment of a therapy (`policy.md`, "Implant (therapy) assessment").
     ///
     /// - Insulin, under any indication: not medically necessary, `NMN.use.other`.
@@ -18,7 +18,7 @@ public enum PolicyEngine {
     ///
     /// The record has no replacement criterion and no request reason; `suppliesCovered` is true exactly
     /// when medically necessary (`MN.supplies`), while `clause` stays the indication's.
-    public static func assessImplant(_ therapy: Therapy) -> Assessment {
+    package static func assessImplant(_ therapy: Therapy) -> Assessment {
         let decision = TherapyDecision(therapy)
         return Assessment(
             type: .implant, determination: decision.determination, clause: decision.clause,
@@ -30,7 +30,7 @@ public enum PolicyEngine {
     /// clause), `not_covered` (NMN, with the NMN clause) or `unknown` (needs review, with the candidate
     /// MN clause and the absent criteria). A pump never enrolled (`nil`) is unknown with no clause and
     /// `missing: ["indication"]`.
-    public static func indicationFinding(for therapy: Therapy?) -> IndicationFinding {
+    package static func indicationFinding(for therapy: Therapy?) -> IndicationFinding {
         guard let therapy else { return .neverEnrolled }
         return TherapyDecision(therapy).finding
     }

@@ -3,7 +3,7 @@
 
 /// A fact a record may name as missing: the criteria keys of `policy.md`, in the order of its
 /// criteria list, then `indication` and `malfunction_evidence` for replacements.
-public enum Fact: String, PolicyVocabulary {
+package enum Fact: String, PolicyVocabulary {
     /// Spasticity: severe, refractory, of cerebral or spinal cord origin.
     case severeRefractory = "severe_refractory"
     /// Spasticity: unresponsive to or cannot tolerate oral baclofen.
@@ -24,10 +24,10 @@ public enum Fact: String, PolicyVocabulary {
     case malfunctionEvidence = "malfunction_evidence"
 
     /// `fact`.
-    public static var vocabularyName: String { "fact" }
+    package static var vocabularyName: String { "fact" }
 
     /// The seven therapy criteria, in the order of `policy.md`'s criteria list.
-    public static let criteria: [Fact] = [
+    package static let criteria: [Fact] = [
         .severeRefractory, .oralBaclofenFailed, .metastasesLimitedToLiver, .priorExternalTreprostinil,
         .severeChronicIntractable, .trialReductionPercent, .trialRoute,
     ]
@@ -36,7 +36,7 @@ public enum Fact: String, PolicyVocabulary {
 extension Indication {
     /// The criteria that belong to the indication, in the spec's order; any other criterion is
     /// stored and ignored.
-    public var criteria: [Fact] {
+    package var criteria: [Fact] {
         switch self {
         case .spasticity: [.severeRefractory, .oralBaclofenFailed]
         case .colorectalLiverMetastases: [.metastasesLimitedToLiver]
@@ -48,31 +48,31 @@ extension Indication {
 }
 
 /// The criteria of a therapy: each `nil` is unknown (absent), never the same as `false`.
-public struct TherapyCriteria: Sendable, Hashable, Codable {
+package struct TherapyCriteria: Sendable, Hashable, Codable {
     /// Spasticity: severe, refractory, of cerebral or spinal cord origin.
-    public var severeRefractory: Bool?
+    package var severeRefractory: Bool?
     /// Spasticity: unresponsive to or cannot tolerate oral baclofen.
-    public var oralBaclofenFailed: Bool?
+    package var oralBaclofenFailed: Bool?
     /// Colorectal cancer: metastases limited to the liver.
-    public var metastasesLimitedToLiver: Bool?
+    package var metastasesLimitedToLiver: Bool?
     /// PAH: previously receiving treprostinil via an external infusion pump.
-    public var priorExternalTreprostinil: Bool?
+    package var priorExternalTreprostinil: Bool?
     /// Pain: severe, chronic, intractable.
-    public var severeChronicIntractable: Bool?
+    package var severeChronicIntractable: Bool?
     /// Pain: the trial's pain reduction in percent, 0 to 100; successful when strictly above 50.
     /// A value that is not a percentage (not finite, below 0, above 100) counts as unknown.
-    public var trialReductionPercent: Double?
+    package var trialReductionPercent: Double?
     /// Pain: the route of the trial; it must equal the planned route.
-    public var trialRoute: Route?
+    package var trialRoute: Route?
 
     /// The range a trial reduction must lie in to be a fact: 0 to 100 percent.
-    public static let trialReductionPercentRange: ClosedRange<Double> = 0...100
+    package static let trialReductionPercentRange: ClosedRange<Double> = 0...100
 
     /// A trial strictly above this reduction is successful (`policy.md`: "greater than 50%").
-    public static let successfulTrialThreshold: Double = 50
+    package static let successfulTrialThreshold: Double = 50
 
     /// Creates criteria; each one left out is unknown.
-    public init(
+    package init(
         severeRefractory: Bool? = nil, oralBaclofenFailed: Bool? = nil, metastasesLimitedToLiver: Bool? = nil,
         priorExternalTreprostinil: Bool? = nil, severeChronicIntractable: Bool? = nil,
         trialReductionPercent: Double? = nil, trialRoute: Route? = nil
@@ -88,7 +88,7 @@ public struct TherapyCriteria: Sendable, Hashable, Codable {
 
     /// Whether the criterion is on file (true, false, a number or a route); `false` when absent.
     /// `indication` and `malfunction_evidence` are not therapy criteria and are never on file here.
-    public func isKnown(_ fact: Fact) -> Bool {
+    package func isKnown(_ fact: Fact) -> Bool {
         switch fact {
         case .severeRefractory: severeRefractory != nil
         case .oralBaclofenFailed: oralBaclofenFailed != nil
@@ -102,7 +102,7 @@ public struct TherapyCriteria: Sendable, Hashable, Codable {
     }
 
     /// A copy with the criterion made unknown (absent); other facts leave it unchanged.
-    public func forgetting(_ fact: Fact) -> TherapyCriteria {
+    package func forgetting(_ fact: Fact) -> TherapyCriteria {
         var copy = self
         switch fact {
         case .severeRefractory: copy.severeRefractory = nil
@@ -128,7 +128,7 @@ public struct TherapyCriteria: Sendable, Hashable, Codable {
     }
 
     /// Reads criteria keyed by the spec's names; a key that is absent or null is unknown.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         severeRefractory = try c.decodeIfPresent(Bool.self, forKey: .severeRefractory)
         oralBaclofenFailed = try c.decodeIfPresent(Bool.self, forKey: .oralBaclofenFailed)
@@ -140,7 +140,7 @@ public struct TherapyCriteria: Sendable, Hashable, Codable {
     }
 
     /// Writes every criterion under the spec's name, unknown ones as `null`.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(severeRefractory, forKey: .severeRefractory)
         try c.encode(oralBaclofenFailed, forKey: .oralBaclofenFailed)
@@ -153,18 +153,18 @@ public struct TherapyCriteria: Sendable, Hashable, Codable {
 }
 
 /// A pump's therapy: what it treats, with which drug, by which route, and the indication's criteria.
-public struct Therapy: Sendable, Hashable, Codable {
+package struct Therapy: Sendable, Hashable, Codable {
     /// The condition treated.
-    public var indication: Indication
+    package var indication: Indication
     /// The drug infused.
-    public var drug: Drug
+    package var drug: Drug
     /// The route of administration.
-    public var route: Route
+    package var route: Route
     /// The criteria on file (those not belonging to the indication are kept and ignored).
-    public var criteria: TherapyCriteria
+    package var criteria: TherapyCriteria
 
     /// Creates a therapy; criteria default to all unknown.
-    public init(indication: Indication, drug: Drug, route: Route, criteria: TherapyCriteria = TherapyCriteria()) {
+    package init(indication: Indication, drug: Drug, route: Route, criteria: TherapyCriteria = TherapyCriteria()) {
         self.indication = indication
         self.drug = drug
         self.route = route

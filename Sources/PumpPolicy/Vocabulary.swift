@@ -2,7 +2,7 @@
 // An unknown word is a `VocabularyError` that names the accepted words.
 
 /// A word of the policy vocabulary: an enum whose raw values are the spec's spellings.
-public protocol PolicyVocabulary: RawRepresentable, CaseIterable, Sendable, Hashable, Codable
+package protocol PolicyVocabulary: RawRepresentable, CaseIterable, Sendable, Hashable, Codable
 where RawValue == String {
     /// What the word names, as a user would say it: `indication`, `drug`, `route`...
     static var vocabularyName: String { get }
@@ -10,10 +10,10 @@ where RawValue == String {
 
 extension PolicyVocabulary {
     /// Every accepted word, in the spec's order.
-    public static var acceptedWords: [String] { allCases.map(\.rawValue) }
+    package static var acceptedWords: [String] { allCases.map(\.rawValue) }
 
     /// Parses a word, or throws an error naming the accepted words.
-    public init(word: String) throws(VocabularyError) {
+    package init(word: String) throws(VocabularyError) {
         guard let value = Self(rawValue: word) else {
             throw VocabularyError(vocabulary: Self.vocabularyName, word: word, accepted: Self.acceptedWords)
         }
@@ -22,29 +22,28 @@ extension PolicyVocabulary {
 }
 
 /// A word that is not in the policy vocabulary.
-public struct VocabularyError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct VocabularyError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Which vocabulary: `indication`, `drug`, `route`, `reason`...
-    public var vocabulary: String
+    package var vocabulary: String
     /// The word given.
-    public var word: String
+    package var word: String
     /// The words that would have been accepted.
-    public var accepted: [String]
+    package var accepted: [String]
 
-    /// Creates the error.
-    public init(vocabulary: String, word: String, accepted: [String]) {
+    package init(vocabulary: String, word: String, accepted: [String]) {
         self.vocabulary = vocabulary
         self.word = word
         self.accepted = accepted
     }
 
     /// `unknown route 'oral': accepted words are intrahepatic_arterial, intrathecal, ...`
-    public var description: String {
+    package var description: String {
         "unknown \(vocabulary) '\(word)': accepted words are \(accepted.joined(separator: ", "))"
     }
 }
 
 /// Why the pump is implanted: the condition treated.
-public enum Indication: String, PolicyVocabulary {
+package enum Indication: String, PolicyVocabulary {
     /// Primary liver cancer (MN.indication.1).
     case primaryLiverCancer = "primary_liver_cancer"
     /// Metastatic colorectal cancer (MN.indication.2 when limited to the liver).
@@ -65,11 +64,11 @@ public enum Indication: String, PolicyVocabulary {
     case other
 
     /// `indication`.
-    public static var vocabularyName: String { "indication" }
+    package static var vocabularyName: String { "indication" }
 }
 
 /// The drug the pump infuses.
-public enum Drug: String, PolicyVocabulary {
+package enum Drug: String, PolicyVocabulary {
     /// Chemotherapeutic agents.
     case chemotherapy
     /// Baclofen (Lioresal).
@@ -80,21 +79,19 @@ public enum Drug: String, PolicyVocabulary {
     case opioid
     /// A nonopioid analgesic.
     case nonopioidAnalgesic = "nonopioid_analgesic"
-    /// Heparin.
     case heparin
     /// An antibiotic.
     case antibiotic
-    /// Insulin.
     case insulin
     /// Any other drug.
     case other
 
     /// `drug`.
-    public static var vocabularyName: String { "drug" }
+    package static var vocabularyName: String { "drug" }
 }
 
 /// The route of administration.
-public enum Route: String, PolicyVocabulary {
+package enum Route: String, PolicyVocabulary {
     /// Intrahepatic arterial injection.
     case intrahepaticArterial = "intrahepatic_arterial"
     /// Intrathecal injection.
@@ -109,11 +106,11 @@ public enum Route: String, PolicyVocabulary {
     case other
 
     /// `route`.
-    public static var vocabularyName: String { "route" }
+    package static var vocabularyName: String { "route" }
 }
 
 /// Why a replacement is requested.
-public enum RequestReason: String, PolicyVocabulary {
+package enum RequestReason: String, PolicyVocabulary {
     /// For convenience (NMN while the pump works).
     case convenience
     /// To upgrade to newer technology (NMN while the pump works).
@@ -122,11 +119,11 @@ public enum RequestReason: String, PolicyVocabulary {
     case malfunction
 
     /// `reason`.
-    public static var vocabularyName: String { "reason" }
+    package static var vocabularyName: String { "reason" }
 }
 
 /// A three-valued determination.
-public enum Determination: String, PolicyVocabulary {
+package enum Determination: String, PolicyVocabulary {
     /// Every criterion of an MN clause is known to hold.
     case medicallyNecessary = "medically_necessary"
     /// An NMN clause applies, or a criterion of the only candidate MN clause is known false.
@@ -135,11 +132,11 @@ public enum Determination: String, PolicyVocabulary {
     case needsReview = "needs_review"
 
     /// `determination`.
-    public static var vocabularyName: String { "determination" }
+    package static var vocabularyName: String { "determination" }
 }
 
 /// What the pump's own telemetry shows about replacement.
-public enum ReplacementCriterion: String, PolicyVocabulary {
+package enum ReplacementCriterion: String, PolicyVocabulary {
     /// The device is not functioning.
     case nonFunction = "non_function"
     /// A built-in system notified an impending failure.
@@ -148,11 +145,11 @@ public enum ReplacementCriterion: String, PolicyVocabulary {
     case none
 
     /// `replacement criterion`.
-    public static var vocabularyName: String { "replacement criterion" }
+    package static var vocabularyName: String { "replacement criterion" }
 }
 
 /// A pump's state (`cli.md`), by precedence non_functional > stalled > impending_failure > functional.
-public enum PumpState: String, PolicyVocabulary {
+package enum PumpState: String, PolicyVocabulary {
     /// Working.
     case functional
     /// A built-in notification of impending failure (ERI, IMPENDING_FAILURE).
@@ -165,5 +162,5 @@ public enum PumpState: String, PolicyVocabulary {
     case unknown
 
     /// `state`.
-    public static var vocabularyName: String { "state" }
+    package static var vocabularyName: String { "state" }
 }

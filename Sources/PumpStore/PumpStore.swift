@@ -7,15 +7,15 @@ import Synchronization
 /// with the single writer.
 package struct PumpStore: Sendable {
     /// The database file's path.
-    public let path: String
+    package let path: String
     let pool: DatabasePool
     let checkpointer: Checkpointer
 
     /// The file name of the store inside the state directory.
-    public static let fileName = "pumpmond.sqlite"
+    package static let fileName = "pumpmond.sqlite"
 
     /// Opens (creating if needed) the store in `directory` and migrates it.
-    public init(directory: String) throws(StoreError) {
+    package init(directory: String) throws(StoreError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -26,7 +26,7 @@ package struct PumpStore: Sendable {
     }
 
     /// Opens (creating if needed) the store file at `path` and migrates it.
-    public init(path: String) throws(StoreError) {
+    package init(path: String) throws(StoreError) {
         self.path = path
         var config = Configuration()
         config.label = "pumpmond"
@@ -81,7 +81,7 @@ package struct PumpStore: Sendable {
     }
 
     /// Closes the store; later calls fail.
-    public func close() throws(StoreError) {
+    package func close() throws(StoreError) {
         do {
             try checkpointer.close()
             try pool.close()

@@ -1,7 +1,7 @@
 import GRDB
 
 /// Why the store could not do what was asked, in words an operator can act on.
-public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The disk or filesystem holding the store is full.
     case full(path: String)
     /// The store file or its directory cannot be written.
@@ -11,7 +11,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Any other SQLite failure.
     case failed(reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .full(let path):
             "the store at \(path) is on a full filesystem: free space there, messages are refused until then"

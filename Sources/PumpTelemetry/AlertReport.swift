@@ -1,16 +1,15 @@
 /// The fields of an `alert` message: an alarm or event the pump raised.
-public struct AlertReport: Sendable, Hashable {
+package struct AlertReport: Sendable, Hashable {
     /// What the pump is saying.
-    public var code: AlertCode
+    package var code: AlertCode
     /// How urgent the pump considers it.
-    public var severity: Severity
+    package var severity: Severity
     /// Raised (the default) or cleared.
-    public var state: AlertState
+    package var state: AlertState
     /// Free text from the pump, at most 1,024 characters, when sent.
-    public var detail: String?
+    package var detail: String?
 
-    /// Creates an alert report.
-    public init(code: AlertCode, severity: Severity, state: AlertState = .raised, detail: String? = nil) {
+    package init(code: AlertCode, severity: Severity, state: AlertState = .raised, detail: String? = nil) {
         self.code = code
         self.severity = severity
         self.state = state
@@ -19,7 +18,7 @@ public struct AlertReport: Sendable, Hashable {
 }
 
 /// An alert code: one of the protocol's known codes, or a vendor's own `X-<VENDOR>-<NAME>`.
-public enum AlertCode: Sendable, Hashable, CustomStringConvertible {
+package enum AlertCode: Sendable, Hashable, CustomStringConvertible {
     /// A code from the protocol's table.
     case known(KnownAlertCode)
     /// A vendor code, held whole (e.g. `X-ACME-DOOR-OPEN`); it carries no replacement meaning.
@@ -28,7 +27,7 @@ public enum AlertCode: Sendable, Hashable, CustomStringConvertible {
     /// Reads a code word: a known code (exact case), or a vendor code `X-<VENDOR>-<NAME>` where
     /// VENDOR is one or more ASCII letters or digits and NAME one or more ASCII letters, digits
     /// or `-`. Nil for anything else.
-    public init?(word: String) {
+    package init?(word: String) {
         if let known = KnownAlertCode.matching(word) {
             self = .known(known)
         } else if AlertCode.isVendorCode(word) {
@@ -39,7 +38,7 @@ public enum AlertCode: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The code as sent on the wire.
-    public var word: String {
+    package var word: String {
         switch self {
         case .known(let code): code.rawValue
         case .vendor(let word): word
@@ -47,10 +46,10 @@ public enum AlertCode: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The code as sent on the wire.
-    public var description: String { word }
+    package var description: String { word }
 
     /// Whether `word` has the vendor-code shape `X-<VENDOR>-<NAME>` (see ``init(word:)``).
-    public static func isVendorCode(_ word: String) -> Bool {
+    package static func isVendorCode(_ word: String) -> Bool {
         var bytes = word.utf8.makeIterator()
         guard bytes.next() == UInt8(ascii: "X"), bytes.next() == UInt8(ascii: "-") else { return false }
         @inline(__always) func isAlphanumeric(_ b: UInt8) -> Bool {
@@ -75,7 +74,7 @@ public enum AlertCode: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The alert codes of the protocol's table.
-public enum KnownAlertCode: String, Sendable, Hashable, CaseIterable, Codable {
+package enum KnownAlertCode: String, Sendable, Hashable, CaseIterable, Codable {
     /// The motor stopped; no drug is delivered (non-function unless it recovers within the grace).
     case motorStall = "MOTOR_STALL"
     /// The motor turns again after a stall (ends the stall).
@@ -101,7 +100,7 @@ public enum KnownAlertCode: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// How urgent the pump considers an alert.
-public enum Severity: String, Sendable, Hashable, CaseIterable, Codable {
+package enum Severity: String, Sendable, Hashable, CaseIterable, Codable {
     /// For information.
     case info
     /// Needs attention.
@@ -111,7 +110,7 @@ public enum Severity: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// Whether an alert is raised or cleared.
-public enum AlertState: String, Sendable, Hashable, CaseIterable, Codable {
+package enum AlertState: String, Sendable, Hashable, CaseIterable, Codable {
     /// The condition began (the default when `state` is absent).
     case raised
     /// The condition ended.

@@ -20,24 +20,24 @@ import PumpJSON
 /// - Numbers that must be ≥ 0 are checked exactly (`-0` is allowed, `-0.1` is not); one too large
 ///   for a `Double` (`1e400`) is `invalid_field`.
 /// - `firmware` is any string, empty included.
-public struct FrameValidator: Sendable {
+package struct FrameValidator: Sendable {
     /// The longest line the protocol accepts, in bytes, its `\n` not counted.
-    public static let maxLineBytes = 65_536
+    package static let maxLineBytes = 65_536
 
     /// How far ahead of the daemon's clock `at` may be, in microseconds (5 minutes by default).
-    public let futureTolerance: Int64
+    package let futureTolerance: Int64
 
     /// Creates a validator.
     /// - Parameter micros: how far ahead of the daemon's clock `at` may be; exactly this much is
     ///   accepted, one microsecond more is `timestamp_in_future`.
-    public init(futureTolerance micros: Int64 = 300_000_000) {
+    package init(futureTolerance micros: Int64 = 300_000_000) {
         self.futureTolerance = micros
     }
 
     /// Validates one line, given without its `\n` (a trailing `\r` is white space). A line longer
     /// than ``maxLineBytes`` is `frame_too_large`.
     /// - Parameter nowMicros: the daemon's clock, microseconds since the Unix epoch.
-    public func validate(_ line: UnsafeRawBufferPointer, nowMicros: Int64) -> FrameVerdict {
+    package func validate(_ line: UnsafeRawBufferPointer, nowMicros: Int64) -> FrameVerdict {
         // The framing layer normally catches these first; a caller that hands over a whole long
         // line still gets the protocol's answer.
         if line.count > FrameValidator.maxLineBytes { return .rejected(.frameTooLarge(length: line.count)) }
@@ -51,7 +51,7 @@ public struct FrameValidator: Sendable {
     }
 
     /// Validates one line held in an array (see the buffer-pointer form).
-    public func validate(_ line: [UInt8], nowMicros: Int64) -> FrameVerdict {
+    package func validate(_ line: [UInt8], nowMicros: Int64) -> FrameVerdict {
         line.withUnsafeBytes { validate($0, nowMicros: nowMicros) }
     }
 

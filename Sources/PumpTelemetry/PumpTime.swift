@@ -11,21 +11,21 @@
 /// Two `PumpTime`s are equal and ordered by their instant at microsecond resolution: the
 /// spellings `10:15:00Z` and `11:15:00+01:00` are equal. Fraction digits below the microsecond
 /// are dropped (toward the past).
-public struct PumpTime: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct PumpTime: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The time exactly as the pump wrote it.
-    public let text: String
+    package let text: String
     /// Microseconds since 1970-01-01T00:00:00Z.
-    public let micros: Int64
+    package let micros: Int64
 
     /// Parses RFC 3339 text; nil when it is not a valid date-time with a zone offset.
-    public init?(text: String) {
+    package init?(text: String) {
         guard let micros = Timestamp.parseRFC3339(text) else { return nil }
         self.text = text
         self.micros = micros
     }
 
     /// A time at `micros`, spelled in UTC with milliseconds (see ``Timestamp/format(micros:)``).
-    public init(micros: Int64) {
+    package init(micros: Int64) {
         self.text = Timestamp.format(micros: micros)
         self.micros = micros
     }
@@ -37,14 +37,14 @@ public struct PumpTime: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// The text as sent.
-    public var description: String { text }
+    package var description: String { text }
 
     /// Same instant (at microsecond resolution), whatever the spelling.
-    public static func == (lhs: PumpTime, rhs: PumpTime) -> Bool { lhs.micros == rhs.micros }
+    package static func == (lhs: PumpTime, rhs: PumpTime) -> Bool { lhs.micros == rhs.micros }
 
     /// Hashes the instant.
-    public func hash(into hasher: inout Hasher) { hasher.combine(micros) }
+    package func hash(into hasher: inout Hasher) { hasher.combine(micros) }
 
     /// Earlier instant first.
-    public static func < (lhs: PumpTime, rhs: PumpTime) -> Bool { lhs.micros < rhs.micros }
+    package static func < (lhs: PumpTime, rhs: PumpTime) -> Bool { lhs.micros < rhs.micros }
 }

@@ -1,7 +1,7 @@
 import PumpJSON
 
 /// What the validator concluded about one line.
-public enum FrameVerdict: Sendable, Hashable {
+package enum FrameVerdict: Sendable, Hashable {
     /// A valid message, ready to store.
     case valid(TelemetryMessage)
     /// An invalid line, to quarantine and answer `rejected`.
@@ -9,17 +9,16 @@ public enum FrameVerdict: Sendable, Hashable {
 }
 
 /// Why a line was rejected, for the reply and the quarantine.
-public struct Rejection: Sendable, Hashable, CustomStringConvertible {
+package struct Rejection: Sendable, Hashable, CustomStringConvertible {
     /// The line's `id` when it has one that is a JSON string (even an invalid one), else nil.
-    public var id: String?
+    package var id: String?
     /// The protocol's reason word.
-    public var reason: RejectionReason
+    package var reason: RejectionReason
     /// A sentence for the operator naming the field and the rule, e.g.
     /// `field "model" must be 1 to 64 characters; it has 65`.
-    public var detail: String
+    package var detail: String
 
-    /// Creates a rejection.
-    public init(id: String?, reason: RejectionReason, detail: String) {
+    package init(id: String?, reason: RejectionReason, detail: String) {
         self.id = id
         self.reason = reason
         self.detail = detail
@@ -27,7 +26,7 @@ public struct Rejection: Sendable, Hashable, CustomStringConvertible {
 
     /// The rejection for a line longer than ``FrameValidator/maxLineBytes``: reply `id` null,
     /// `detail` giving the line's true length.
-    public static func frameTooLarge(length: Int) -> Rejection {
+    package static func frameTooLarge(length: Int) -> Rejection {
         Rejection(
             id: nil, reason: .frameTooLarge,
             detail: "line of \(length) bytes is longer than the \(FrameValidator.maxLineBytes)-byte limit "
@@ -36,7 +35,7 @@ public struct Rejection: Sendable, Hashable, CustomStringConvertible {
 
     /// The rejection for a valid message whose `serial` and `id` are already stored with other
     /// content.
-    public static func conflictingDuplicate(id: String, serial: String) -> Rejection {
+    package static func conflictingDuplicate(id: String, serial: String) -> Rejection {
         Rejection(
             id: id, reason: .conflictingDuplicate,
             detail: "pump \(serial) already sent a message with id \(JSONWriter.quoted(id)) and different content; "
@@ -44,14 +43,14 @@ public struct Rejection: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The reply line for this rejection.
-    public var reply: Reply { Reply(id: id, result: .rejected, reason: reason.rawValue, detail: detail) }
+    package var reply: Reply { Reply(id: id, result: .rejected, reason: reason.rawValue, detail: detail) }
 
     /// `reason: detail`.
-    public var description: String { "\(reason.rawValue): \(detail)" }
+    package var description: String { "\(reason.rawValue): \(detail)" }
 }
 
 /// The protocol's rejection reasons, in their order of precedence when a line has several faults.
-public enum RejectionReason: String, Sendable, Hashable, CaseIterable, Codable {
+package enum RejectionReason: String, Sendable, Hashable, CaseIterable, Codable {
     /// Not JSON, invalid UTF-8, an empty line, or a JSON value that is not an object.
     case invalidJSON = "invalid_json"
     /// The line is longer than 65,536 bytes (produced by the framing layer).
@@ -73,7 +72,7 @@ public enum RejectionReason: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// Why the daemon could not store a line (reply `unavailable`): the sender must send it again.
-public enum UnavailableReason: String, Sendable, Hashable, CaseIterable, Codable {
+package enum UnavailableReason: String, Sendable, Hashable, CaseIterable, Codable {
     /// The disk is full.
     case storageFull = "storage_full"
     /// The store is read-only.

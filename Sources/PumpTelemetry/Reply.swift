@@ -1,7 +1,7 @@
 import PumpJSON
 
 /// The reply `result` words.
-public enum ReplyResult: String, Sendable, Hashable, CaseIterable, Codable {
+package enum ReplyResult: String, Sendable, Hashable, CaseIterable, Codable {
     /// Stored durably.
     case accepted
     /// Already stored with the same content; nothing changed.
@@ -17,18 +17,17 @@ public enum ReplyResult: String, Sendable, Hashable, CaseIterable, Codable {
 /// Encoded as `{"id":…,"result":"…","reason":"…","detail":"…"}` plus `\n`, keys in that order,
 /// no white space. `id` is always present (`null` when no id could be read); `reason` and
 /// `detail` are left out when nil (so an `accepted` reply is just `{"id":"…","result":"accepted"}`).
-public struct Reply: Sendable, Hashable {
+package struct Reply: Sendable, Hashable {
     /// The message id, or nil when none could be read.
-    public var id: String?
+    package var id: String?
     /// The outcome.
-    public var result: ReplyResult
+    package var result: ReplyResult
     /// A ``RejectionReason`` or ``UnavailableReason`` word, for `rejected` and `unavailable`.
-    public var reason: String?
+    package var reason: String?
     /// Human-readable detail, optional.
-    public var detail: String?
+    package var detail: String?
 
-    /// Creates a reply.
-    public init(id: String?, result: ReplyResult, reason: String? = nil, detail: String? = nil) {
+    package init(id: String?, result: ReplyResult, reason: String? = nil, detail: String? = nil) {
         self.id = id
         self.result = result
         self.reason = reason
@@ -36,21 +35,21 @@ public struct Reply: Sendable, Hashable {
     }
 
     /// `accepted`: stored durably.
-    public static func accepted(id: String) -> Reply { Reply(id: id, result: .accepted) }
+    package static func accepted(id: String) -> Reply { Reply(id: id, result: .accepted) }
 
     /// `duplicate`: the same content is already stored.
-    public static func duplicate(id: String) -> Reply { Reply(id: id, result: .duplicate) }
+    package static func duplicate(id: String) -> Reply { Reply(id: id, result: .duplicate) }
 
     /// `rejected`, from a rejection.
-    public static func rejected(_ rejection: Rejection) -> Reply { rejection.reply }
+    package static func rejected(_ rejection: Rejection) -> Reply { rejection.reply }
 
     /// `unavailable`: nothing was kept; the sender must resend later.
-    public static func unavailable(id: String?, reason: UnavailableReason, detail: String? = nil) -> Reply {
+    package static func unavailable(id: String?, reason: UnavailableReason, detail: String? = nil) -> Reply {
         Reply(id: id, result: .unavailable, reason: reason.rawValue, detail: detail)
     }
 
     /// Appends the reply line, `\n` included, to `buffer`.
-    public func appendLine(to buffer: inout [UInt8]) {
+    package func appendLine(to buffer: inout [UInt8]) {
         buffer.append(contentsOf: #"{"id":"#.utf8)
         if let id {
             JSONWriter.appendString(id, to: &buffer)
@@ -72,7 +71,7 @@ public struct Reply: Sendable, Hashable {
     }
 
     /// The reply line, `\n` included.
-    public var line: [UInt8] {
+    package var line: [UInt8] {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(64 + (id?.utf8.count ?? 0) + (detail?.utf8.count ?? 0))
         appendLine(to: &buffer)
@@ -81,7 +80,7 @@ public struct Reply: Sendable, Hashable {
 
     /// Reads a reply line (with or without its `\n`), as a sender does; nil when it is not one.
     /// `reason` and `detail` may be absent or `null`; unknown extra keys are ignored.
-    public init?(line: [UInt8]) {
+    package init?(line: [UInt8]) {
         var bytes = line[...]
         if bytes.last == UInt8(ascii: "\n") { bytes = bytes.dropLast() }
         guard let value = try? JSONParser.parse(Array(bytes)), case .object(let o) = value,

@@ -1,20 +1,19 @@
 /// The fields of a `status` message: the pump's periodic report.
-public struct StatusReport: Sendable, Hashable {
+package struct StatusReport: Sendable, Hashable {
     /// The pump model, 1 to 64 characters (e.g. `SynchroMed II`).
-    public var model: String
+    package var model: String
     /// The firmware version, when reported.
-    public var firmware: String?
+    package var firmware: String?
     /// The battery, or nil for a pump without one (constant-flow, gas-driven pumps send `null`).
-    public var battery: BatteryReading?
+    package var battery: BatteryReading?
     /// The motor's state.
-    public var motor: MotorState
+    package var motor: MotorState
     /// Drug left in the reservoir, in millilitres, when reported (≥ 0).
-    public var reservoirML: Double?
+    package var reservoirML: Double?
     /// Whether the pump is infusing, when reported.
-    public var infusing: Bool?
+    package var infusing: Bool?
 
-    /// Creates a status report.
-    public init(
+    package init(
         model: String, firmware: String? = nil, battery: BatteryReading?, motor: MotorState,
         reservoirML: Double? = nil, infusing: Bool? = nil
     ) {
@@ -28,16 +27,15 @@ public struct StatusReport: Sendable, Hashable {
 }
 
 /// A battery reading from a status report.
-public struct BatteryReading: Sendable, Hashable {
+package struct BatteryReading: Sendable, Hashable {
     /// Where the battery is in its service life.
-    public var state: BatteryState
+    package var state: BatteryState
     /// Battery voltage, when reported (≥ 0).
-    public var volts: Double?
+    package var volts: Double?
     /// The pump's estimate of months until end of service, when reported (≥ 0).
-    public var monthsRemaining: Double?
+    package var monthsRemaining: Double?
 
-    /// Creates a reading.
-    public init(state: BatteryState, volts: Double? = nil, monthsRemaining: Double? = nil) {
+    package init(state: BatteryState, volts: Double? = nil, monthsRemaining: Double? = nil) {
         self.state = state
         self.volts = volts
         self.monthsRemaining = monthsRemaining
@@ -45,7 +43,7 @@ public struct BatteryReading: Sendable, Hashable {
 }
 
 /// The battery's service-life stage, as the pump reports it.
-public enum BatteryState: String, Sendable, Hashable, CaseIterable, Codable {
+package enum BatteryState: String, Sendable, Hashable, CaseIterable, Codable {
     /// Beginning of service.
     case BOS
     /// Middle of service.
@@ -57,7 +55,7 @@ public enum BatteryState: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// The motor's state, as the pump reports it.
-public enum MotorState: String, Sendable, Hashable, CaseIterable, Codable {
+package enum MotorState: String, Sendable, Hashable, CaseIterable, Codable {
     /// The motor turns.
     case ok
     /// The motor stopped; no drug is delivered.

@@ -4,17 +4,17 @@ import PumpJSON
 ///
 /// The typed fields are what the daemon reasons with; ``content`` is the whole object as sent
 /// (unknown fields included), which is what "the same content" compares and what is stored.
-public struct TelemetryMessage: Sendable, Hashable {
+package struct TelemetryMessage: Sendable, Hashable {
     /// The sender's message id: 1 to 128 printable ASCII characters, unique per pump.
-    public var id: String
+    package var id: String
     /// The pump's serial, e.g. `SM2-004211` (case-sensitive).
-    public var serial: String
+    package var serial: String
     /// Status report or alert.
-    public var kind: MessageKind
+    package var kind: MessageKind
     /// When the pump observed what the message says.
-    public var at: PumpTime
+    package var at: PumpTime
     /// The kind's own fields, typed.
-    public var payload: Payload
+    package var payload: Payload
     /// The whole JSON object as sent, unknown fields included.
     package var content: JSONValue
 
@@ -30,20 +30,20 @@ public struct TelemetryMessage: Sendable, Hashable {
     }
 
     /// The status report when this is a status message.
-    public var status: StatusReport? {
+    package var status: StatusReport? {
         if case .status(let report) = payload { return report }
         return nil
     }
 
     /// The alert when this is an alert message.
-    public var alert: AlertReport? {
+    package var alert: AlertReport? {
         if case .alert(let report) = payload { return report }
         return nil
     }
 }
 
 /// The two kinds of message (`kind`).
-public enum MessageKind: String, Sendable, Hashable, CaseIterable, Codable {
+package enum MessageKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// The pump's periodic report.
     case status
     /// An alarm or event the pump raised.
@@ -51,14 +51,14 @@ public enum MessageKind: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// A message's kind-specific fields.
-public enum Payload: Sendable, Hashable {
+package enum Payload: Sendable, Hashable {
     /// A status report's fields.
     case status(StatusReport)
     /// An alert's fields.
     case alert(AlertReport)
 
     /// The kind these fields belong to.
-    public var kind: MessageKind {
+    package var kind: MessageKind {
         switch self {
         case .status: .status
         case .alert: .alert

@@ -1,9 +1,9 @@
 /// Reading and writing the protocol's times: microseconds since the Unix epoch (UTC) on one side,
 /// RFC 3339 text on the other.
-public enum Timestamp {
+package enum Timestamp {
     /// The daemon's own times (`received_at`, `created_at`): UTC with `Z` and milliseconds,
     /// e.g. `2026-11-28T10:15:00.412Z`. Sub-millisecond digits are cut (rounded toward the past).
-    public static func format(micros: Int64) -> String {
+    package static func format(micros: Int64) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(24)
         append(micros: micros, to: &out)
@@ -11,7 +11,7 @@ public enum Timestamp {
     }
 
     /// Appends the text of ``format(micros:)`` to `out` as UTF-8, without making a `String`.
-    public static func append(micros: Int64, to out: inout [UInt8]) {
+    package static func append(micros: Int64, to out: inout [UInt8]) {
         let (seconds, microsOfSecond) = floorDivide(micros, 1_000_000)
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
         let date = CivilDate(daysSinceEpoch: days)
@@ -35,7 +35,7 @@ public enum Timestamp {
     /// Microseconds since the Unix epoch of an RFC 3339 date-time with a zone offset
     /// (`2026-11-28T10:15:00Z`, `2026-11-28t15:45:00.5+05:30`), or nil when the text is not one.
     /// See ``PumpTime`` for the exact rules.
-    public static func parseRFC3339(_ s: String) -> Int64? {
+    package static func parseRFC3339(_ s: String) -> Int64? {
         var s = s
         return s.withUTF8 { RFC3339.parse(UnsafeRawBufferPointer($0))?.micros }
     }

@@ -1,24 +1,24 @@
 import Foundation
 
 /// A real `pumpmond` process on a temporary store, for integration tests.
-public final class DaemonProcess {
+package final class DaemonProcess {
     /// The state directory (holds the store and, by default, the sockets).
-    public let stateDirectory: String
+    package let stateDirectory: String
     /// The ingest socket path.
-    public let ingestSocket: String
+    package let ingestSocket: String
     /// The control socket path.
-    public let controlSocket: String
+    package let controlSocket: String
     /// Extra flags passed to `pumpmond`.
-    public let extraArguments: [String]
+    package let extraArguments: [String]
     /// The `pumpmond` executable run.
-    public let executable: String
+    package let executable: String
     private var process: Process?
     /// Where the daemon's stderr goes.
-    public let logPath: String
+    package let logPath: String
 
     /// Prepares (does not start) a daemon whose files live in `directory`; `executable` defaults to
     /// the `pumpmond` built beside the tests.
-    public init(directory: String, extraArguments: [String] = [], executable: String? = nil) {
+    package init(directory: String, extraArguments: [String] = [], executable: String? = nil) {
         stateDirectory = directory
         ingestSocket = (directory as NSString).appendingPathComponent("ingest.sock")
         controlSocket = (directory as NSString).appendingPathComponent("control.sock")
@@ -28,10 +28,10 @@ public final class DaemonProcess {
     }
 
     /// The running process's pid, if any.
-    public var pid: Int32? { process?.processIdentifier }
+    package var pid: Int32? { process?.processIdentifier }
 
     /// Starts the daemon and waits until its control socket answers connections.
-    public func start(timeout: TimeInterval = 20) throws {
+    package func start(timeout: TimeInterval = 20) throws {
         try? FileManager.default.removeItem(atPath: controlSocket)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
@@ -69,7 +69,7 @@ public final class DaemonProcess {
 
     /// Sends SIGTERM and waits for the exit status.
     @discardableResult
-    public func stop() -> Int32 {
+    package func stop() -> Int32 {
         guard let p = process else { return 0 }
         if p.isRunning { kill(p.processIdentifier, SIGTERM) }
         p.waitUntilExit()
@@ -78,7 +78,7 @@ public final class DaemonProcess {
     }
 
     /// Kills the daemon with SIGKILL (a crash) and waits for it to be gone.
-    public func crash() {
+    package func crash() {
         guard let p = process else { return }
         if p.isRunning { kill(p.processIdentifier, SIGKILL) }
         p.waitUntilExit()
@@ -86,7 +86,7 @@ public final class DaemonProcess {
     }
 
     /// The last lines of the daemon's log.
-    public func log(tail: Int) -> String {
+    package func log(tail: Int) -> String {
         let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(tail).joined(separator: "\n")
     }
@@ -100,13 +100,13 @@ public final class DaemonProcess {
 }
 
 /// A daemon that would not start.
-public enum DaemonProcessError: Error, CustomStringConvertible {
+package enum DaemonProcessError: Error, CustomStringConvertible {
     /// It exited during start-up.
     case exited(status: Int32, log: String)
     /// Its sockets never answered.
     case notReady(log: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .exited(let status, let log): "pumpmond exited with status \(status) while starting:\n\(log)"
         case .notReady(let log): "pumpmond did not become ready:\n\(log)"

@@ -2,13 +2,13 @@ import Foundation
 
 /// A blocking client for the daemon's newline-delimited sockets: connect, send bytes, read lines.
 /// For tests and tools; not for the daemon itself.
-public final class LineSocket {
+package final class LineSocket {
     /// The connected socket's descriptor.
-    public let fd: Int32
+    package let fd: Int32
     private var buffer: [UInt8] = []
 
     /// Connects to the Unix stream socket at `path`.
-    public init(unixPath path: String) throws {
+    package init(unixPath path: String) throws {
         // Connect on a local descriptor and keep it only on success: a failed init must not leave
         // `fd` for `deinit` to close a second time (the number may belong to someone else by then).
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
@@ -38,7 +38,7 @@ public final class LineSocket {
     }
 
     /// Connects to a TCP listener on the loopback address at `port`.
-    public init(loopbackPort port: UInt16) throws {
+    package init(loopbackPort port: UInt16) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw LineSocketError.system("socket", errno) }
         var address = sockaddr_in()
@@ -59,7 +59,7 @@ public final class LineSocket {
     }
 
     /// A TCP port on the loopback address that nothing listens on right now.
-    public static func freeLoopbackPort() throws -> UInt16 {
+    package static func freeLoopbackPort() throws -> UInt16 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw LineSocketError.system("socket", errno) }
         defer { close(fd) }
@@ -79,7 +79,7 @@ public final class LineSocket {
     deinit { close(fd) }
 
     /// Sends all of `bytes`.
-    public func send(_ bytes: [UInt8]) throws {
+    package func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -92,13 +92,13 @@ public final class LineSocket {
     }
 
     /// Sends a string as UTF-8.
-    public func send(_ text: String) throws { try send(Array(text.utf8)) }
+    package func send(_ text: String) throws { try send(Array(text.utf8)) }
 
     /// Half-closes the connection: the daemon sees end of input and still answers.
-    public func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+    package func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
 
     /// Reads one line (without `\n`), or nil at end of stream.
-    public func readLine() throws -> String? {
+    package func readLine() throws -> String? {
         while true {
             if let i = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: buffer[..<i], as: UTF8.self)
@@ -117,7 +117,7 @@ public final class LineSocket {
     }
 
     /// Reads `count` lines; fewer when the stream ends.
-    public func readLines(_ count: Int) throws -> [String] {
+    package func readLines(_ count: Int) throws -> [String] {
         var lines: [String] = []
         while lines.count < count, let line = try readLine() { lines.append(line) }
         return lines
@@ -125,13 +125,13 @@ public final class LineSocket {
 }
 
 /// A client socket failure.
-public enum LineSocketError: Error, CustomStringConvertible {
+package enum LineSocketError: Error, CustomStringConvertible {
     /// A system call failed.
     case system(String, Int32)
     /// The socket path does not fit a `sockaddr_un`.
     case pathTooLong(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .system(let call, let code): "\(call) failed: \(String(cString: strerror(code)))"
         case .pathTooLong(let path): "socket path too long: \(path)"

@@ -3,15 +3,15 @@ import Synchronization
 
 /// One run of a program to its end: exit status, everything it printed, and its wall time. For
 /// tests that drive the built executables (or `sqlite3`, `setpriv`) as real processes.
-public struct ProgramRun: Sendable, Hashable {
+package struct ProgramRun: Sendable, Hashable {
     /// The exit status (or the terminating signal's number).
-    public var status: Int32
+    package var status: Int32
     /// Everything written to stdout, as UTF-8 (invalid bytes replaced).
-    public var stdout: String
+    package var stdout: String
     /// Everything written to stderr, as UTF-8 (invalid bytes replaced).
-    public var stderr: String
+    package var stderr: String
     /// Wall time from launch to exit, in seconds.
-    public var seconds: Double
+    package var seconds: Double
 
     /// Runs `executable` with `arguments` and waits for it to exit.
     ///
@@ -19,7 +19,7 @@ public struct ProgramRun: Sendable, Hashable {
     ///   - environment: the complete environment of the child (plus this process's sanitizer
     ///     settings, `SanitizerEnvironment`); nil keeps this process's one.
     ///   - input: bytes for the child's stdin (closed after them); nil gives it an empty stdin.
-    public static func run(
+    package static func run(
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: String? = nil
     ) throws -> ProgramRun {
         let process = Process()
@@ -51,7 +51,7 @@ public struct ProgramRun: Sendable, Hashable {
     /// Runs `executable` as another user through util-linux `setpriv`: real and effective uid
     /// `uid`, gid `gid`, exactly the supplementary `groups` (none when empty). Needs root. The uid
     /// need not have a passwd entry.
-    public static func run(
+    package static func run(
         asUID uid: UInt32, gid: UInt32, groups: [UInt32] = [], _ executable: String, _ arguments: [String],
         environment: [String: String]? = nil
     ) throws -> ProgramRun {
@@ -62,7 +62,7 @@ public struct ProgramRun: Sendable, Hashable {
     }
 
     /// Where util-linux `setpriv` lives.
-    public static var setprivPath: String {
+    package static var setprivPath: String {
         ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) }
             ?? "/usr/bin/setpriv"
     }

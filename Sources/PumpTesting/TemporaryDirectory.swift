@@ -1,13 +1,13 @@
 import Foundation
 
 /// A fresh directory under the system's temporary folder, removed by `remove()`.
-public struct TemporaryDirectory: Sendable {
+package struct TemporaryDirectory: Sendable {
     /// The directory's absolute path.
-    public let path: String
+    package let path: String
 
     /// Creates a new, empty directory whose name starts with `prefix`. Unix socket paths must stay
     /// under 108 bytes, so the name is kept short.
-    public init(prefix: String = "pm") throws {
+    package init(prefix: String = "pm") throws {
         var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
@@ -16,18 +16,18 @@ public struct TemporaryDirectory: Sendable {
     }
 
     /// `path/name`.
-    public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+    package func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 
     /// Removes the directory and everything in it.
-    public func remove() {
+    package func remove() {
         try? FileManager.default.removeItem(atPath: path)
     }
 }
 
 /// Where the package's built executables are, for tests that run them as real processes.
-public enum BuiltProducts {
+package enum BuiltProducts {
     /// The path of the executable `name` built beside the running test bundle.
-    public static func path(of name: String) -> String {
+    package static func path(of name: String) -> String {
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().deletingLastPathComponent(),
@@ -41,7 +41,7 @@ public enum BuiltProducts {
     }
 
     /// The package's root folder.
-    public static var packageRoot: URL {
+    package static var packageRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
     }

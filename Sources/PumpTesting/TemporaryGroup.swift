@@ -2,14 +2,14 @@ import Foundation
 
 /// A Unix group created for one test with `groupadd` (needs root) and deleted by `remove()`:
 /// for proving who may use the daemon's control socket.
-public struct TemporaryGroup: Sendable {
+package struct TemporaryGroup: Sendable {
     /// The group's name, unique to this process and call.
-    public let name: String
+    package let name: String
     /// The group's id, as the group database gives it.
-    public let gid: UInt32
+    package let gid: UInt32
 
     /// Creates a system group named `prefix` plus this process's id and a counter.
-    public init(prefix: String = "pmt") throws {
+    package init(prefix: String = "pmt") throws {
         let name = "\(prefix)\(getpid())x\(UInt32.random(in: 0..<1_000_000))"
         let made = try ProgramRun.run(Self.tool("groupadd"), ["--system", name])
         guard made.status == 0 else { throw TemporaryAccountError.command("groupadd \(name)", made.stderr) }
@@ -21,7 +21,7 @@ public struct TemporaryGroup: Sendable {
     }
 
     /// Deletes the group.
-    public func remove() {
+    package func remove() {
         _ = try? ProgramRun.run(Self.tool("groupdel"), [name])
     }
 
@@ -34,16 +34,16 @@ public struct TemporaryGroup: Sendable {
 
 /// A system user created for one test with `useradd` (needs root), member of `groups` in the group
 /// database, without a home directory; deleted by `remove()`.
-public struct TemporaryUser: Sendable {
+package struct TemporaryUser: Sendable {
     /// The user's name, unique to this process and call.
-    public let name: String
+    package let name: String
     /// The user's id.
-    public let uid: UInt32
+    package let uid: UInt32
     /// The user's primary group id (its own group, created with it).
-    public let gid: UInt32
+    package let gid: UInt32
 
     /// Creates the user, with supplementary membership of `groups` (names) in the group database.
-    public init(prefix: String = "pmu", groups: [String] = []) throws {
+    package init(prefix: String = "pmu", groups: [String] = []) throws {
         let name = "\(prefix)\(getpid())x\(UInt32.random(in: 0..<1_000_000))"
         var arguments = ["--system", "--no-create-home", "--user-group", "--shell", "/usr/sbin/nologin"]
         if !groups.isEmpty { arguments += ["--groups", groups.joined(separator: ",")] }
@@ -58,7 +58,7 @@ public struct TemporaryUser: Sendable {
     }
 
     /// Deletes the user and its own group.
-    public func remove() {
+    package func remove() {
         _ = try? ProgramRun.run(TemporaryGroup.tool("userdel"), [name])
         _ = try? ProgramRun.run(TemporaryGroup.tool("groupdel"), [name])
     }
@@ -66,9 +66,9 @@ public struct TemporaryUser: Sendable {
 
 /// A numeric uid that has no passwd entry, for running a program as "somebody else" with
 /// `ProgramRun.run(asUID:...)`.
-public enum UnusedUID {
+package enum UnusedUID {
     /// The first uid from `start` upwards that neither the passwd nor the group database names.
-    public static func find(from start: UInt32 = 4242) -> UInt32 {
+    package static func find(from start: UInt32 = 4242) -> UInt32 {
         var uid = start
         while getpwuid(uid) != nil || getgrgid(uid) != nil { uid += 1 }
         return uid
@@ -76,12 +76,12 @@ public enum UnusedUID {
 }
 
 /// A user-database command that failed.
-public enum TemporaryAccountError: Error, CustomStringConvertible {
+package enum TemporaryAccountError: Error, CustomStringConvertible {
     /// `command` failed with `stderr`.
     case command(String, String)
 
     /// What failed and what the tool said.
-    public var description: String {
+    package var description: String {
         switch self {
         case .command(let command, let stderr): "\(command) failed: \(stderr)"
         }

@@ -2,7 +2,7 @@ import CSystemd
 import Glibc
 
 /// Where ``JournalLogHandler`` sends its entries.
-public struct JournalDestination: Sendable, CustomStringConvertible {
+package struct JournalDestination: Sendable, CustomStringConvertible {
     private enum Kind: Sendable {
         case systemJournal
         case socket(UnixDatagramSender)
@@ -11,7 +11,7 @@ public struct JournalDestination: Sendable, CustomStringConvertible {
     private let kind: Kind
 
     /// The system journal, through `sd_journal_sendv(3)` (which writes `/run/systemd/journal/socket`).
-    public static let systemJournal = JournalDestination(kind: .systemJournal)
+    package static let systemJournal = JournalDestination(kind: .systemJournal)
 
     /// A datagram socket speaking journald's native protocol at `path`, such as a test's own socket
     /// or a journald namespace socket (`/run/systemd/journal.NAME/socket`).
@@ -22,7 +22,7 @@ public struct JournalDestination: Sendable, CustomStringConvertible {
     ///
     /// - Parameter path: The socket's filesystem path, shorter than 108 bytes.
     /// - Throws: ``JournalDestinationError`` when the path is too long or no socket can be created.
-    public static func socket(path: String) throws(JournalDestinationError) -> JournalDestination {
+    package static func socket(path: String) throws(JournalDestinationError) -> JournalDestination {
         JournalDestination(kind: .socket(try UnixDatagramSender(path: path)))
     }
 
@@ -31,7 +31,7 @@ public struct JournalDestination: Sendable, CustomStringConvertible {
     }
 
     /// A short description for diagnostics: `system journal` or `journal socket <path>`.
-    public var description: String {
+    package var description: String {
         switch kind {
         case .systemJournal: "system journal"
         case .socket(let sender): "journal socket \(sender.path)"
@@ -62,14 +62,14 @@ public struct JournalDestination: Sendable, CustomStringConvertible {
 }
 
 /// A journal destination could not be set up.
-public enum JournalDestinationError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum JournalDestinationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The socket path does not fit in a Unix socket address (107 bytes at most).
     case pathTooLong(path: String)
     /// The process could not create a datagram socket (for example: out of file descriptors).
     case cannotCreateSocket(errno: Int32)
 
     /// What happened and what the operator can do.
-    public var description: String {
+    package var description: String {
         switch self {
         case .pathTooLong(let path):
             "The journal socket path \(path) is empty or longer than a Unix socket path may be (107 bytes); "

@@ -4,15 +4,15 @@ import Logging
 ///
 /// Building an entry is pure: it reads no environment and sends nothing, so the field encoding is
 /// tested on its own. ``JournalLogHandler`` builds one per log call and hands it to a ``JournalDestination``.
-public struct JournalEntry: Sendable, Hashable {
+package struct JournalEntry: Sendable, Hashable {
     /// The fields in the order they are sent: the ones the handler writes first, then the metadata
     /// sorted by key. A name may repeat; the journal keeps every value.
-    public var fields: [JournalField]
+    package var fields: [JournalField]
 
     /// An entry made of the given fields, as they are.
     ///
     /// - Parameter fields: The fields to send.
-    public init(fields: [JournalField]) {
+    package init(fields: [JournalField]) {
         self.fields = fields
     }
 
@@ -35,7 +35,7 @@ public struct JournalEntry: Sendable, Hashable {
     ///   - file: The source file of the log call.
     ///   - function: The function of the log call.
     ///   - line: The source line of the log call.
-    public init(
+    package init(
         level: Logger.Level,
         message: String,
         identifier: String,
@@ -81,7 +81,7 @@ public struct JournalEntry: Sendable, Hashable {
     }
 
     /// The longest field name journald accepts.
-    public static let maximumFieldNameLength = 64
+    package static let maximumFieldNameLength = 64
 
     /// The journal field name for a swift-log metadata key, or `nil` when nothing usable remains.
     ///
@@ -90,7 +90,7 @@ public struct JournalEntry: Sendable, Hashable {
     /// `pump.serial` becomes `PUMP_SERIAL`, `2fa-code` becomes `FA_CODE`, `___` gives `nil`.
     ///
     /// - Parameter key: A metadata key as the caller wrote it.
-    public static func fieldName(forMetadataKey key: String) -> String? {
+    package static func fieldName(forMetadataKey key: String) -> String? {
         let mapped = key.unicodeScalars.map { scalar -> UInt8 in
             switch scalar {
             case "a"..."z": UInt8(scalar.value) - 0x20
@@ -109,7 +109,7 @@ public struct JournalEntry: Sendable, Hashable {
     /// `info` → 6 (info), `debug` and `trace` → 7 (debug).
     ///
     /// - Parameter level: The swift-log level.
-    public static func priority(for level: Logger.Level) -> Int {
+    package static func priority(for level: Logger.Level) -> Int {
         switch level {
         case .critical: 2
         case .error: 3
@@ -126,7 +126,7 @@ public struct JournalEntry: Sendable, Hashable {
     /// UUID form with dashes, in either case, and returns 32 lower-case hexadecimal digits.
     ///
     /// - Parameter text: The metadata value given under `message_id`.
-    public static func messageID(from text: String) -> String? {
+    package static func messageID(from text: String) -> String? {
         var bytes = Array(text.utf8)
         while let first = bytes.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { bytes.removeFirst() }
         while let last = bytes.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { bytes.removeLast() }
@@ -150,12 +150,12 @@ public struct JournalEntry: Sendable, Hashable {
     }
 
     /// The `iovec` contents for `sd_journal_sendv(3)`: one `NAME=value` byte array per field.
-    public var iovecPayloads: [[UInt8]] {
+    package var iovecPayloads: [[UInt8]] {
         fields.map(\.assignmentBytes)
     }
 
     /// The whole entry as one datagram of journald's native protocol (see ``JournalField/nativeProtocolBytes``).
-    public var nativeProtocolPayload: [UInt8] {
+    package var nativeProtocolPayload: [UInt8] {
         fields.flatMap(\.nativeProtocolBytes)
     }
 }

@@ -1,18 +1,18 @@
 /// One field of a journal entry: a journal field name and its raw value bytes.
 ///
 /// Values are bytes, not text: journald stores them as given, newlines and NUL bytes included.
-public struct JournalField: Sendable, Hashable {
+package struct JournalField: Sendable, Hashable {
     /// The field name: upper-case `A–Z`, digits and `_`, not starting with `_` or a digit, at most 64 characters.
-    public var name: String
+    package var name: String
     /// The value's bytes.
-    public var value: [UInt8]
+    package var value: [UInt8]
 
     /// A field with a binary value.
     ///
     /// - Parameters:
     ///   - name: A valid journal field name (see ``JournalEntry/fieldName(forMetadataKey:)``).
     ///   - value: The value's bytes.
-    public init(name: String, value: [UInt8]) {
+    package init(name: String, value: [UInt8]) {
         self.name = name
         self.value = value
     }
@@ -22,12 +22,12 @@ public struct JournalField: Sendable, Hashable {
     /// - Parameters:
     ///   - name: A valid journal field name (see ``JournalEntry/fieldName(forMetadataKey:)``).
     ///   - text: The value.
-    public init(name: String, text: String) {
+    package init(name: String, text: String) {
         self.init(name: name, value: Array(text.utf8))
     }
 
     /// The value read as UTF-8 text (invalid sequences replaced), for tests and diagnostics.
-    public var text: String {
+    package var text: String {
         String(decoding: value, as: UTF8.self)
     }
 
@@ -35,7 +35,7 @@ public struct JournalField: Sendable, Hashable {
     ///
     /// The value may hold newlines or binary data: `sd_journal_sendv` itself switches to journald's
     /// length-prefixed form for such values.
-    public var assignmentBytes: [UInt8] {
+    package var assignmentBytes: [UInt8] {
         Array(name.utf8) + [UInt8(ascii: "=")] + value
     }
 
@@ -44,7 +44,7 @@ public struct JournalField: Sendable, Hashable {
     /// A value without a newline is sent as `NAME=value\n`; any other value in the binary-safe form
     /// `NAME\n`, the value's length as a 64-bit little-endian integer, the value, then `\n`
     /// (the same choice `sd_journal_sendv(3)` makes).
-    public var nativeProtocolBytes: [UInt8] {
+    package var nativeProtocolBytes: [UInt8] {
         let newline = UInt8(ascii: "\n")
         guard value.contains(newline) else { return assignmentBytes + [newline] }
         var bytes = Array(name.utf8)

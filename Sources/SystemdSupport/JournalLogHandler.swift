@@ -6,19 +6,19 @@ import Logging
 /// `SYSLOG_IDENTIFIER`, the source location, and every metadata key as its own field, so
 /// `journalctl PUMP_SERIAL=PX-1042` finds every entry about one pump. When the journal refuses an
 /// entry, the handler writes it to stderr as ``StderrLogHandler`` would, so nothing is lost silently.
-public struct JournalLogHandler: LogHandler {
+package struct JournalLogHandler: LogHandler {
     /// The logger's label, sent as `LOGGER_LABEL`.
-    public let label: String
+    package let label: String
     /// The `SYSLOG_IDENTIFIER` of every entry, usually the program name (`pumpmond`).
-    public let identifier: String
+    package let identifier: String
     /// Where entries go.
-    public let destination: JournalDestination
+    package let destination: JournalDestination
     /// Metadata attached to every entry of this handler.
-    public var metadata: Logger.Metadata = [:]
+    package var metadata: Logger.Metadata = [:]
     /// Contextual metadata merged into every entry (under the handler's and the call's).
-    public var metadataProvider: Logger.MetadataProvider?
+    package var metadataProvider: Logger.MetadataProvider?
     /// The lowest level this handler writes; `info` by default.
-    public var logLevel: Logger.Level = .info
+    package var logLevel: Logger.Level = .info
 
     /// Creates a handler for one logger.
     ///
@@ -27,7 +27,7 @@ public struct JournalLogHandler: LogHandler {
     ///   - identifier: The `SYSLOG_IDENTIFIER`, usually the program name.
     ///   - destination: Where to send entries; the system journal by default.
     ///   - metadataProvider: Contextual metadata to merge into every entry, if any.
-    public init(
+    package init(
         label: String,
         identifier: String,
         destination: JournalDestination = .systemJournal,
@@ -40,7 +40,7 @@ public struct JournalLogHandler: LogHandler {
     }
 
     /// The handler's metadata value for `metadataKey`.
-    public subscript(metadataKey metadataKey: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey metadataKey: String) -> Logger.Metadata.Value? {
         get { metadata[metadataKey] }
         set { metadata[metadataKey] = newValue }
     }
@@ -48,7 +48,7 @@ public struct JournalLogHandler: LogHandler {
     /// Sends the event as one journal entry, or writes it to stderr if the journal refuses it.
     ///
     /// - Parameter event: The event `Logger` passes after checking the level.
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         let merged = StderrLogHandler.merge(provider: metadataProvider, handler: metadata, call: event.metadata)
         let entry = JournalEntry(
             level: event.level,

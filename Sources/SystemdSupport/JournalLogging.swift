@@ -7,7 +7,7 @@ import Logging
 /// ```swift
 /// LoggingSystem.bootstrap { label in JournalLogging.makeHandler(label: label, identifier: "pumpmond") }
 /// ```
-public enum JournalLogging {
+package enum JournalLogging {
     /// A ``JournalLogHandler`` when stderr is connected to the journal, a ``StderrLogHandler`` otherwise.
     ///
     /// systemd sets `JOURNAL_STREAM` to the `device:inode` of the stream it connected to stdout and
@@ -18,7 +18,7 @@ public enum JournalLogging {
     /// - Parameters:
     ///   - label: The logger's label.
     ///   - identifier: The `SYSLOG_IDENTIFIER` for journal entries, usually the program name.
-    public static func makeHandler(label: String, identifier: String) -> any LogHandler {
+    package static func makeHandler(label: String, identifier: String) -> any LogHandler {
         if isStderrJournalStream() {
             return JournalLogHandler(label: label, identifier: identifier)
         }
@@ -26,7 +26,7 @@ public enum JournalLogging {
     }
 
     /// Whether this process's stderr is the journal stream systemd connected (see ``makeHandler(label:identifier:)``).
-    public static func isStderrJournalStream() -> Bool {
+    package static func isStderrJournalStream() -> Bool {
         guard let value = getenv("JOURNAL_STREAM") else { return false }
         var status = stat()
         guard fstat(STDERR_FILENO, &status) == 0 else { return false }

@@ -2,7 +2,7 @@
 ///
 /// Each case encodes to exactly one `KEY=value` line of the notification protocol; a notification
 /// carrying several states sends them in one datagram, each line ended by `\n`.
-public enum NotifyState: Sendable, Hashable {
+package enum NotifyState: Sendable, Hashable {
     /// `READY=1`: start-up is finished; for a `Type=notify` unit systemd now considers it started.
     case ready
     /// `STATUS=…`: a one-line, human-readable status shown by `systemctl status`.
@@ -15,7 +15,7 @@ public enum NotifyState: Sendable, Hashable {
     case stopping
 
     /// The protocol line for this state, without the trailing newline (for example `STATUS=Listening`).
-    public var line: String {
+    package var line: String {
         switch self {
         case .ready: "READY=1"
         case .status(let text): "STATUS=" + Self.singleLine(text)
@@ -28,7 +28,7 @@ public enum NotifyState: Sendable, Hashable {
     ///
     /// - Parameter states: The states to report, in order.
     /// - Returns: The text passed to `sd_notify(3)`, for example `"READY=1\nSTATUS=Listening\n"`.
-    public static func message(for states: [NotifyState]) -> String {
+    package static func message(for states: [NotifyState]) -> String {
         states.map { $0.line + "\n" }.joined()
     }
 

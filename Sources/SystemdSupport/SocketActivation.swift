@@ -2,19 +2,19 @@ import CSystemd
 import Glibc
 
 /// A socket systemd opened for this service and passed in at start (socket activation).
-public struct ListenedSocket: Sendable, Hashable {
+package struct ListenedSocket: Sendable, Hashable {
     /// The file descriptor, from `SD_LISTEN_FDS_START` (3) upward; the process now owns it.
-    public let fd: Int32
+    package let fd: Int32
     /// The name from the socket unit's `FileDescriptorName=` (for example `ingest` or `control`),
     /// or `unknown` when the unit named none.
-    public let name: String
+    package let name: String
 
     /// Describes a passed socket.
     ///
     /// - Parameters:
     ///   - fd: The file descriptor.
     ///   - name: The name systemd gave it.
-    public init(fd: Int32, name: String) {
+    package init(fd: Int32, name: String) {
         self.fd = fd
         self.name = name
     }
@@ -24,13 +24,13 @@ extension Array where Element == ListenedSocket {
     /// The first socket called `name`, or `nil` when systemd passed none by that name.
     ///
     /// - Parameter name: The `FileDescriptorName=` to look for, such as `ingest`.
-    public func socket(named name: String) -> ListenedSocket? {
+    package func socket(named name: String) -> ListenedSocket? {
         first { $0.name == name }
     }
 }
 
 /// Adopts the sockets systemd passes to a socket-activated service (`sd_listen_fds_with_names(3)`).
-public enum SocketActivation {
+package enum SocketActivation {
     /// Takes the sockets passed by systemd, in the order of the socket unit's `Listen…=` lines.
     ///
     /// Removes `LISTEN_FDS`, `LISTEN_PID` and `LISTEN_FDNAMES` from the environment so child processes
@@ -40,7 +40,7 @@ public enum SocketActivation {
     ///
     /// - Throws: ``SocketActivationError`` when the variables are present but malformed or name
     ///   descriptors this process does not have.
-    public static func takeListenedSockets() throws(SocketActivationError) -> [ListenedSocket] {
+    package static func takeListenedSockets() throws(SocketActivationError) -> [ListenedSocket] {
         var names: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = nil
         let count = sd_listen_fds_with_names(1, &names)
         defer { csystemd_free_names(names) }
@@ -53,19 +53,19 @@ public enum SocketActivation {
 }
 
 /// The socket-activation environment (`LISTEN_FDS`, `LISTEN_PID`, `LISTEN_FDNAMES`) could not be used.
-public struct SocketActivationError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct SocketActivationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The `errno` value `sd_listen_fds_with_names(3)` reported.
-    public let errno: Int32
+    package let errno: Int32
 
     /// Wraps the `errno` value `sd_listen_fds_with_names(3)` reported.
     ///
     /// - Parameter errno: A positive `errno` value.
-    public init(errno: Int32) {
+    package init(errno: Int32) {
         self.errno = errno
     }
 
     /// What happened and what the operator can check.
-    public var description: String {
+    package var description: String {
         "The sockets passed by systemd could not be adopted (\(String(cString: strerror(errno)))). "
             + "Check the service's .socket unit (ListenStream=, FileDescriptorName=) and that nothing "
             + "else sets LISTEN_FDS, LISTEN_PID or LISTEN_FDNAMES for this process."

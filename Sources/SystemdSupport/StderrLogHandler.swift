@@ -7,17 +7,17 @@ import Logging
 /// angle brackets (see `sd-daemon(3)`; journald reads it when stderr is a journal stream), the message,
 /// then the metadata as ` key=value` pairs sorted by key. Line breaks and other control characters are
 /// escaped so that one entry is always one line; values with spaces, quotes or `=` are quoted.
-public struct StderrLogHandler: LogHandler {
+package struct StderrLogHandler: LogHandler {
     /// The logger's label.
-    public let label: String
+    package let label: String
     /// Where lines go; stderr unless a test passes another descriptor.
-    public let fileDescriptor: Int32
+    package let fileDescriptor: Int32
     /// Metadata attached to every entry of this handler.
-    public var metadata: Logger.Metadata = [:]
+    package var metadata: Logger.Metadata = [:]
     /// Contextual metadata merged into every entry (under the handler's and the call's).
-    public var metadataProvider: Logger.MetadataProvider?
+    package var metadataProvider: Logger.MetadataProvider?
     /// The lowest level this handler writes; `info` by default.
-    public var logLevel: Logger.Level = .info
+    package var logLevel: Logger.Level = .info
 
     /// Creates a handler writing to stderr (or to `fileDescriptor`, which it does not close).
     ///
@@ -25,7 +25,7 @@ public struct StderrLogHandler: LogHandler {
     ///   - label: The logger's label.
     ///   - fileDescriptor: Where to write; `STDERR_FILENO` by default.
     ///   - metadataProvider: Contextual metadata to merge into every entry, if any.
-    public init(label: String, fileDescriptor: Int32 = STDERR_FILENO, metadataProvider: Logger.MetadataProvider? = nil)
+    package init(label: String, fileDescriptor: Int32 = STDERR_FILENO, metadataProvider: Logger.MetadataProvider? = nil)
     {
         self.label = label
         self.fileDescriptor = fileDescriptor
@@ -33,7 +33,7 @@ public struct StderrLogHandler: LogHandler {
     }
 
     /// The handler's metadata value for `metadataKey`.
-    public subscript(metadataKey metadataKey: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey metadataKey: String) -> Logger.Metadata.Value? {
         get { metadata[metadataKey] }
         set { metadata[metadataKey] = newValue }
     }
@@ -41,7 +41,7 @@ public struct StderrLogHandler: LogHandler {
     /// Writes the event as one line, in a single `write(2)` so concurrent lines do not interleave.
     ///
     /// - Parameter event: The event `Logger` passes after checking the level.
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var merged = Self.merge(provider: metadataProvider, handler: metadata, call: event.metadata)
         if let error = event.error, merged["error"] == nil {
             merged["error"] = .string(String(describing: error))
@@ -56,7 +56,7 @@ public struct StderrLogHandler: LogHandler {
     ///   - level: The log level, written as its syslog priority (see ``JournalEntry/priority(for:)``).
     ///   - message: The message; line breaks are escaped as `\n`.
     ///   - metadata: The merged metadata, written sorted by key.
-    public static func formatLine(level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
+    package static func formatLine(level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
         var line = "<\(JournalEntry.priority(for: level))>" + escaped(message, quoting: false)
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
             line += " " + escaped(key, quoting: false) + "=" + escaped(value.description, quoting: true)

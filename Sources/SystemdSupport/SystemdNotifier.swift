@@ -6,12 +6,11 @@ import Glibc
 /// Outside systemd (no `NOTIFY_SOCKET` in the environment) every notification is a harmless no-op,
 /// so the daemon can always notify without checking first. The notifier keeps no state: it reads the
 /// environment on each call, and it never removes `NOTIFY_SOCKET`, so it can notify many times.
-public struct SystemdNotifier: Sendable {
-    /// Creates a notifier for the current process.
-    public init() {}
+package struct SystemdNotifier: Sendable {
+    package init() {}
 
     /// Whether a service manager is listening: the environment names a `NOTIFY_SOCKET`.
-    public var isAvailable: Bool {
+    package var isAvailable: Bool {
         guard let socket = getenv("NOTIFY_SOCKET") else { return false }
         return socket.pointee != 0
     }
@@ -22,7 +21,7 @@ public struct SystemdNotifier: Sendable {
     /// - Returns: Whether the notification was sent, skipped because no service manager listens,
     ///   or failed; callers that do not care may ignore it.
     @discardableResult
-    public func notify(_ states: NotifyState...) -> NotifyOutcome {
+    package func notify(_ states: NotifyState...) -> NotifyOutcome {
         notify(states)
     }
 
@@ -32,7 +31,7 @@ public struct SystemdNotifier: Sendable {
     /// - Returns: Whether the notification was sent, skipped because no service manager listens,
     ///   or failed.
     @discardableResult
-    public func notify(_ states: [NotifyState]) -> NotifyOutcome {
+    package func notify(_ states: [NotifyState]) -> NotifyOutcome {
         guard !states.isEmpty else { return .notUnderSystemd }
         let result = sd_notify(0, NotifyState.message(for: states))
         if result > 0 { return .sent }
@@ -45,7 +44,7 @@ public struct SystemdNotifier: Sendable {
     /// Reads `WATCHDOG_USEC` and `WATCHDOG_PID` through `sd_watchdog_enabled(3)`: the interval applies
     /// only when `WATCHDOG_PID` is absent or names this process. A malformed value also gives `nil`.
     /// Send ``NotifyState/watchdog`` at least every half of this interval, as systemd recommends.
-    public func watchdogInterval() -> Duration? {
+    package func watchdogInterval() -> Duration? {
         var microseconds: UInt64 = 0
         guard sd_watchdog_enabled(0, &microseconds) > 0, microseconds > 0,
             microseconds <= UInt64(Int64.max)
@@ -55,7 +54,7 @@ public struct SystemdNotifier: Sendable {
 }
 
 /// What became of one ``SystemdNotifier/notify(_:)`` call.
-public enum NotifyOutcome: Sendable, Equatable {
+package enum NotifyOutcome: Sendable, Equatable {
     /// The service manager's socket accepted the datagram.
     case sent
     /// Nothing was sent: no service manager listens (`NOTIFY_SOCKET` is unset) or there was nothing to send.
@@ -65,19 +64,19 @@ public enum NotifyOutcome: Sendable, Equatable {
 }
 
 /// A notification to systemd could not be sent.
-public struct NotifyError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct NotifyError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The `errno` value `sd_notify(3)` reported.
-    public let errno: Int32
+    package let errno: Int32
 
     /// Wraps the `errno` value `sd_notify(3)` reported.
     ///
     /// - Parameter errno: A positive `errno` value.
-    public init(errno: Int32) {
+    package init(errno: Int32) {
         self.errno = errno
     }
 
     /// What happened and what the operator can check.
-    public var description: String {
+    package var description: String {
         "Could not notify systemd of the service state (\(String(cString: strerror(errno)))). "
             + "Check that NOTIFY_SOCKET names the service manager's socket and that the unit is Type=notify; "
             + "systemd may treat the service as failed to start or as hung."

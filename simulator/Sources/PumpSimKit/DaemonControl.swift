@@ -4,29 +4,28 @@ import PumpJSON
 import PumpPolicy
 
 /// A control operation that failed, with what to do about it.
-public struct ControlError: Error, Sendable, CustomStringConvertible {
+package struct ControlError: Error, Sendable, CustomStringConvertible {
     /// The operation, e.g. `enroll SM2-000001`.
-    public var operation: String
+    package var operation: String
     /// What went wrong.
-    public var message: String
+    package var message: String
     /// The failure class, when the daemon said.
-    public var code: ControlFailureCode?
+    package var code: ControlFailureCode?
 
-    /// Creates an error.
-    public init(operation: String, message: String, code: ControlFailureCode? = nil) {
+    package init(operation: String, message: String, code: ControlFailureCode? = nil) {
         self.operation = operation
         self.message = message
         self.code = code
     }
 
     /// `enroll SM2-000001 failed: ...`.
-    public var description: String { "\(operation) failed: \(message)" }
+    package var description: String { "\(operation) failed: \(message)" }
 }
 
 /// What the simulator asks of the daemon besides telemetry: enrolling therapies, requesting
 /// replacements and reading back records, devices and events. The real ones talk to the control
 /// socket or run `pumpctl`; tests pass a fake.
-public protocol DaemonControl: Sendable {
+package protocol DaemonControl: Sendable {
     /// Records a pump's therapy (`pumpctl enroll`) and returns its implant record.
     func enroll(serial: String, therapy: EnrollmentDocument) throws(ControlError) -> EligibilityRecordDocument
     /// Asks for a replacement (`pumpctl request-replacement`) and returns its record.
@@ -42,17 +41,16 @@ public protocol DaemonControl: Sendable {
 
 /// Talks to the daemon's control socket directly: one connection per request, one
 /// `ControlRequest` line out, one `ControlReply` line back.
-public struct ControlSocketClient: DaemonControl {
+package struct ControlSocketClient: DaemonControl {
     /// The control socket.
-    public var address: SocketAddress
+    package var address: SocketAddress
 
-    /// Creates a client of `address`.
-    public init(address: SocketAddress) {
+    package init(address: SocketAddress) {
         self.address = address
     }
 
     /// Sends one request and decodes its result.
-    public func call<R: Codable & Sendable>(_ request: ControlRequest, as: R.Type) throws(ControlError) -> R {
+    package func call<R: Codable & Sendable>(_ request: ControlRequest, as: R.Type) throws(ControlError) -> R {
         let name = "\(request.op.rawValue)\(request.serial.map { " \($0)" } ?? "")"
         do {
             let fd = try Sockets.connect(to: address, nonBlocking: false)
@@ -75,13 +73,11 @@ public struct ControlSocketClient: DaemonControl {
         }
     }
 
-    /// `enroll`.
-    public func enroll(serial: String, therapy: EnrollmentDocument) throws(ControlError) -> EligibilityRecordDocument {
+    package func enroll(serial: String, therapy: EnrollmentDocument) throws(ControlError) -> EligibilityRecordDocument {
         try call(ControlRequest(op: .enroll, serial: serial, therapy: therapy), as: EligibilityRecordDocument.self)
     }
 
-    /// `request-replacement`.
-    public func requestReplacement(serial: String, reason: RequestReason, note: String?) throws(ControlError)
+    package func requestReplacement(serial: String, reason: RequestReason, note: String?) throws(ControlError)
         -> EligibilityRecordDocument
     {
         try call(
@@ -89,18 +85,15 @@ public struct ControlSocketClient: DaemonControl {
             as: EligibilityRecordDocument.self)
     }
 
-    /// `eligibility`.
-    public func eligibility(serial: String?) throws(ControlError) -> RecordListDocument {
+    package func eligibility(serial: String?) throws(ControlError) -> RecordListDocument {
         try call(ControlRequest(op: .eligibility, serial: serial), as: RecordListDocument.self)
     }
 
-    /// `devices`.
-    public func devices() throws(ControlError) -> DeviceListDocument {
+    package func devices() throws(ControlError) -> DeviceListDocument {
         try call(ControlRequest(op: .devices), as: DeviceListDocument.self)
     }
 
-    /// `events`.
-    public func events(serial: String, limit: Int) throws(ControlError) -> EventListDocument {
+    package func events(serial: String, limit: Int) throws(ControlError) -> EventListDocument {
         try call(ControlRequest(op: .events, serial: serial, limit: limit), as: EventListDocument.self)
     }
 }
@@ -109,21 +102,20 @@ public struct ControlSocketClient: DaemonControl {
 /// are options of each subcommand (`pumpctl eligibility --socket PATH --json`), so they go after
 /// the subcommand and its own arguments; without a socket, pumpctl's own default applies
 /// (`$PUMPMOND_CONTROL_SOCKET`, else `/run/pumpmond/control.sock`).
-public struct PumpctlProcessControl: DaemonControl {
+package struct PumpctlProcessControl: DaemonControl {
     /// Path of the `pumpctl` executable.
-    public var executable: String
+    package var executable: String
     /// The control socket (passed as `--socket`), or nil for pumpctl's own default.
-    public var controlSocket: String?
+    package var controlSocket: String?
 
-    /// Creates the runner.
-    public init(executable: String, controlSocket: String?) {
+    package init(executable: String, controlSocket: String?) {
         self.executable = executable
         self.controlSocket = controlSocket
     }
 
     /// The arguments of `pumpctl enroll` for a therapy (criteria flags only for known criteria),
     /// before `--socket` and `--json`.
-    public static func enrollArguments(serial: String, therapy: EnrollmentDocument) -> [String] {
+    package static func enrollArguments(serial: String, therapy: EnrollmentDocument) -> [String] {
         var args = [
             "enroll", serial, "--patient", therapy.patient, "--indication", therapy.indication, "--drug", therapy.drug,
             "--route", therapy.route,
@@ -146,13 +138,13 @@ public struct PumpctlProcessControl: DaemonControl {
 
     /// The full command line of a subcommand: its arguments, then `--socket PATH` (when set) and
     /// `--json`.
-    public func commandLine(_ arguments: [String]) -> [String] {
+    package func commandLine(_ arguments: [String]) -> [String] {
         arguments + (controlSocket.map { ["--socket", $0] } ?? []) + ["--json"]
     }
 
     /// Runs pumpctl with `arguments` (a subcommand and its own arguments) and decodes its standard
     /// output.
-    public func run<R: Decodable>(_ arguments: [String], as: R.Type) throws(ControlError) -> R {
+    package func run<R: Decodable>(_ arguments: [String], as: R.Type) throws(ControlError) -> R {
         let name = arguments.prefix(2).joined(separator: " ")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -200,12 +192,12 @@ public struct PumpctlProcessControl: DaemonControl {
     }
 
     /// `pumpctl enroll ... --json`.
-    public func enroll(serial: String, therapy: EnrollmentDocument) throws(ControlError) -> EligibilityRecordDocument {
+    package func enroll(serial: String, therapy: EnrollmentDocument) throws(ControlError) -> EligibilityRecordDocument {
         try run(Self.enrollArguments(serial: serial, therapy: therapy), as: EligibilityRecordDocument.self)
     }
 
     /// `pumpctl request-replacement ... --json`.
-    public func requestReplacement(serial: String, reason: RequestReason, note: String?) throws(ControlError)
+    package func requestReplacement(serial: String, reason: RequestReason, note: String?) throws(ControlError)
         -> EligibilityRecordDocument
     {
         var args = ["request-replacement", serial, "--reason", reason.rawValue]
@@ -214,17 +206,17 @@ public struct PumpctlProcessControl: DaemonControl {
     }
 
     /// `pumpctl eligibility [--serial S] --json`.
-    public func eligibility(serial: String?) throws(ControlError) -> RecordListDocument {
+    package func eligibility(serial: String?) throws(ControlError) -> RecordListDocument {
         try run(["eligibility"] + (serial.map { ["--serial", $0] } ?? []), as: RecordListDocument.self)
     }
 
     /// `pumpctl devices --json`.
-    public func devices() throws(ControlError) -> DeviceListDocument {
+    package func devices() throws(ControlError) -> DeviceListDocument {
         try run(["devices"], as: DeviceListDocument.self)
     }
 
     /// `pumpctl events SERIAL --limit N --json`.
-    public func events(serial: String, limit: Int) throws(ControlError) -> EventListDocument {
+    package func events(serial: String, limit: Int) throws(ControlError) -> EventListDocument {
         try run(["events", serial, "--limit", String(limit)], as: EventListDocument.self)
     }
 }

@@ -7,7 +7,7 @@
 /// Lines read from a file of messages (what `pumpsim generate` writes), streamed in chunks so a
 /// file of millions of messages need not fit in memory. Each line's `id` and `serial` are picked
 /// out of its text (for sharding and reply checks), not fully parsed.
-public struct FileLineSource: LineSource {
+package struct FileLineSource: LineSource {
     private let fd: Int32
     private var buffer: [UInt8] = []
     private var start = 0
@@ -15,14 +15,14 @@ public struct FileLineSource: LineSource {
     private var tag = 0
 
     /// Opens `path`; throws when it cannot be read.
-    public init(path: String) throws(SocketError) {
+    package init(path: String) throws(SocketError) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw SocketError("open \(path)") }
         self.fd = fd
     }
 
     /// The next line (with its `\n`), or nil at the end of the file.
-    public mutating func nextLine() -> OutgoingLine? {
+    package mutating func nextLine() -> OutgoingLine? {
         while true {
             if let nl = buffer[start...].firstIndex(of: 10) {
                 let bytes = Array(buffer[start...nl])

@@ -1,7 +1,7 @@
 import PumpControlProtocol
 
 /// Which therapies a fleet's pumps are enrolled with.
-public enum TherapyMix: String, Sendable, Hashable, Codable, CaseIterable {
+package enum TherapyMix: String, Sendable, Hashable, Codable, CaseIterable {
     /// Every pump enrolled with a covered therapy (the usual fleet).
     case covered
     /// Mostly covered; about 10% not covered, 10% with a criterion unknown, 5% never enrolled.
@@ -9,31 +9,31 @@ public enum TherapyMix: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// How a fleet is drawn.
-public struct FleetConfiguration: Sendable, Hashable {
+package struct FleetConfiguration: Sendable, Hashable {
     /// Number of pumps. Default 100.
-    public var pumps: Int
+    package var pumps: Int
     /// Simulated span. Default 7 years.
-    public var span: Int64
+    package var span: Int64
     /// The seed of everything random. Default 1.
-    public var seed: UInt64
+    package var seed: UInt64
     /// Simulated time zero. Default 2016-01-04T00:00:00Z (a 7-year span ends in the past).
-    public var start: SimTime
+    package var start: SimTime
     /// A status from every pump this often. Default 1 day.
-    public var statusInterval: Int64
+    package var statusInterval: Int64
     /// Relative weights of the kinds of pump. Default SynchroMed 60, Prometra 25, Codman 15.
-    public var kindWeights: [(PumpModelKind, Double)]
+    package var kindWeights: [(PumpModelKind, Double)]
     /// Multiplies every fault rate (stalls, errors, MRIs). Default 1 (the models' own rates).
-    public var faultScale: Double
+    package var faultScale: Double
     /// Pumps are already in service at time zero, implanted up to this long before. Default 4 years.
-    public var maxAge: Int64
+    package var maxAge: Int64
     /// Therapies enrolled. Default `covered`.
-    public var therapyMix: TherapyMix
+    package var therapyMix: TherapyMix
 
     /// The default time zero.
-    public static let defaultStart = SimTime(seconds: 1_451_865_600)
+    package static let defaultStart = SimTime(seconds: 1_451_865_600)
 
     /// Creates a configuration; every field has a default.
-    public init(
+    package init(
         pumps: Int = 100, span: Int64 = 7 * SimTime.year, seed: UInt64 = 1, start: SimTime = defaultStart,
         statusInterval: Int64 = SimTime.day,
         kindWeights: [(PumpModelKind, Double)] = [(.synchromed, 60), (.prometra, 25), (.codman3000, 15)],
@@ -51,7 +51,7 @@ public struct FleetConfiguration: Sendable, Hashable {
     }
 
     /// Compares configurations field by field.
-    public static func == (a: FleetConfiguration, b: FleetConfiguration) -> Bool {
+    package static func == (a: FleetConfiguration, b: FleetConfiguration) -> Bool {
         a.pumps == b.pumps && a.span == b.span && a.seed == b.seed && a.start == b.start
             && a.statusInterval == b.statusInterval && a.kindWeights.map(\.0) == b.kindWeights.map(\.0)
             && a.kindWeights.map(\.1) == b.kindWeights.map(\.1) && a.faultScale == b.faultScale
@@ -59,7 +59,7 @@ public struct FleetConfiguration: Sendable, Hashable {
     }
 
     /// Hashes the configuration.
-    public func hash(into h: inout Hasher) {
+    package func hash(into h: inout Hasher) {
         h.combine(pumps)
         h.combine(span)
         h.combine(seed)
@@ -68,7 +68,7 @@ public struct FleetConfiguration: Sendable, Hashable {
 
     /// Checks the configuration for meaning, against the wall clock `now` (the daemon rejects
     /// messages more than 5 minutes in its future).
-    public func validate(now: SimTime) throws(FleetError) {
+    package func validate(now: SimTime) throws(FleetError) {
         guard pumps >= 1 else { throw FleetError("--pumps must be at least 1") }
         guard span >= SimTime.day else { throw FleetError("the span must be at least one day") }
         guard statusInterval >= SimTime.minute else { throw FleetError("--status-every must be at least 1m") }
@@ -86,38 +86,38 @@ public struct FleetConfiguration: Sendable, Hashable {
 }
 
 /// A fleet configuration that makes no sense, and what to change.
-public struct FleetError: Error, Sendable, CustomStringConvertible {
+package struct FleetError: Error, Sendable, CustomStringConvertible {
     /// What is wrong.
-    public var description: String
+    package var description: String
     init(_ d: String) { description = d }
 }
 
 /// One pump of a fleet.
-public struct FleetPump: Sendable {
+package struct FleetPump: Sendable {
     /// The kind.
-    public var kind: PumpModelKind
+    package var kind: PumpModelKind
     /// The therapy it is enrolled with; nil: never enrolled.
-    public var therapy: EnrollmentDocument?
+    package var therapy: EnrollmentDocument?
     /// Its life.
-    public var plan: PumpPlan
+    package var plan: PumpPlan
     /// The seed of its message ids.
-    public var idSeed: UInt64
+    package var idSeed: UInt64
     /// Its serial.
-    public var serial: String { plan.serial }
+    package var serial: String { plan.serial }
     /// What truly happens to it.
-    public var truth: PumpTruth { plan.truth }
+    package var truth: PumpTruth { plan.truth }
 }
 
 /// A drawn fleet: every pump's life planned up front (a few events each), its messages generated
 /// lazily, so a fleet of thousands over years fits in memory.
-public struct Fleet: Sendable {
+package struct Fleet: Sendable {
     /// The configuration it was drawn from.
-    public var configuration: FleetConfiguration
+    package var configuration: FleetConfiguration
     /// The pumps, in serial order.
-    public var pumps: [FleetPump]
+    package var pumps: [FleetPump]
 
     /// Draws a fleet. Pump `i` depends only on the seed and `i`.
-    public init(_ cfg: FleetConfiguration) {
+    package init(_ cfg: FleetConfiguration) {
         self.configuration = cfg
         let totalWeight = cfg.kindWeights.reduce(0) { $0 + max(0, $1.1) }
         let until = cfg.start.adding(cfg.span)
@@ -187,7 +187,7 @@ public struct Fleet: Sendable {
     }
 
     /// The fleet's messages, all pumps merged in `at` order (ties by serial order).
-    public func messages() -> FleetMessageStream {
+    package func messages() -> FleetMessageStream {
         FleetMessageStream(
             emitters: pumps.map {
                 PumpEmitter(
@@ -197,7 +197,7 @@ public struct Fleet: Sendable {
 }
 
 /// Merges the pumps' message streams by `at` with a binary heap; also a `LineSource`.
-public struct FleetMessageStream: LineSource, Sequence, IteratorProtocol {
+package struct FleetMessageStream: LineSource, Sequence, IteratorProtocol {
     private var emitters: [PumpEmitter]
     private var heap: [(SimTime, Int, PumpMessage)] = []
 
@@ -209,7 +209,7 @@ public struct FleetMessageStream: LineSource, Sequence, IteratorProtocol {
     }
 
     /// The next message of the fleet.
-    public mutating func next() -> PumpMessage? {
+    package mutating func next() -> PumpMessage? {
         guard !heap.isEmpty else { return nil }
         let top = heap[0]
         let last = heap.removeLast()
@@ -222,7 +222,7 @@ public struct FleetMessageStream: LineSource, Sequence, IteratorProtocol {
     }
 
     /// The next message as a line.
-    public mutating func nextLine() -> OutgoingLine? {
+    package mutating func nextLine() -> OutgoingLine? {
         next().map { OutgoingLine(message: $0) }
     }
 

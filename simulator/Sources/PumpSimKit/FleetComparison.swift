@@ -2,50 +2,49 @@ import PumpControlProtocol
 import PumpPolicy
 
 /// How the daemon's conclusions compare with the ground truth. Any non-zero count fails a run.
-public struct FleetDiscrepancies: Sendable, Hashable {
+package struct FleetDiscrepancies: Sendable, Hashable {
     /// Pumps that truly failed with no non-function record.
-    public var missedFailures = 0
+    package var missedFailures = 0
     /// Pumps that truly reached ERI with no impending-failure record (excused when a non-function
     /// record exists and the pump's lines were resent, so ERI may have arrived after the failure).
-    public var missedImpendingFailures = 0
+    package var missedImpendingFailures = 0
     /// Medically-necessary records the truth does not justify (a failure or ERI that did not
     /// happen, or a therapy that is not covered).
-    public var falseMedicallyNecessary = 0
+    package var falseMedicallyNecessary = 0
     /// Records raised for the wrong reason: a criterion the truth does not show, or the right
     /// criterion with the wrong determination or clause.
-    public var wrongReason = 0
+    package var wrongReason = 0
     /// More than one telemetry record for the same pump and criterion.
-    public var duplicateRecords = 0
+    package var duplicateRecords = 0
     /// Pumps whose final state differs from the truth.
-    public var stateMismatches = 0
+    package var stateMismatches = 0
     /// One line per discrepancy, for the operator.
-    public var details: [String] = []
+    package var details: [String] = []
 
     /// Creates zero discrepancies.
-    public init() {}
+    package init() {}
 
     /// The sum of the counts.
-    public var total: Int {
+    package var total: Int {
         missedFailures + missedImpendingFailures + falseMedicallyNecessary + wrongReason + duplicateRecords
             + stateMismatches
     }
 }
 
 /// What the truth of a fleet adds up to.
-public struct FleetTally: Sendable, Hashable {
-    /// Pumps.
-    public var pumps = 0
+package struct FleetTally: Sendable, Hashable {
+    package var pumps = 0
     /// Pumps that reached ERI before any failure.
-    public var reachedERI = 0
+    package var reachedERI = 0
     /// Pumps that failed, by reason.
-    public var failed: [FailureReason: Int] = [:]
+    package var failed: [FailureReason: Int] = [:]
     /// Pumps whose only trouble was stalls that recovered within grace.
-    public var onlyBriefStalls = 0
+    package var onlyBriefStalls = 0
     /// Stalls that recovered, all pumps.
-    public var recoveredStalls = 0
+    package var recoveredStalls = 0
 
     /// Counts the truths.
-    public init(_ truths: [PumpTruth]) {
+    package init(_ truths: [PumpTruth]) {
         pumps = truths.count
         for t in truths {
             if t.reachedERIAt != nil { reachedERI += 1 }
@@ -57,9 +56,9 @@ public struct FleetTally: Sendable, Hashable {
 }
 
 /// Compares a fleet's truth with the daemon's records and device states.
-public enum FleetComparison {
+package enum FleetComparison {
     /// Compares; `resentSerials` are pumps whose lines may have reached the daemon out of order.
-    public static func compare(
+    package static func compare(
         pumps: [FleetPump], records: [EligibilityRecordDocument], devices: [DeviceSummaryDocument],
         resentSerials: Set<String>
     ) -> FleetDiscrepancies {

@@ -1,30 +1,30 @@
 import PumpControlProtocol
 
 /// The outcome of a fleet run.
-public struct FleetRunResult: Sendable {
+package struct FleetRunResult: Sendable {
     /// What the truth adds up to.
-    public var tally: FleetTally
+    package var tally: FleetTally
     /// What the sender saw.
-    public var send: SendReport
+    package var send: SendReport
     /// Enrollments the daemon refused.
-    public var enrollFailures: [String]
+    package var enrollFailures: [String]
     /// Records the daemon holds for the fleet's pumps.
-    public var records: Int
+    package var records: Int
     /// Telemetry replacement records among them.
-    public var telemetryRecords: Int
+    package var telemetryRecords: Int
     /// Comparison with the truth.
-    public var discrepancies: FleetDiscrepancies
+    package var discrepancies: FleetDiscrepancies
     /// Acknowledged messages not found in the store, by serial (nil without `--verify`).
-    public var lost: [String: [String]]?
+    package var lost: [String: [String]]?
 
     /// Whether the run passed: every line answered, nothing lost, no discrepancy, no refusal.
-    public var passed: Bool {
+    package var passed: Bool {
         discrepancies.total == 0 && enrollFailures.isEmpty && (lost?.isEmpty ?? true)
             && send.counts.abandoned == 0 && send.counts.badReplies == 0 && send.counts.rejected == 0
     }
 
     /// The summary lines.
-    public var summary: [String] {
+    package var summary: [String] {
         var lines = ["fleet: \(tally.pumps) pumps"]
         lines += Summary.sending(send.counts, elapsed: send.elapsed)
         lines.append("records raised:    \(records) (\(telemetryRecords) by telemetry)")
@@ -58,18 +58,17 @@ public struct FleetRunResult: Sendable {
 
 /// Runs a fleet against a daemon: enrolls every pump's therapy, sends every message, reads back
 /// records and devices, and compares them with the truth.
-public struct FleetRunner: Sendable {
+package struct FleetRunner: Sendable {
     /// The fleet.
-    public var fleet: Fleet
+    package var fleet: Fleet
     /// The sender.
-    public var sender: IngestSender
+    package var sender: IngestSender
     /// The control side.
-    public var control: any DaemonControl
+    package var control: any DaemonControl
     /// Whether to read every pump's events back and check nothing acknowledged is missing.
-    public var verify: Bool
+    package var verify: Bool
 
-    /// Creates a runner.
-    public init(fleet: Fleet, sender: IngestSender, control: any DaemonControl, verify: Bool) {
+    package init(fleet: Fleet, sender: IngestSender, control: any DaemonControl, verify: Bool) {
         self.fleet = fleet
         self.sender = sender
         self.control = control
@@ -77,7 +76,7 @@ public struct FleetRunner: Sendable {
     }
 
     /// Runs; throws when the daemon cannot be reached at all.
-    public func run(progress: ProgressReporter? = nil) throws(FleetRunError) -> FleetRunResult {
+    package func run(progress: ProgressReporter? = nil) throws(FleetRunError) -> FleetRunResult {
         var enrollFailures: [String] = []
         for pump in fleet.pumps {
             guard let therapy = pump.therapy else { continue }
@@ -119,14 +118,14 @@ public struct FleetRunner: Sendable {
 }
 
 /// A fleet run that could not complete.
-public enum FleetRunError: Error, Sendable, CustomStringConvertible {
+package enum FleetRunError: Error, Sendable, CustomStringConvertible {
     /// The ingest side failed.
     case send(SenderError)
     /// The control side failed.
     case control(ControlError)
 
     /// What happened and what to do.
-    public var description: String {
+    package var description: String {
         switch self {
         case .send(let e): e.description
         case .control(let e):

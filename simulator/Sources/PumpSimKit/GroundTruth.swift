@@ -1,7 +1,7 @@
 import PumpPolicy
 
 /// Why a pump truly stopped working (the simulator's ground truth, never sent to the daemon).
-public enum FailureReason: String, Sendable, Hashable, Codable, CaseIterable {
+package enum FailureReason: String, Sendable, Hashable, Codable, CaseIterable {
     /// The battery reached end of service.
     case endOfService = "end_of_service"
     /// The motor stalled and never recovered.
@@ -13,24 +13,22 @@ public enum FailureReason: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// What truly happened to one simulated pump: the answer key the daemon's records are checked against.
-public struct PumpTruth: Sendable, Hashable, Codable {
+package struct PumpTruth: Sendable, Hashable, Codable {
     /// The pump's serial.
-    public var serial: String
+    package var serial: String
     /// The kind of pump.
-    public var kind: PumpModelKind
+    package var kind: PumpModelKind
     /// The `at` of the first message that showed ERI, when the pump reached it before failing.
-    public var reachedERIAt: SimTime?
+    package var reachedERIAt: SimTime?
     /// Why the pump failed, when it did within the simulated span.
-    public var failure: FailureReason?
+    package var failure: FailureReason?
     /// When it failed.
-    public var failedAt: SimTime?
+    package var failedAt: SimTime?
     /// Motor stalls that recovered within their grace (brief ones and MRI ones): not failures.
-    public var recoveredStalls: Int
-    /// MRI exposures.
-    public var mriExposures: Int
+    package var recoveredStalls: Int
+    package var mriExposures: Int
 
-    /// Creates a truth with nothing happened yet.
-    public init(serial: String, kind: PumpModelKind) {
+    package init(serial: String, kind: PumpModelKind) {
         self.serial = serial
         self.kind = kind
         self.reachedERIAt = nil
@@ -41,14 +39,14 @@ public struct PumpTruth: Sendable, Hashable, Codable {
     }
 
     /// The replacement criterion the pump's telemetry truly shows at the end.
-    public var criterion: ReplacementCriterion {
+    package var criterion: ReplacementCriterion {
         if failure != nil { return .nonFunction }
         if reachedERIAt != nil { return .impendingFailure }
         return .none
     }
 
     /// The state the daemon should report for the pump at the end of the run.
-    public var expectedState: PumpState {
+    package var expectedState: PumpState {
         switch criterion {
         case .nonFunction: .nonFunctional
         case .impendingFailure: .impendingFailure
@@ -57,5 +55,5 @@ public struct PumpTruth: Sendable, Hashable, Codable {
     }
 
     /// Whether the pump only ever stalled briefly (a stall that recovered, and no failure).
-    public var onlyStalledBriefly: Bool { failure == nil && recoveredStalls > 0 }
+    package var onlyStalledBriefly: Bool { failure == nil && recoveredStalls > 0 }
 }

@@ -1,19 +1,18 @@
 import Foundation
 
 /// One line to hand to the daemon's ingest socket.
-public struct OutgoingLine: Sendable, Hashable {
+package struct OutgoingLine: Sendable, Hashable {
     /// The id the reply should echo; nil when the reply's id should be null (a line whose id
     /// cannot be read).
-    public var id: String?
+    package var id: String?
     /// The pump's serial, used to keep one pump's lines on one connection; nil for garbage.
-    public var serial: String?
+    package var serial: String?
     /// The bytes, ending in `\n`.
-    public var bytes: [UInt8]
+    package var bytes: [UInt8]
     /// The caller's index for this line (for matching replies to what was sent).
-    public var tag: Int
+    package var tag: Int
 
-    /// Creates a line.
-    public init(id: String?, serial: String?, bytes: [UInt8], tag: Int = 0) {
+    package init(id: String?, serial: String?, bytes: [UInt8], tag: Int = 0) {
         self.id = id
         self.serial = serial
         self.bytes = bytes
@@ -21,13 +20,13 @@ public struct OutgoingLine: Sendable, Hashable {
     }
 
     /// The line of a well-formed message.
-    public init(message: PumpMessage, tag: Int = 0) {
+    package init(message: PumpMessage, tag: Int = 0) {
         self.init(id: message.id, serial: message.serial, bytes: message.jsonLine(), tag: tag)
     }
 }
 
 /// The four answers of the protocol's promise.
-public enum IngestResult: String, Sendable, Hashable, Codable, CaseIterable {
+package enum IngestResult: String, Sendable, Hashable, Codable, CaseIterable {
     /// Stored durably.
     case accepted
     /// Already stored with the same content.
@@ -39,18 +38,17 @@ public enum IngestResult: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// One reply line: `{"id":..., "result":..., "reason":..., "detail":...}`.
-public struct IngestReply: Sendable, Hashable, Codable {
+package struct IngestReply: Sendable, Hashable, Codable {
     /// The message id echoed, or nil when none could be read.
-    public var id: String?
+    package var id: String?
     /// The answer.
-    public var result: IngestResult
+    package var result: IngestResult
     /// The reason word, for `rejected` and `unavailable`.
-    public var reason: String?
+    package var reason: String?
     /// Human-readable detail.
-    public var detail: String?
+    package var detail: String?
 
-    /// Creates a reply.
-    public init(id: String?, result: IngestResult, reason: String? = nil, detail: String? = nil) {
+    package init(id: String?, result: IngestResult, reason: String? = nil, detail: String? = nil) {
         self.id = id
         self.result = result
         self.reason = reason
@@ -58,7 +56,7 @@ public struct IngestReply: Sendable, Hashable, Codable {
     }
 
     /// Parses one reply line; nil when it is not a reply.
-    public static func parse<Bytes: Collection>(_ line: Bytes) -> IngestReply? where Bytes.Element == UInt8 {
+    package static func parse<Bytes: Collection>(_ line: Bytes) -> IngestReply? where Bytes.Element == UInt8 {
         let bytes = Array(line)
         if let quick = parseSimple(bytes) { return quick }
         return try? JSONDecoder().decode(IngestReply.self, from: Data(bytes))
@@ -119,23 +117,23 @@ public struct IngestReply: Sendable, Hashable, Codable {
 }
 
 /// Where lines come from: a finished list, a generated fleet, a scenario's batch.
-public protocol LineSource {
+package protocol LineSource {
     /// The next line, or nil when there is no more.
     mutating func nextLine() -> OutgoingLine?
 }
 
 /// A list of lines handed out in order.
-public struct ArrayLineSource: LineSource {
+package struct ArrayLineSource: LineSource {
     private let lines: [OutgoingLine]
     private var index = 0
 
     /// Wraps `lines`.
-    public init(_ lines: [OutgoingLine]) {
+    package init(_ lines: [OutgoingLine]) {
         self.lines = lines
     }
 
     /// The next line of the list.
-    public mutating func nextLine() -> OutgoingLine? {
+    package mutating func nextLine() -> OutgoingLine? {
         guard index < lines.count else { return nil }
         defer { index += 1 }
         return lines[index]

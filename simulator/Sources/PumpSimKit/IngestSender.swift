@@ -7,27 +7,27 @@ import Histogram
 #endif
 
 /// How the sender talks to the ingest socket.
-public struct SenderConfiguration: Sendable, Hashable {
+package struct SenderConfiguration: Sendable, Hashable {
     /// The daemon's ingest socket.
-    public var address: SocketAddress
+    package var address: SocketAddress
     /// Connections opened at once (each pump's lines always go on the same one). Default 4.
-    public var connections: Int
+    package var connections: Int
     /// Lines written and not yet answered, per connection. Default 128.
-    public var window: Int
+    package var window: Int
     /// First pause after `unavailable` or a dropped connection; doubles up to `maxBackoff`.
     /// Default 20 ms.
-    public var initialBackoff: Duration
+    package var initialBackoff: Duration
     /// Longest pause between resends. Default 1 s.
-    public var maxBackoff: Duration
+    package var maxBackoff: Duration
     /// Give up when a connection cannot be made for this long. Default 30 s.
-    public var reconnectDeadline: Duration
+    package var reconnectDeadline: Duration
     /// Give up on one line after this many attempts. Default 1,000.
-    public var maxAttempts: Int
+    package var maxAttempts: Int
     /// How often the progress callback runs. Default 500 ms.
-    public var progressInterval: Duration
+    package var progressInterval: Duration
 
     /// Creates a configuration; every field but the address has a default.
-    public init(
+    package init(
         address: SocketAddress, connections: Int = 4, window: Int = 128, initialBackoff: Duration = .milliseconds(20),
         maxBackoff: Duration = .seconds(1), reconnectDeadline: Duration = .seconds(30), maxAttempts: Int = 1_000,
         progressInterval: Duration = .milliseconds(500)
@@ -44,59 +44,59 @@ public struct SenderConfiguration: Sendable, Hashable {
 }
 
 /// What the sender counted: every line handed in, every line written, every reply.
-public struct SendCounts: Sendable, Hashable, Codable {
+package struct SendCounts: Sendable, Hashable, Codable {
     /// Distinct lines handed to the sender.
-    public var messages = 0
+    package var messages = 0
     /// Lines written to a socket, resends included.
-    public var written = 0
+    package var written = 0
     /// Replies `accepted`.
-    public var accepted = 0
+    package var accepted = 0
     /// Replies `duplicate`.
-    public var duplicate = 0
+    package var duplicate = 0
     /// Replies `rejected`.
-    public var rejected = 0
+    package var rejected = 0
     /// Replies `unavailable` (each followed by a resend).
-    public var unavailable = 0
+    package var unavailable = 0
     /// Lines written again after `unavailable` or a dropped connection, with the same id.
-    public var resent = 0
+    package var resent = 0
     /// Connections that dropped (or could not be made) while lines were pending.
-    public var droppedConnections = 0
+    package var droppedConnections = 0
     /// Reply lines that were not replies, echoed the wrong id, or came with nothing pending.
-    public var badReplies = 0
+    package var badReplies = 0
     /// Lines given up after `maxAttempts`.
-    public var abandoned = 0
+    package var abandoned = 0
 
     /// Creates zero counts.
-    public init() {}
+    package init() {}
 
     /// Lines with a final answer (accepted, duplicate or rejected).
-    public var answered: Int { accepted + duplicate + rejected }
+    package var answered: Int { accepted + duplicate + rejected }
 }
 
 /// The end of a send: the counts, reply latencies, and which pumps had a line resent (their
 /// lines may have reached the daemon out of order).
-public struct SendReport: Sendable {
+package struct SendReport: Sendable {
     /// The counts.
-    public var counts: SendCounts
+    package var counts: SendCounts
     /// Microseconds from writing a line to reading its reply, final answers only.
-    public var latencyMicros: Histogram<UInt64>
+    package var latencyMicros: Histogram<UInt64>
     /// Serials of pumps one of whose lines was resent.
-    public var resentSerials: Set<String>
+    package var resentSerials: Set<String>
     /// Wall-clock duration of the send.
-    public var elapsed: Duration
+    package var elapsed: Duration
 }
 
 /// The send could not finish.
-public struct SenderError: Error, Sendable, CustomStringConvertible {
+package struct SenderError: Error, Sendable, CustomStringConvertible {
     /// The socket failure behind it.
-    public var cause: SocketError
+    package var cause: SocketError
     /// How far it got.
-    public var counts: SendCounts
+    package var counts: SendCounts
     /// How long the daemon stayed unreachable.
-    public var unreachableFor: Duration
+    package var unreachableFor: Duration
 
     /// What happened and what to do.
-    public var description: String {
+    package var description: String {
         "the daemon's ingest socket stayed unreachable for \(unreachableFor): \(cause); "
             + "\(counts.answered) of \(counts.messages) lines were answered before. Start pumpmond or pass "
             + "--socket with its ingest socket path, then run again (resending is safe)."
@@ -108,12 +108,11 @@ public struct SenderError: Error, Sendable, CustomStringConvertible {
 /// and on a dropped connection, until every line has a final answer.
 ///
 /// Blocking POSIX I/O on the calling thread with `poll(2)`: call it from a thread that may block.
-public struct IngestSender: Sendable {
+package struct IngestSender: Sendable {
     /// The configuration.
-    public var configuration: SenderConfiguration
+    package var configuration: SenderConfiguration
 
-    /// Creates a sender.
-    public init(configuration: SenderConfiguration) {
+    package init(configuration: SenderConfiguration) {
         self.configuration = configuration
     }
 
@@ -140,7 +139,7 @@ public struct IngestSender: Sendable {
 
     /// Which connection a serial's lines use: FNV-1a of the serial (stable across runs, unlike
     /// `hashValue`), so one pump's lines reach the daemon in the order they were generated.
-    public static func shard(serial: String?, connections: Int) -> Int {
+    package static func shard(serial: String?, connections: Int) -> Int {
         guard let serial, connections > 1 else { return 0 }
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for b in serial.utf8 {
@@ -155,7 +154,7 @@ public struct IngestSender: Sendable {
     /// - Parameters:
     ///   - onReply: called once per line with its final reply (accepted, duplicate or rejected).
     ///   - progress: called every `progressInterval` with the counts so far.
-    public func send<Source: LineSource>(
+    package func send<Source: LineSource>(
         _ source: inout Source, onReply: (OutgoingLine, IngestReply) -> Void = { _, _ in },
         progress: (SendCounts) -> Void = { _ in }
     ) throws(SenderError) -> SendReport {

@@ -7,10 +7,10 @@
 /// Hands some bytes of newline-delimited lines to a daemon socket and returns everything it
 /// answers until it closes: `pumpsim send`, the tool a person uses to feed a line or a file by hand
 /// (no socat or netcat needed on a fresh machine).
-public enum LineExchange {
+package enum LineExchange {
     /// Sends `bytes`, half-closes the connection (the daemon answers every complete line and then
     /// closes), and returns the answer.
-    public static func exchange(_ bytes: [UInt8], with address: SocketAddress) throws(SocketError) -> [UInt8] {
+    package static func exchange(_ bytes: [UInt8], with address: SocketAddress) throws(SocketError) -> [UInt8] {
         let fd = try Sockets.connect(to: address, nonBlocking: false)
         defer { close(fd) }
         try Sockets.writeAll(fd, bytes, to: address)

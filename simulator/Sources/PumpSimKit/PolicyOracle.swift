@@ -2,35 +2,35 @@ import PumpControlProtocol
 import PumpPolicy
 
 /// The indication finding of an assessment: covered, not covered, or unknown with what is missing.
-public struct IndicationFinding: Sendable, Hashable {
+package struct IndicationFinding: Sendable, Hashable {
     /// `covered`, `not_covered` or `unknown`, as records spell it.
-    public var status: String
+    package var status: String
     /// The indication's clause; nil when the pump was never enrolled.
-    public var clause: String?
+    package var clause: String?
     /// The facts not on file (for `unknown`).
-    public var missing: [String]
+    package var missing: [String]
 }
 
 /// What the policy table says about one assessment: the parts of a record the simulator checks.
-public struct ExpectedAssessment: Sendable, Hashable {
+package struct ExpectedAssessment: Sendable, Hashable {
     /// The determination.
-    public var determination: Determination
+    package var determination: Determination
     /// The clause that decides it.
-    public var clause: String
+    package var clause: String
     /// Facts a reviewer must supply, in the policy's order.
-    public var missing: [String]
+    package var missing: [String]
     /// The indication finding.
-    public var indication: IndicationFinding
+    package var indication: IndicationFinding
     /// `MN.supplies`: true exactly when medically necessary.
-    public var suppliesCovered: Bool { determination == .medicallyNecessary }
+    package var suppliesCovered: Bool { determination == .medicallyNecessary }
 }
 
 /// The simulator's own, independent reading of the tables of `policy.md`: the answer key for
 /// scenario files and fleet runs. Deliberately not the daemon's code, so the two check each other.
-public enum PolicyOracle {
+package enum PolicyOracle {
     /// The implant (therapy) assessment of an enrolled therapy. Throws on a word outside the
     /// vocabulary (the daemon answers those `bad_data`).
-    public static func implant(_ therapy: EnrollmentDocument) throws(VocabularyError) -> ExpectedAssessment {
+    package static func implant(_ therapy: EnrollmentDocument) throws(VocabularyError) -> ExpectedAssessment {
         let indication = try Indication(word: therapy.indication)
         let drug = try Drug(word: therapy.drug)
         let route = try Route(word: therapy.route)
@@ -82,13 +82,13 @@ public enum PolicyOracle {
     }
 
     /// The indication finding of a pump with this enrolled therapy (nil: never enrolled).
-    public static func indication(_ therapy: EnrollmentDocument?) throws(VocabularyError) -> IndicationFinding {
+    package static func indication(_ therapy: EnrollmentDocument?) throws(VocabularyError) -> IndicationFinding {
         guard let therapy else { return IndicationFinding(status: "unknown", clause: nil, missing: ["indication"]) }
         return try implant(therapy).indication
     }
 
     /// The assessment of a replacement request with `reason`, the pump's telemetry showing `criterion`.
-    public static func request(
+    package static func request(
         criterion: ReplacementCriterion, reason: RequestReason, therapy: EnrollmentDocument?
     ) throws(VocabularyError) -> ExpectedAssessment {
         let finding = try indication(therapy)
@@ -104,7 +104,7 @@ public enum PolicyOracle {
     /// The replacement assessment for a criterion shown by telemetry and an optional request
     /// reason (nil: raised by telemetry). Returns nil when no record is raised (telemetry showing
     /// criterion `none`).
-    public static func replacement(
+    package static func replacement(
         criterion: ReplacementCriterion, reason: RequestReason?, therapy: EnrollmentDocument?
     ) throws(VocabularyError) -> ExpectedAssessment? {
         let finding = try indication(therapy)

@@ -6,30 +6,30 @@
 
 /// Shows how a send is going: a bar redrawn in place on a terminal, a plain line every few
 /// seconds otherwise (logs, CI).
-public struct ProgressReporter: Sendable {
+package struct ProgressReporter: Sendable {
     /// Whether standard error is a terminal.
-    public let isTerminal: Bool
+    package let isTerminal: Bool
     /// Messages expected in all, when known (for the bar's fill).
-    public var expected: Int?
+    package var expected: Int?
     /// Where lines go; standard error by default.
     private let sink: @Sendable (String) -> Void
 
     /// A reporter on standard error, a bar when it is a terminal.
-    public init(expected: Int? = nil) {
+    package init(expected: Int? = nil) {
         self.isTerminal = isatty(STDERR_FILENO) == 1
         self.expected = expected
         self.sink = { text in writeStandardError(text) }
     }
 
     /// A reporter writing to `write` (tests).
-    public init(isTerminal: Bool, expected: Int?, write: @escaping @Sendable (String) -> Void) {
+    package init(isTerminal: Bool, expected: Int?, write: @escaping @Sendable (String) -> Void) {
         self.isTerminal = isTerminal
         self.expected = expected
         self.sink = write
     }
 
     /// Reports the counts so far.
-    public func report(_ c: SendCounts) {
+    package func report(_ c: SendCounts) {
         let done = c.answered
         if isTerminal {
             var bar = ""
@@ -49,15 +49,15 @@ public struct ProgressReporter: Sendable {
     }
 
     /// Ends the bar's line on a terminal.
-    public func finish() {
+    package func finish() {
         if isTerminal { sink("\n") }
     }
 }
 
 /// The summary printed at the end of a run.
-public enum Summary {
+package enum Summary {
     /// The lines about sending.
-    public static func sending(_ c: SendCounts, elapsed: Duration? = nil) -> [String] {
+    package static func sending(_ c: SendCounts, elapsed: Duration? = nil) -> [String] {
         var lines = [
             "messages sent:     \(c.messages) (\(c.written) lines written)",
             "accepted:          \(c.accepted)",
@@ -87,7 +87,7 @@ extension String {
 }
 
 /// Writes text to standard error (file descriptor 2), unbuffered.
-public func writeStandardError(_ text: String) {
+package func writeStandardError(_ text: String) {
     let bytes = Array(text.utf8)
     var offset = 0
     while offset < bytes.count {

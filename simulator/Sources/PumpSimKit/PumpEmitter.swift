@@ -1,9 +1,9 @@
 /// Turns a pump's plan into its messages, one at a time, in `at` order: the planned events, plus
 /// a status every `statusInterval` from the first report until the span ends or the pump falls
 /// silent. Message ids come from the pump's own id generator, so they are fixed by the seed.
-public struct PumpEmitter: Sendable {
+package struct PumpEmitter: Sendable {
     /// The pump's serial.
-    public let serial: String
+    package let serial: String
     private var condition: PumpCondition
     private let events: [PlannedEvent]
     private var nextEvent = 0
@@ -15,7 +15,7 @@ public struct PumpEmitter: Sendable {
     private var ids: SplitMix64
 
     /// Creates the emitter of `plan`, with a status every `statusInterval` seconds (> 0).
-    public init(plan: PumpPlan, statusInterval: Int64, ids: SplitMix64) {
+    package init(plan: PumpPlan, statusInterval: Int64, ids: SplitMix64) {
         self.serial = plan.serial
         self.condition = plan.initial
         self.events = plan.events
@@ -26,7 +26,7 @@ public struct PumpEmitter: Sendable {
     }
 
     /// The next message, or nil once the pump has nothing more to say.
-    public mutating func next() -> PumpMessage? {
+    package mutating func next() -> PumpMessage? {
         while true {
             if pendingIndex < pending.count {
                 defer { pendingIndex += 1 }

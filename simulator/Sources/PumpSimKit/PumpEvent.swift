@@ -1,6 +1,6 @@
 /// Something that happens to a pump, random (fleet) or scripted (scenario), and the messages it
 /// makes the pump send.
-public enum PumpEvent: String, Sendable, Hashable, Codable, CaseIterable {
+package enum PumpEvent: String, Sendable, Hashable, Codable, CaseIterable {
     /// The periodic report: one `status` with the pump's current condition.
     case status
     /// The motor stops: `MOTOR_STALL` (critical), later statuses say `motor: "stalled"`.
@@ -37,32 +37,32 @@ public enum PumpEvent: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// What a pump knows about itself at a moment, from which its status messages are written.
-public struct PumpCondition: Sendable, Hashable {
+package struct PumpCondition: Sendable, Hashable {
     /// The kind of pump.
-    public var kind: PumpModelKind
+    package var kind: PumpModelKind
     /// The battery state, nil without a battery.
-    public var battery: BatteryState?
+    package var battery: BatteryState?
     /// The motor word.
-    public var motor: MotorState
+    package var motor: MotorState
     /// Reservoir volume at `reservoirSetAt`, tenths of a mL.
-    public var reservoirTenthsML: Int
+    package var reservoirTenthsML: Int
     /// When the reservoir volume was last set (implant, refill, scripted level).
-    public var reservoirSetAt: SimTime
+    package var reservoirSetAt: SimTime
     /// Tenths of a mL delivered per day while infusing.
-    public var dailyTenthsML: Int
+    package var dailyTenthsML: Int
     /// The reservoir's capacity, tenths of a mL.
-    public var capacityTenthsML: Int
+    package var capacityTenthsML: Int
     /// When the battery will reach EOS, if the pump knows (its `months_remaining`).
-    public var plannedEOS: SimTime?
+    package var plannedEOS: SimTime?
     /// Reasons the pump is not delivering: critical error, valve closed, empty reservoir, EOS.
-    public var stoppedBy: Set<StopReason>
+    package var stoppedBy: Set<StopReason>
     /// True once the pump has been explanted or died: it sends nothing more.
-    public var silent: Bool
+    package var silent: Bool
     /// Reservoir alarms raised since the last refill, in the order raised; a refill clears them.
-    public var openReservoirAlarms: [AlertCode]
+    package var openReservoirAlarms: [AlertCode]
 
     /// Why a pump does not deliver drug.
-    public enum StopReason: String, Sendable, Hashable, CaseIterable {
+    package enum StopReason: String, Sendable, Hashable, CaseIterable {
         /// A critical error stopped it in a safe state.
         case criticalError
         /// A valve-gated pump's valve closed in an MRI field, until reset.
@@ -74,7 +74,7 @@ public struct PumpCondition: Sendable, Hashable {
     }
 
     /// A freshly implanted pump of `kind`, full, battery at BOS.
-    public init(kind: PumpModelKind, implantedAt: SimTime, capacityTenthsML: Int, dailyTenthsML: Int) {
+    package init(kind: PumpModelKind, implantedAt: SimTime, capacityTenthsML: Int, dailyTenthsML: Int) {
         self.kind = kind
         self.battery = kind.hasBattery ? .bos : nil
         self.motor = kind.hasMotor ? .ok : .none
@@ -89,17 +89,17 @@ public struct PumpCondition: Sendable, Hashable {
     }
 
     /// Whether drug is delivered: the motor (if any) turns and nothing stopped the pump.
-    public var infusing: Bool { stoppedBy.isEmpty && motor != .stalled }
+    package var infusing: Bool { stoppedBy.isEmpty && motor != .stalled }
 
     /// The reservoir volume at `t`, given constant use since it was last set.
-    public func reservoir(at t: SimTime) -> Int {
+    package func reservoir(at t: SimTime) -> Int {
         guard infusing else { return reservoirTenthsML }
         let used = Int(Int64(dailyTenthsML) * max(0, t.seconds - reservoirSetAt.seconds) / SimTime.day)
         return max(0, reservoirTenthsML - used)
     }
 
     /// The status the pump would send at `t`.
-    public func statusBody(at t: SimTime) -> StatusBody {
+    package func statusBody(at t: SimTime) -> StatusBody {
         var reading: BatteryReading? = nil
         if let b = battery {
             var months: Int? = nil
@@ -114,7 +114,7 @@ public struct PumpCondition: Sendable, Hashable {
     }
 
     /// Applies `event` at `t` and returns the bodies of the messages the pump sends for it, in order.
-    public mutating func apply(_ event: PumpEvent, at t: SimTime) -> [MessageBody] {
+    package mutating func apply(_ event: PumpEvent, at t: SimTime) -> [MessageBody] {
         if silent { return [] }
         // Re-anchor the reservoir so that use is counted only while the pump was delivering.
         setReservoir(reservoir(at: t), at: t)

@@ -1,12 +1,11 @@
 /// One event of a pump's planned life.
-public struct PlannedEvent: Sendable, Hashable {
+package struct PlannedEvent: Sendable, Hashable {
     /// When it happens.
-    public var at: SimTime
+    package var at: SimTime
     /// What happens.
-    public var event: PumpEvent
+    package var event: PumpEvent
 
-    /// Creates a planned event.
-    public init(at: SimTime, event: PumpEvent) {
+    package init(at: SimTime, event: PumpEvent) {
         self.at = at
         self.event = event
     }
@@ -14,31 +13,31 @@ public struct PlannedEvent: Sendable, Hashable {
 
 /// A pump's whole simulated life: its condition when it starts reporting, the events to come in
 /// time order, and the truth they add up to.
-public struct PumpPlan: Sendable {
+package struct PumpPlan: Sendable {
     /// The pump's serial.
-    public var serial: String
+    package var serial: String
     /// The condition at `reportFrom`.
-    public var initial: PumpCondition
+    package var initial: PumpCondition
     /// When it sends its first status.
-    public var reportFrom: SimTime
+    package var reportFrom: SimTime
     /// When the simulated span ends: nothing is sent after it.
-    public var until: SimTime
+    package var until: SimTime
     /// The events, ordered by time (ties keep their planning order).
-    public var events: [PlannedEvent]
+    package var events: [PlannedEvent]
     /// What truly happens.
-    public var truth: PumpTruth
+    package var truth: PumpTruth
 }
 
 /// Draws a pump's life from its model's parameters.
-public enum PumpLifePlanner {
+package enum PumpLifePlanner {
     /// The gap kept after one fault episode before another may start: long enough that a later
     /// stall never falls within the 60-minute MRI window of an earlier exposure.
-    public static let episodeGap: Int64 = 2 * SimTime.hour
+    package static let episodeGap: Int64 = 2 * SimTime.hour
     /// No fault starts in the last two days of the span, so every stall is resolved (recovered,
     /// or shown past its grace by a later message) before the run ends.
-    public static let quietTail: Int64 = 2 * SimTime.day
+    package static let quietTail: Int64 = 2 * SimTime.day
     /// For a stall that never recovers, the pump reports this long after it (past the 2 h grace).
-    public static let stallReportDelay: Int64 = 3 * SimTime.hour
+    package static let stallReportDelay: Int64 = 3 * SimTime.hour
 
     /// Plans the life of one pump.
     ///
@@ -47,7 +46,7 @@ public enum PumpLifePlanner {
     ///   - reportFrom: when its first status is sent (no fault is drawn before it).
     ///   - until: the end of the simulated span.
     ///   - rng: the pump's own generator (see `SplitMix64.derived`).
-    public static func plan(
+    package static func plan(
         serial: String, kind: PumpModelKind, parameters p: PumpModelParameters, implantedAt: SimTime,
         reportFrom: SimTime, until: SimTime, rng: inout SplitMix64
     ) -> PumpPlan {

@@ -1,5 +1,5 @@
 /// The kinds of pump the simulator stands in for.
-public enum PumpModelKind: String, Sendable, Hashable, Codable, CaseIterable {
+package enum PumpModelKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// A SynchroMed II-like programmable pump: battery and peristaltic motor (intrathecal baclofen
     /// or pain therapy). Its motor can stall (MRI, wear) and its battery reaches ERI then EOS.
     case synchromed
@@ -11,7 +11,7 @@ public enum PumpModelKind: String, Sendable, Hashable, Codable, CaseIterable {
     case codman3000
 
     /// The `model` field of its status messages.
-    public var modelName: String {
+    package var modelName: String {
         switch self {
         case .synchromed: "SynchroMed II"
         case .prometra: "Prometra II"
@@ -20,7 +20,7 @@ public enum PumpModelKind: String, Sendable, Hashable, Codable, CaseIterable {
     }
 
     /// The prefix of the serials the simulator gives this kind (`SM2-000001`).
-    public var serialPrefix: String {
+    package var serialPrefix: String {
         switch self {
         case .synchromed: "SM2"
         case .prometra: "PM2"
@@ -29,11 +29,11 @@ public enum PumpModelKind: String, Sendable, Hashable, Codable, CaseIterable {
     }
 
     /// Whether the pump has a battery (and so reports BOS, MOS, ERI, EOS).
-    public var hasBattery: Bool { self != .codman3000 }
+    package var hasBattery: Bool { self != .codman3000 }
     /// Whether the pump has a motor that can stall.
-    public var hasMotor: Bool { self == .synchromed }
+    package var hasMotor: Bool { self == .synchromed }
     /// The firmware string its status messages carry, if any.
-    public var firmware: String? {
+    package var firmware: String? {
         switch self {
         case .synchromed: "8637-4.1"
         case .prometra: "13827-2.0"
@@ -45,55 +45,55 @@ public enum PumpModelKind: String, Sendable, Hashable, Codable, CaseIterable {
 /// How a kind of pump behaves: rates and durations, each a parameter with a default grounded in
 /// the devices' labelling (see `simulator/README.md`, "Pump models"). Rates are per pump-year of
 /// service; durations are seconds of simulated time.
-public struct PumpModelParameters: Sendable, Hashable, Codable {
+package struct PumpModelParameters: Sendable, Hashable, Codable {
     /// Battery life from implant to end of service, drawn uniformly in this range (seconds).
     /// SynchroMed II: 5 to 7 years; Prometra II: 8 to 10 years (an assumption, the labelling
     /// gives about ten years at typical rates). Ignored without a battery.
-    public var batteryLife: ClosedRange<Int64>
+    package var batteryLife: ClosedRange<Int64>
     /// Time from ERI to EOS, drawn uniformly (seconds); the labelling promises at least 90 days.
-    public var eriToEOS: ClosedRange<Int64>
+    package var eriToEOS: ClosedRange<Int64>
     /// Fraction of the battery life spent in BOS before MOS.
-    public var bosFraction: Double
+    package var bosFraction: Double
     /// Reservoir size in tenths of a millilitre (SynchroMed II 40 mL, Prometra II 20 mL,
     /// Codman 3000 30 mL).
-    public var reservoirTenthsML: Int
+    package var reservoirTenthsML: Int
     /// Daily volume delivered, tenths of a millilitre per day, drawn once per pump.
-    public var dailyTenthsML: ClosedRange<Int>
+    package var dailyTenthsML: ClosedRange<Int>
     /// The volume at which the pump raises `LOW_RESERVOIR` (tenths of a mL; 2 mL by default).
-    public var lowReservoirTenthsML: Int
+    package var lowReservoirTenthsML: Int
     /// Probability that a scheduled refill comes late, so the pump raises `LOW_RESERVOIR` first
     /// (otherwise the clinic refills 1 to 14 days before the alarm and the pump says nothing).
-    public var lateRefillProbability: Double
+    package var lateRefillProbability: Double
     /// Probability that a late refill is missed altogether and the pump runs empty
     /// (`EMPTY_RESERVOIR`) before the clinic refills it.
-    public var missedRefillProbability: Double
+    package var missedRefillProbability: Double
     /// Days after LOW_RESERVOIR (or EMPTY_RESERVOIR) that a late refill comes, drawn uniformly.
-    public var refillDelayDays: ClosedRange<Int64>
+    package var refillDelayDays: ClosedRange<Int64>
     /// MRI scans per pump-year (patients with these pumps are often scanned).
-    public var mriPerYear: Double
+    package var mriPerYear: Double
     /// How long an MRI-induced motor stall lasts before the motor recovers (seconds): 2 to 24
     /// hours by the protocol's facts; drawn below 23 h so it recovers inside the MRI grace.
-    public var mriStallDuration: ClosedRange<Int64>
+    package var mriStallDuration: ClosedRange<Int64>
     /// Delay from the MRI exposure to the stall it causes (seconds), inside the 60-minute window.
-    public var mriStallOnset: ClosedRange<Int64>
+    package var mriStallOnset: ClosedRange<Int64>
     /// Spontaneous motor stalls per pump-year that recover on their own.
-    public var transientStallsPerYear: Double
+    package var transientStallsPerYear: Double
     /// How long a spontaneous stall that recovers lasts (seconds), well inside the 2 h grace.
-    public var transientStallDuration: ClosedRange<Int64>
+    package var transientStallDuration: ClosedRange<Int64>
     /// Motor stalls per pump-year that never recover (a worn gear, corrosion): non-function.
-    public var permanentStallsPerYear: Double
+    package var permanentStallsPerYear: Double
     /// `CRITICAL_ERROR` (memory or hardware fault, pump stops) per pump-year.
-    public var criticalErrorsPerYear: Double
+    package var criticalErrorsPerYear: Double
     /// `LOW_BATTERY_RESET` per pump-year (a battery that sags early).
-    public var lowBatteryResetsPerYear: Double
+    package var lowBatteryResetsPerYear: Double
     /// For a valve-gated pump: how long after an MRI the clinic resets the pump (`PUMP_RESET`).
-    public var valveResetDelay: ClosedRange<Int64>
+    package var valveResetDelay: ClosedRange<Int64>
     /// How long a failed pump keeps reporting before it is explanted (seconds); an EOS pump
     /// falls silent at once.
-    public var explantDelay: Int64
+    package var explantDelay: Int64
 
     /// Creates parameters; every field is required here, `defaults(for:)` gives documented values.
-    public init(
+    package init(
         batteryLife: ClosedRange<Int64>, eriToEOS: ClosedRange<Int64>, bosFraction: Double,
         reservoirTenthsML: Int, dailyTenthsML: ClosedRange<Int>, lowReservoirTenthsML: Int,
         lateRefillProbability: Double, missedRefillProbability: Double, refillDelayDays: ClosedRange<Int64>,
@@ -124,7 +124,7 @@ public struct PumpModelParameters: Sendable, Hashable, Codable {
     }
 
     /// The documented defaults of a kind of pump.
-    public static func defaults(for kind: PumpModelKind) -> PumpModelParameters {
+    package static func defaults(for kind: PumpModelKind) -> PumpModelParameters {
         let day = SimTime.day
         let hour = SimTime.hour
         let minute = SimTime.minute
@@ -160,7 +160,7 @@ public struct PumpModelParameters: Sendable, Hashable, Codable {
 
     /// These parameters with every fault rate (stalls, critical errors, low-battery resets,
     /// MRIs) multiplied by `factor`: a fleet run with `--fault-scale 20` sees rare faults often.
-    public func scalingFaults(by factor: Double) -> PumpModelParameters {
+    package func scalingFaults(by factor: Double) -> PumpModelParameters {
         var p = self
         p.mriPerYear *= factor
         p.transientStallsPerYear *= factor

@@ -2,24 +2,23 @@ import PumpControlProtocol
 import PumpPolicy
 
 /// A record the simulator expects the daemon to hold, in the terms a scenario file writes them.
-public struct ExpectedRecord: Sendable, Hashable, Codable, CustomStringConvertible {
+package struct ExpectedRecord: Sendable, Hashable, Codable, CustomStringConvertible {
     /// `implant` or `replacement`.
-    public var type: String
+    package var type: String
     /// `telemetry` or `request`.
-    public var trigger: String
+    package var trigger: String
     /// The replacement criterion word, nil for an implant record.
-    public var criterion: String?
+    package var criterion: String?
     /// The determination word.
-    public var determination: String
+    package var determination: String
     /// The clause.
-    public var clause: String
+    package var clause: String
     /// The request reason, when the scenario pins it (nil: not checked).
-    public var reason: String?
+    package var reason: String?
     /// The missing facts, when the scenario pins them (nil: not checked).
-    public var missing: [String]?
+    package var missing: [String]?
 
-    /// Creates an expected record.
-    public init(
+    package init(
         type: String, trigger: String, criterion: String?, determination: String, clause: String,
         reason: String? = nil, missing: [String]? = nil
     ) {
@@ -33,14 +32,14 @@ public struct ExpectedRecord: Sendable, Hashable, Codable, CustomStringConvertib
     }
 
     /// Whether the daemon's `record` is this one (fields left nil here are not compared).
-    public func matches(_ record: EligibilityRecordDocument) -> Bool {
+    package func matches(_ record: EligibilityRecordDocument) -> Bool {
         record.type == type && record.trigger == trigger && record.replacementCriterion == criterion
             && record.determination == determination && record.clause == clause
             && (reason == nil || record.requestReason == reason) && (missing == nil || record.missing == missing)
     }
 
     /// `replacement/telemetry non_function -> medically_necessary (MN.replacement.non_function)`.
-    public var description: String {
+    package var description: String {
         var s = "\(type)/\(trigger) \(criterion ?? "-") -> \(determination) (\(clause))"
         if let reason { s += " reason=\(reason)" }
         if let missing { s += " missing=[\(missing.joined(separator: ","))]" }
@@ -49,17 +48,17 @@ public struct ExpectedRecord: Sendable, Hashable, Codable, CustomStringConvertib
 }
 
 /// The stall grace periods of the protocol (`--stall-grace`, `--mri-stall-grace`).
-public struct StallGrace: Sendable, Hashable {
+package struct StallGrace: Sendable, Hashable {
     /// Grace for a plain stall (seconds); the daemon's default is 2 hours.
-    public var plain: Int64
+    package var plain: Int64
     /// Grace for a stall beginning 0 to 60 minutes after an MRI exposure; default 24 hours.
-    public var afterMRI: Int64
+    package var afterMRI: Int64
 
     /// The daemon's defaults: 2 h and 24 h.
-    public static let defaults = StallGrace(plain: 2 * SimTime.hour, afterMRI: 24 * SimTime.hour)
+    package static let defaults = StallGrace(plain: 2 * SimTime.hour, afterMRI: 24 * SimTime.hour)
 
     /// Creates grace periods.
-    public init(plain: Int64, afterMRI: Int64) {
+    package init(plain: Int64, afterMRI: Int64) {
         self.plain = plain
         self.afterMRI = afterMRI
     }
@@ -69,26 +68,26 @@ public struct StallGrace: Sendable, Hashable {
 /// "How the daemon reads a pump's messages"), used to check that scenario files expect what the
 /// spec says. It judges stalls on the pump's own clock only (the simulator never lets a pump
 /// fall silent inside a stall).
-public struct ReferenceMonitor: Sendable {
+package struct ReferenceMonitor: Sendable {
     private var messages: [PumpMessage] = []
     private let grace: StallGrace
     /// The enrolled therapy, nil while none.
-    public var therapy: EnrollmentDocument?
+    package var therapy: EnrollmentDocument?
     /// The records raised so far, in order.
-    public private(set) var records: [ExpectedRecord] = []
+    package private(set) var records: [ExpectedRecord] = []
 
     /// A monitor with no message yet.
-    public init(grace: StallGrace = .defaults) {
+    package init(grace: StallGrace = .defaults) {
         self.grace = grace
     }
 
     /// The pump's state and replacement criterion over the messages received so far.
-    public var judgement: (state: PumpState, criterion: ReplacementCriterion) {
+    package var judgement: (state: PumpState, criterion: ReplacementCriterion) {
         Self.judge(messages, grace: grace)
     }
 
     /// Enrolls a therapy: raises the implant record.
-    public mutating func enroll(_ therapy: EnrollmentDocument) throws(VocabularyError) {
+    package mutating func enroll(_ therapy: EnrollmentDocument) throws(VocabularyError) {
         self.therapy = therapy
         let a = try PolicyOracle.implant(therapy)
         records.append(
@@ -98,7 +97,7 @@ public struct ReferenceMonitor: Sendable {
     }
 
     /// Receives one accepted message; raises the telemetry record it newly shows, if any.
-    public mutating func receive(_ message: PumpMessage) throws(VocabularyError) {
+    package mutating func receive(_ message: PumpMessage) throws(VocabularyError) {
         messages.append(message)
         let criterion = judgement.criterion
         guard criterion != .none else { return }
@@ -115,7 +114,7 @@ public struct ReferenceMonitor: Sendable {
 
     /// A replacement request: raises and returns its record.
     @discardableResult
-    public mutating func requestReplacement(_ reason: RequestReason) throws(VocabularyError) -> ExpectedRecord {
+    package mutating func requestReplacement(_ reason: RequestReason) throws(VocabularyError) -> ExpectedRecord {
         let criterion = judgement.criterion
         let assessment = try PolicyOracle.request(criterion: criterion, reason: reason, therapy: therapy)
         let record = ExpectedRecord(
@@ -127,7 +126,7 @@ public struct ReferenceMonitor: Sendable {
     }
 
     /// Judges a pump's messages, applied in `at` order (then arrival).
-    public static func judge(_ arrived: [PumpMessage], grace: StallGrace) -> (PumpState, ReplacementCriterion) {
+    package static func judge(_ arrived: [PumpMessage], grace: StallGrace) -> (PumpState, ReplacementCriterion) {
         let ordered = arrived.enumerated().sorted { a, b in
             a.element.at != b.element.at ? a.element.at < b.element.at : a.offset < b.offset
         }.map(\.element)

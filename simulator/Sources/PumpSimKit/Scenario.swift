@@ -4,17 +4,17 @@ import PumpPolicy
 
 /// A scenario file: pumps, the therapy each is enrolled with, scripted events at simulated times,
 /// and the conclusions the daemon must reach. The format is documented in `simulator/README.md`.
-public struct Scenario: Sendable, Codable {
+package struct Scenario: Sendable, Codable {
     /// A short name, e.g. `replacement-row-1-non-function-covered`.
-    public var name: String
+    package var name: String
     /// What the scenario proves, in a sentence or two.
-    public var description: String?
+    package var description: String?
     /// The row of `policy.md` it exercises, e.g. `replacement 1`, when it exercises one.
-    public var policyRow: String?
+    package var policyRow: String?
     /// Simulated time zero (RFC 3339); default `2025-01-06T00:00:00Z`. Event times are offsets from it.
-    public var start: String?
+    package var start: String?
     /// The pumps.
-    public var pumps: [ScenarioPump]
+    package var pumps: [ScenarioPump]
 
     enum CodingKeys: String, CodingKey {
         case name, description, start, pumps
@@ -22,10 +22,10 @@ public struct Scenario: Sendable, Codable {
     }
 
     /// The default time zero: in the past, so the daemon never sees a message from the future.
-    public static let defaultStart = "2025-01-06T00:00:00Z"
+    package static let defaultStart = "2025-01-06T00:00:00Z"
 
     /// Reads a scenario file, with errors that name the file and the problem.
-    public static func load(path: String) throws(ScenarioError) -> Scenario {
+    package static func load(path: String) throws(ScenarioError) -> Scenario {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -36,7 +36,7 @@ public struct Scenario: Sendable, Codable {
     }
 
     /// Decodes scenario JSON.
-    public static func decode(_ data: Data, file: String) throws(ScenarioError) -> Scenario {
+    package static func decode(_ data: Data, file: String) throws(ScenarioError) -> Scenario {
         do {
             return try JSONDecoder().decode(Scenario.self, from: data)
         } catch let DecodingError.keyNotFound(key, ctx) {
@@ -58,36 +58,35 @@ public struct Scenario: Sendable, Codable {
 }
 
 /// A scenario file that cannot be used, and why.
-public struct ScenarioError: Error, Sendable, CustomStringConvertible {
+package struct ScenarioError: Error, Sendable, CustomStringConvertible {
     /// The file (or scenario name).
-    public var file: String
+    package var file: String
     /// What is wrong and how to fix it.
-    public var message: String
+    package var message: String
 
-    /// Creates an error.
-    public init(file: String, message: String) {
+    package init(file: String, message: String) {
         self.file = file
         self.message = message
     }
 
     /// `scenarios/x.json: ...`.
-    public var description: String { "\(file): \(message)" }
+    package var description: String { "\(file): \(message)" }
 }
 
 /// One pump of a scenario.
-public struct ScenarioPump: Sendable, Codable {
+package struct ScenarioPump: Sendable, Codable {
     /// Its serial.
-    public var serial: String
+    package var serial: String
     /// Its model.
-    public var model: PumpModelKind
+    package var model: PumpModelKind
     /// The therapy enrolled before any telemetry; absent: never enrolled (indication unknown).
-    public var enroll: ScenarioTherapy?
+    package var enroll: ScenarioTherapy?
     /// A periodic status every so often (`24h`), from time zero to its last scripted event.
-    public var statusEvery: SimDuration?
+    package var statusEvery: SimDuration?
     /// Scripted events.
-    public var events: [ScenarioEvent]
+    package var events: [ScenarioEvent]
     /// What the daemon must conclude.
-    public var expect: ScenarioExpectation
+    package var expect: ScenarioExpectation
 
     enum CodingKeys: String, CodingKey {
         case serial, model, enroll, events, expect
@@ -96,20 +95,19 @@ public struct ScenarioPump: Sendable, Codable {
 }
 
 /// A therapy as a scenario writes it (criteria optional, each absent one unknown).
-public struct ScenarioTherapy: Sendable, Codable, Hashable {
+package struct ScenarioTherapy: Sendable, Codable, Hashable {
     /// Patient reference; default `PATIENT-<serial>`.
-    public var patient: String?
+    package var patient: String?
     /// Indication word.
-    public var indication: String
+    package var indication: String
     /// Drug word.
-    public var drug: String
+    package var drug: String
     /// Route word.
-    public var route: String
-    /// Criteria.
-    public var criteria: CriteriaDocument?
+    package var route: String
+    package var criteria: CriteriaDocument?
 
     /// The enrollment document for `serial`.
-    public func document(serial: String) -> EnrollmentDocument {
+    package func document(serial: String) -> EnrollmentDocument {
         EnrollmentDocument(
             patient: patient ?? "PATIENT-\(serial)", indication: indication, drug: drug, route: route,
             criteria: criteria ?? CriteriaDocument())
@@ -117,7 +115,7 @@ public struct ScenarioTherapy: Sendable, Codable, Hashable {
 }
 
 /// What a scripted event does: a pump event, or one of the scenario's own actions.
-public enum ScenarioAction: String, Sendable, Codable, CaseIterable {
+package enum ScenarioAction: String, Sendable, Codable, CaseIterable {
     /// A status with the pump's current condition (`PumpEvent.status`).
     case status
     /// `MOTOR_STALL` (`PumpEvent.stall`).
@@ -167,7 +165,7 @@ public enum ScenarioAction: String, Sendable, Codable, CaseIterable {
 }
 
 /// The ways `malformed` can break a line, each named after the rejection reason it must earn.
-public enum MalformedVariant: String, Sendable, Codable, CaseIterable {
+package enum MalformedVariant: String, Sendable, Codable, CaseIterable {
     /// A line cut short: not JSON (reply id null).
     case invalidJSON = "invalid_json"
     /// A status without its `model`.
@@ -183,33 +181,33 @@ public enum MalformedVariant: String, Sendable, Codable, CaseIterable {
 }
 
 /// One scripted event.
-public struct ScenarioEvent: Sendable, Codable {
+package struct ScenarioEvent: Sendable, Codable {
     /// When: an offset from time zero (`+10h`, `30d2h`) or an RFC 3339 time.
-    public var at: String
+    package var at: String
     /// What happens.
-    public var action: ScenarioAction
+    package var action: ScenarioAction
     /// A name for the message it sends, for a later `duplicate`.
-    public var label: String?
+    package var label: String?
     /// `duplicate`: the label of the message to resend.
-    public var of: String?
+    package var of: String?
     /// `request_replacement`: `convenience`, `upgrade` or `malfunction`.
-    public var reason: String?
+    package var reason: String?
     /// `request_replacement`: a note.
-    public var note: String?
+    package var note: String?
     /// `malformed`: how; default `invalid_json`.
-    public var variant: MalformedVariant?
+    package var variant: MalformedVariant?
     /// `alert`: the code.
-    public var code: String?
+    package var code: String?
     /// `alert`: the severity; default `warning`.
-    public var severity: AlertSeverity?
+    package var severity: AlertSeverity?
     /// `alert`: `raised` (default) or `cleared`.
-    public var state: String?
+    package var state: String?
     /// `alert`: detail text.
-    public var detail: String?
+    package var detail: String?
     /// `enroll`: the therapy.
-    public var therapy: ScenarioTherapy?
+    package var therapy: ScenarioTherapy?
     /// The reply expected (default: `accepted`; `duplicate` for duplicates, `rejected` for malformed).
-    public var expectReply: IngestResult?
+    package var expectReply: IngestResult?
 
     enum CodingKeys: String, CodingKey {
         case at, label, of, reason, note, variant, code, severity, state, detail, therapy
@@ -219,9 +217,9 @@ public struct ScenarioEvent: Sendable, Codable {
 }
 
 /// What the daemon must conclude about one pump.
-public struct ScenarioExpectation: Sendable, Codable {
+package struct ScenarioExpectation: Sendable, Codable {
     /// The pump state word at the end (nil: not checked).
-    public var state: PumpState?
+    package var state: PumpState?
     /// Every record the pump must have, and no others.
-    public var records: [ExpectedRecord]
+    package var records: [ExpectedRecord]
 }

@@ -3,14 +3,14 @@ import PumpPolicy
 
 extension ExpectedRecord {
     /// The record a daemon document is, every field filled in.
-    public init(document d: EligibilityRecordDocument) {
+    package init(document d: EligibilityRecordDocument) {
         self.init(
             type: d.type, trigger: d.trigger, criterion: d.replacementCriterion, determination: d.determination,
             clause: d.clause, reason: d.requestReason, missing: d.missing)
     }
 
     /// Whether `actual` is this record; the fields this one leaves nil (reason, missing) are not compared.
-    public func matches(_ actual: ExpectedRecord) -> Bool {
+    package func matches(_ actual: ExpectedRecord) -> Bool {
         actual.type == type && actual.trigger == trigger && actual.criterion == criterion
             && actual.determination == determination && actual.clause == clause
             && (reason == nil || actual.reason == reason) && (missing == nil || actual.missing == missing)
@@ -19,7 +19,7 @@ extension ExpectedRecord {
 
 /// Compares the records a pump must have with the ones it has: every expected one matched to a
 /// distinct actual one, and no actual one left over. Returns the problems, none when they agree.
-public func compareRecords(serial: String, expected: [ExpectedRecord], actual: [ExpectedRecord]) -> [String] {
+package func compareRecords(serial: String, expected: [ExpectedRecord], actual: [ExpectedRecord]) -> [String] {
     var unmatched = actual
     var problems: [String] = []
     for e in expected {
@@ -34,23 +34,23 @@ public func compareRecords(serial: String, expected: [ExpectedRecord], actual: [
 }
 
 /// The result of one scenario.
-public struct ScenarioOutcome: Sendable {
+package struct ScenarioOutcome: Sendable {
     /// The scenario's name.
-    public var name: String
+    package var name: String
     /// Everything that differed from the expectation; empty when it passed.
-    public var problems: [String]
+    package var problems: [String]
     /// What the sender counted (zero for a check without a daemon).
-    public var counts: SendCounts
+    package var counts: SendCounts
 
     /// Whether the scenario passed.
-    public var passed: Bool { problems.isEmpty }
+    package var passed: Bool { problems.isEmpty }
 }
 
 /// Plays scenarios without a daemon, against `ReferenceMonitor` and `PolicyOracle`: proves that a
 /// scenario's expectations are what the spec's tables say (`pumpsim scenario --check`).
-public enum ScenarioChecker {
+package enum ScenarioChecker {
     /// Checks one compiled scenario.
-    public static func check(_ script: ScenarioScript) -> ScenarioOutcome {
+    package static func check(_ script: ScenarioScript) -> ScenarioOutcome {
         var monitors: [String: ReferenceMonitor] = [:]
         var problems: [String] = []
         for step in script.steps {
@@ -85,14 +85,13 @@ public enum ScenarioChecker {
 /// Plays scenarios against a running daemon: lines on the ingest socket (one connection, so the
 /// order is the script's), enrollments and requests through `DaemonControl`, then compares the
 /// daemon's records and states with the expectations.
-public struct ScenarioRunner: Sendable {
+package struct ScenarioRunner: Sendable {
     /// The sender (its connection count is forced to 1).
-    public var sender: IngestSender
+    package var sender: IngestSender
     /// The control side.
-    public var control: any DaemonControl
+    package var control: any DaemonControl
 
-    /// Creates a runner.
-    public init(sender: IngestSender, control: any DaemonControl) {
+    package init(sender: IngestSender, control: any DaemonControl) {
         var single = sender
         single.configuration.connections = 1
         self.sender = single
@@ -100,7 +99,7 @@ public struct ScenarioRunner: Sendable {
     }
 
     /// Runs one compiled scenario.
-    public func run(_ script: ScenarioScript) throws(SenderError) -> ScenarioOutcome {
+    package func run(_ script: ScenarioScript) throws(SenderError) -> ScenarioOutcome {
         var problems: [String] = []
         var counts = SendCounts()
         var batch: [(OutgoingLine, ExpectedReply)] = []
@@ -172,7 +171,7 @@ public struct ScenarioRunner: Sendable {
 
 extension SendCounts {
     /// Adds another send's counts to these.
-    public mutating func add(_ o: SendCounts) {
+    package mutating func add(_ o: SendCounts) {
         messages += o.messages
         written += o.written
         accepted += o.accepted

@@ -3,18 +3,18 @@ import PumpJSON
 import PumpPolicy
 
 /// The reply a scripted line must earn.
-public struct ExpectedReply: Sendable, Hashable, CustomStringConvertible {
+package struct ExpectedReply: Sendable, Hashable, CustomStringConvertible {
     /// The result.
-    public var result: IngestResult
+    package var result: IngestResult
     /// The reason word, when one is expected.
-    public var reason: String?
+    package var reason: String?
 
     /// `rejected (invalid_json)`.
-    public var description: String { result.rawValue + (reason.map { " (\($0))" } ?? "") }
+    package var description: String { result.rawValue + (reason.map { " (\($0))" } ?? "") }
 }
 
 /// One step of a compiled scenario, in the order it is played.
-public enum ScenarioStep: Sendable {
+package enum ScenarioStep: Sendable {
     /// Send a line on the ingest socket; `message` is the well-formed message it carries, if any
     /// (nil for garbage and for resends, which change nothing).
     case send(serial: String, line: OutgoingLine, message: PumpMessage?, expect: ExpectedReply)
@@ -25,14 +25,14 @@ public enum ScenarioStep: Sendable {
 }
 
 /// A scenario turned into the exact lines and control calls to play, in order.
-public struct ScenarioScript: Sendable {
+package struct ScenarioScript: Sendable {
     /// The scenario.
-    public var scenario: Scenario
+    package var scenario: Scenario
     /// The steps, by simulated time (then pump, then event order); enrollments first.
-    public var steps: [ScenarioStep]
+    package var steps: [ScenarioStep]
 
     /// Compiles `scenario`; throws on a time, word or label that does not make sense.
-    public init(_ scenario: Scenario) throws(ScenarioError) {
+    package init(_ scenario: Scenario) throws(ScenarioError) {
         self.scenario = scenario
         let startText = scenario.start ?? Scenario.defaultStart
         let fail = { (message: String) -> ScenarioError in ScenarioError(file: scenario.name, message: message) }

@@ -1,31 +1,30 @@
 /// A moment of simulated time: whole seconds since 1970-01-01T00:00:00Z. The simulator never reads
 /// the wall clock for what it sends, so a seed fixes every `at` it writes.
-public struct SimTime: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct SimTime: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Seconds since the Unix epoch, UTC.
-    public var seconds: Int64
+    package var seconds: Int64
 
-    /// Creates a time from seconds since the Unix epoch.
-    public init(seconds: Int64) {
+    package init(seconds: Int64) {
         self.seconds = seconds
     }
 
     /// One minute, in seconds.
-    public static let minute: Int64 = 60
+    package static let minute: Int64 = 60
     /// One hour, in seconds.
-    public static let hour: Int64 = 3_600
+    package static let hour: Int64 = 3_600
     /// One day, in seconds.
-    public static let day: Int64 = 86_400
+    package static let day: Int64 = 86_400
     /// One mean Gregorian year (365.2425 days), in seconds.
-    public static let year: Int64 = 31_556_952
+    package static let year: Int64 = 31_556_952
 
     /// Orders two times.
-    public static func < (lhs: SimTime, rhs: SimTime) -> Bool { lhs.seconds < rhs.seconds }
+    package static func < (lhs: SimTime, rhs: SimTime) -> Bool { lhs.seconds < rhs.seconds }
 
     /// This time moved by `delta` seconds.
-    public func adding(_ delta: Int64) -> SimTime { SimTime(seconds: seconds + delta) }
+    package func adding(_ delta: Int64) -> SimTime { SimTime(seconds: seconds + delta) }
 
     /// RFC 3339 in UTC with a `Z`, to the second: `2026-11-28T10:15:00Z`.
-    public var rfc3339: String {
+    package var rfc3339: String {
         let days = seconds >= 0 ? seconds / Self.day : (seconds - Self.day + 1) / Self.day
         let secondOfDay = seconds - days * Self.day
         let (y, m, d) = Self.civil(fromDays: days)
@@ -38,10 +37,10 @@ public struct SimTime: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// The RFC 3339 spelling.
-    public var description: String { rfc3339 }
+    package var description: String { rfc3339 }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`; nil when it is not that shape.
-    public init?(rfc3339 text: String) {
+    package init?(rfc3339 text: String) {
         let b = Array(text.utf8)
         guard b.count >= 20 else { return nil }
         func num(_ from: Int, _ count: Int) -> Int64? {
@@ -110,7 +109,7 @@ public struct SimTime: Sendable, Hashable, Comparable, CustomStringConvertible {
 
 extension SimTime: Codable {
     /// Decodes an RFC 3339 string.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         let text = try c.decode(String.self)
         guard let t = SimTime(rfc3339: text) else {
@@ -120,7 +119,7 @@ extension SimTime: Codable {
     }
 
     /// Encodes as RFC 3339 in UTC.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(rfc3339)
     }
@@ -128,17 +127,16 @@ extension SimTime: Codable {
 
 /// A span of simulated time written the way people write it: `90d`, `2h30m`, `10h`, `45s`,
 /// `1y` (365 days); units `y`, `d`, `h`, `m`, `s`, combined largest first.
-public struct SimDuration: Sendable, Hashable, Codable, CustomStringConvertible {
+package struct SimDuration: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The span in seconds.
-    public var seconds: Int64
+    package var seconds: Int64
 
-    /// Creates a span of `seconds`.
-    public init(seconds: Int64) {
+    package init(seconds: Int64) {
         self.seconds = seconds
     }
 
     /// Parses `2h30m`, `+10d`, `0s`; nil when it is not that shape.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         var rest = Substring(text)
         if rest.first == "+" { rest = rest.dropFirst() }
         guard !rest.isEmpty else { return nil }
@@ -165,7 +163,7 @@ public struct SimDuration: Sendable, Hashable, Codable, CustomStringConvertible 
     }
 
     /// The shortest spelling: `1d2h`, `0s`.
-    public var description: String {
+    package var description: String {
         if seconds == 0 { return "0s" }
         var rest = seconds
         var out = rest < 0 ? "-" : ""
@@ -179,7 +177,7 @@ public struct SimDuration: Sendable, Hashable, Codable, CustomStringConvertible 
     }
 
     /// Decodes from the text spelling (`"10h"`) or a number of seconds.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let s = try? c.decode(Int64.self) {
             self.seconds = s
@@ -194,7 +192,7 @@ public struct SimDuration: Sendable, Hashable, Codable, CustomStringConvertible 
     }
 
     /// Encodes the text spelling.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(description)
     }

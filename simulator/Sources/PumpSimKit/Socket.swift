@@ -8,14 +8,14 @@
 // daemon's ingest and control sockets. Nothing here knows the protocol.
 
 /// Where a daemon listens.
-public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
+package enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
     /// A Unix stream socket at a path.
     case unix(path: String)
     /// A TCP listener.
     case tcp(host: String, port: UInt16)
 
     /// Parses `unix:PATH`, `tcp:HOST:PORT`, `HOST:PORT` (when it has a colon and no slash) or a path.
-    public init(parsing text: String) {
+    package init(parsing text: String) {
         if text.hasPrefix("unix:") {
             self = .unix(path: String(text.dropFirst(5)))
             return
@@ -31,7 +31,7 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `unix:/run/pumpmond/ingest.sock` or `tcp:127.0.0.1:7070`.
-    public var description: String {
+    package var description: String {
         switch self {
         case .unix(let path): "unix:\(path)"
         case .tcp(let host, let port): "tcp:\(host):\(port)"
@@ -40,20 +40,19 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A socket call that failed, with what to check.
-public struct SocketError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct SocketError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What was being done, e.g. `connect to unix:/run/pumpmond/ingest.sock`.
-    public var operation: String
+    package var operation: String
     /// The `errno` value.
-    public var code: Int32
+    package var code: Int32
 
-    /// Creates the error from the current `errno`.
     init(_ operation: String, code: Int32 = errno) {
         self.operation = operation
         self.code = code
     }
 
     /// `cannot connect to ...: No such file or directory (is pumpmond running, and is this its socket path?)`.
-    public var description: String {
+    package var description: String {
         var text = "cannot \(operation): \(String(cString: strerror(code)))"
         if code == ENOENT || code == ECONNREFUSED {
             text += " (is pumpmond running, and is this its socket path?)"

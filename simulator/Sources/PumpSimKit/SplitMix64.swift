@@ -3,16 +3,16 @@ import Foundation
 /// The simulator's own pseudo-random generator: SplitMix64 (Steele, Lea and Flood, 2014), as in
 /// swift-argument-parser's `Examples/roll/SplitMix64.swift`. Written here, not taken from the
 /// platform, so that a `--seed` gives the same numbers on every machine and every Swift version.
-public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
+package struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
     private var state: UInt64
 
     /// Creates a generator whose whole sequence is fixed by `seed`.
-    public init(seed: UInt64) {
+    package init(seed: UInt64) {
         self.state = seed
     }
 
     /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -22,19 +22,19 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
 
     /// A generator for one part of the simulation (one pump, say), independent of the others:
     /// adding a pump to a fleet does not change what the pumps before it do.
-    public static func derived(seed: UInt64, stream: UInt64) -> SplitMix64 {
+    package static func derived(seed: UInt64, stream: UInt64) -> SplitMix64 {
         var mixer = SplitMix64(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
         return SplitMix64(seed: mixer.next())
     }
 
     /// A uniform number in [0, 1), from the top 53 bits (exact and portable, unlike
     /// `Double.random(in:using:)` whose algorithm the standard library may change).
-    public mutating func unit() -> Double {
+    package mutating func unit() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 
     /// A uniform integer in `range`, by rejection sampling (no modulo bias).
-    public mutating func integer(in range: ClosedRange<Int64>) -> Int64 {
+    package mutating func integer(in range: ClosedRange<Int64>) -> Int64 {
         let span = UInt64(bitPattern: range.upperBound &- range.lowerBound) &+ 1
         if span == 0 { return Int64(bitPattern: next()) }
         let limit = UInt64.max - UInt64.max % span
@@ -45,24 +45,24 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
     }
 
     /// A uniform real in `range`.
-    public mutating func uniform(_ range: ClosedRange<Double>) -> Double {
+    package mutating func uniform(_ range: ClosedRange<Double>) -> Double {
         range.lowerBound + (range.upperBound - range.lowerBound) * unit()
     }
 
     /// True with probability `p`.
-    public mutating func chance(_ p: Double) -> Bool {
+    package mutating func chance(_ p: Double) -> Bool {
         unit() < p
     }
 
     /// An exponentially distributed waiting time with the given mean (a Poisson process's gaps).
     /// The logarithm is the only libm call; its result is correctly rounded on the platforms we run.
-    public mutating func exponential(mean: Double) -> Double {
+    package mutating func exponential(mean: Double) -> Double {
         -mean * log1p(-unit())
     }
 
     /// A version-4-shaped UUID string built from this generator (lower-case hex, 36 characters):
     /// message ids that look like a gateway's and are fixed by the seed.
-    public mutating func uuidString() -> String {
+    package mutating func uuidString() -> String {
         let hi = next()
         let lo = next()
         let a = (hi & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000

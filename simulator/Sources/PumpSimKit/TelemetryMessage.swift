@@ -1,7 +1,7 @@
 import PumpJSON
 
 /// A battery state word of protocol v1.
-public enum BatteryState: String, Sendable, Hashable, Codable, CaseIterable {
+package enum BatteryState: String, Sendable, Hashable, Codable, CaseIterable {
     /// Beginning of service.
     case bos = "BOS"
     /// Middle of service.
@@ -13,7 +13,7 @@ public enum BatteryState: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// The motor word of a status.
-public enum MotorState: String, Sendable, Hashable, Codable, CaseIterable {
+package enum MotorState: String, Sendable, Hashable, Codable, CaseIterable {
     /// The motor turns.
     case ok
     /// The motor stopped; no drug is delivered.
@@ -23,7 +23,7 @@ public enum MotorState: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// An alert severity.
-public enum AlertSeverity: String, Sendable, Hashable, Codable, CaseIterable {
+package enum AlertSeverity: String, Sendable, Hashable, Codable, CaseIterable {
     /// For information.
     case info
     /// Needs attention.
@@ -33,7 +33,7 @@ public enum AlertSeverity: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// The alert codes of protocol v1 that the simulator raises.
-public enum AlertCode: String, Sendable, Hashable, Codable, CaseIterable {
+package enum AlertCode: String, Sendable, Hashable, Codable, CaseIterable {
     /// The motor stopped.
     case motorStall = "MOTOR_STALL"
     /// The motor turns again after a stall.
@@ -58,7 +58,7 @@ public enum AlertCode: String, Sendable, Hashable, Codable, CaseIterable {
     case mriExposure = "MRI_EXPOSURE"
 
     /// The severity a pump gives this code.
-    public var defaultSeverity: AlertSeverity {
+    package var defaultSeverity: AlertSeverity {
         switch self {
         case .motorStall, .criticalError, .batteryEOS, .lowBatteryReset, .emptyReservoir: .critical
         case .batteryERI, .impendingFailure, .lowReservoir, .mriExposure, .pumpReset: .warning
@@ -68,36 +68,34 @@ public enum AlertCode: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// A battery reading inside a status.
-public struct BatteryReading: Sendable, Hashable {
+package struct BatteryReading: Sendable, Hashable {
     /// The state word.
-    public var state: BatteryState
+    package var state: BatteryState
     /// Whole months the pump estimates it has until end of service, when it says.
-    public var monthsRemaining: Int?
+    package var monthsRemaining: Int?
 
-    /// Creates a reading.
-    public init(state: BatteryState, monthsRemaining: Int? = nil) {
+    package init(state: BatteryState, monthsRemaining: Int? = nil) {
         self.state = state
         self.monthsRemaining = monthsRemaining
     }
 }
 
 /// The fields of a `status` message.
-public struct StatusBody: Sendable, Hashable {
+package struct StatusBody: Sendable, Hashable {
     /// The model name, e.g. `SynchroMed II`.
-    public var model: String
+    package var model: String
     /// The firmware version, when the pump says.
-    public var firmware: String?
+    package var firmware: String?
     /// The battery, or nil for a pump without one (written `null`).
-    public var battery: BatteryReading?
+    package var battery: BatteryReading?
     /// The motor word.
-    public var motor: MotorState
+    package var motor: MotorState
     /// Drug left, in tenths of a millilitre (kept whole so the text is exact); nil when unsaid.
-    public var reservoirTenthsML: Int?
+    package var reservoirTenthsML: Int?
     /// Whether drug is being delivered, when the pump says.
-    public var infusing: Bool?
+    package var infusing: Bool?
 
-    /// Creates a status body.
-    public init(
+    package init(
         model: String, firmware: String? = nil, battery: BatteryReading?, motor: MotorState,
         reservoirTenthsML: Int? = nil, infusing: Bool? = nil
     ) {
@@ -111,18 +109,17 @@ public struct StatusBody: Sendable, Hashable {
 }
 
 /// The fields of an `alert` message.
-public struct AlertBody: Sendable, Hashable {
+package struct AlertBody: Sendable, Hashable {
     /// The code: a protocol code or a vendor code `X-<VENDOR>-<NAME>`.
-    public var code: String
+    package var code: String
     /// The severity.
-    public var severity: AlertSeverity
+    package var severity: AlertSeverity
     /// True for `cleared`, false for `raised`.
-    public var cleared: Bool
+    package var cleared: Bool
     /// Optional human-readable detail.
-    public var detail: String?
+    package var detail: String?
 
-    /// Creates an alert body.
-    public init(code: String, severity: AlertSeverity, cleared: Bool = false, detail: String? = nil) {
+    package init(code: String, severity: AlertSeverity, cleared: Bool = false, detail: String? = nil) {
         self.code = code
         self.severity = severity
         self.cleared = cleared
@@ -130,13 +127,13 @@ public struct AlertBody: Sendable, Hashable {
     }
 
     /// An alert of a protocol code with the severity pumps give it.
-    public init(_ code: AlertCode, cleared: Bool = false, detail: String? = nil) {
+    package init(_ code: AlertCode, cleared: Bool = false, detail: String? = nil) {
         self.init(code: code.rawValue, severity: code.defaultSeverity, cleared: cleared, detail: detail)
     }
 }
 
 /// What a message says.
-public enum MessageBody: Sendable, Hashable {
+package enum MessageBody: Sendable, Hashable {
     /// The periodic report.
     case status(StatusBody)
     /// An alarm or event.
@@ -144,18 +141,17 @@ public enum MessageBody: Sendable, Hashable {
 }
 
 /// One protocol-v1 message, as a pump hands it to the daemon.
-public struct PumpMessage: Sendable, Hashable {
+package struct PumpMessage: Sendable, Hashable {
     /// Unique per pump; a resend reuses it.
-    public var id: String
+    package var id: String
     /// The pump's serial.
-    public var serial: String
+    package var serial: String
     /// When the pump observed it, on the simulated clock.
-    public var at: SimTime
+    package var at: SimTime
     /// The status or alert fields.
-    public var body: MessageBody
+    package var body: MessageBody
 
-    /// Creates a message.
-    public init(id: String, serial: String, at: SimTime, body: MessageBody) {
+    package init(id: String, serial: String, at: SimTime, body: MessageBody) {
         self.id = id
         self.serial = serial
         self.at = at
@@ -163,26 +159,26 @@ public struct PumpMessage: Sendable, Hashable {
     }
 
     /// `status` or `alert`.
-    public var kind: String {
+    package var kind: String {
         if case .status = body { return "status" }
         return "alert"
     }
 
     /// The alert code, nil for a status.
-    public var alertCode: String? {
+    package var alertCode: String? {
         if case .alert(let a) = body { return a.code }
         return nil
     }
 
     /// The message as one compact JSON line with its `\n`, keys in a fixed order: the same
     /// message always gives the same bytes.
-    public func jsonLine() -> [UInt8] {
+    package func jsonLine() -> [UInt8] {
         JSONLine.bytes(object(reordered: false))
     }
 
     /// The same content serialised differently (keys in another order, spaces after separators),
     /// the way a gateway that re-serialises resends a message: the daemon must call it `duplicate`.
-    public func reserializedLine() -> [UInt8] {
+    package func reserializedLine() -> [UInt8] {
         JSONLine.bytes(object(reordered: true), spaced: true)
     }
 

@@ -3,22 +3,22 @@ import PumpJSON  // JSONValue, the events as stored
 
 /// Proves the promise: every message the daemon answered `accepted` or `duplicate` is in its
 /// store, by reading each pump's events back (`pumpctl events SERIAL --json --limit N`).
-public struct AcknowledgedMessages: Sendable {
+package struct AcknowledgedMessages: Sendable {
     /// Ids answered accepted or duplicate, by serial.
-    public private(set) var idsBySerial: [String: Set<String>] = [:]
+    package private(set) var idsBySerial: [String: Set<String>] = [:]
 
     /// An empty record.
-    public init() {}
+    package init() {}
 
     /// Notes a final reply.
-    public mutating func note(_ line: OutgoingLine, _ reply: IngestReply) {
+    package mutating func note(_ line: OutgoingLine, _ reply: IngestReply) {
         guard reply.result == .accepted || reply.result == .duplicate, let serial = line.serial, let id = line.id
         else { return }
         idsBySerial[serial, default: []].insert(id)
     }
 
     /// Reads every pump's events back and returns the acknowledged ids that are not stored, by serial.
-    public func missing(from control: any DaemonControl) throws(ControlError) -> [String: [String]] {
+    package func missing(from control: any DaemonControl) throws(ControlError) -> [String: [String]] {
         var lost: [String: [String]] = [:]
         for (serial, ids) in idsBySerial.sorted(by: { $0.key < $1.key }) {
             let events = try control.events(serial: serial, limit: ids.count + 1_000).events
