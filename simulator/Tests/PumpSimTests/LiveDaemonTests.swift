@@ -66,16 +66,20 @@ import Testing
         #expect(
             try daemon.control.eligibility(serial: nil).records.map(\.id)
                 == pumpctl.eligibility(serial: nil).records.map(\.id))
-        // `--socket` and `--json` follow the subcommand: pumpctl refuses them before it (64).
+        // `--socket` and `--json` are global options: pumpctl takes them before or after the
+        // subcommand; pumpsim puts them after it.
         #expect(
             pumpctl.commandLine(["events", "SM2-900001", "--limit", "5"]) == [
                 "events", "SM2-900001", "--limit", "5", "--socket", daemon.process.controlSocket, "--json",
             ])
         #expect(
-            try Self.exitStatus(of: pumpctl.executable, ["--socket", daemon.process.controlSocket, "devices"]) == 64)
-        #expect(try Self.exitStatus(of: pumpctl.executable, ["--json", "devices"]) == 64)
+            try Self.exitStatus(of: pumpctl.executable, ["--socket", daemon.process.controlSocket, "devices"]) == 0)
+        #expect(
+            try Self.exitStatus(of: pumpctl.executable, ["--json", "--socket", daemon.process.controlSocket, "devices"])
+                == 0)
         #expect(
             try Self.exitStatus(of: pumpctl.executable, ["devices", "--socket", daemon.process.controlSocket]) == 0)
+        #expect(try Self.exitStatus(of: pumpctl.executable, ["devices", "--no-such-flag"]) == 64)
         // A pump never seen: pumpctl exits 66 and the failure class comes through.
         do {
             _ = try pumpctl.events(serial: "SM2-999999", limit: 1)
