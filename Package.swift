@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "PumpSimKit",
             dependencies: [
-                "PumpJSON", "PumpPolicy", "PumpControlProtocol",
+                "PumpJSON", "PumpPolicy", "PumpTelemetry", "PumpControlProtocol",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "simulator/Sources/PumpSimKit",
@@ -158,7 +158,8 @@ let package = Package(
             dependencies: ["PumpSimKit", "PumpTelemetry", "PumpTesting", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
-            name: "PumpSimTests", dependencies: ["PumpSimKit", "PumpControlProtocol", "PumpPolicy", "PumpTesting"],
+            name: "PumpSimTests",
+            dependencies: ["PumpSimKit", "PumpControlProtocol", "PumpPolicy", "PumpTelemetry", "PumpTesting"],
             path: "simulator/Tests/PumpSimTests",
             swiftSettings: strict),
     ]

@@ -1,4 +1,5 @@
 import Histogram
+import PumpTelemetry
 
 #if canImport(Glibc)
     import Glibc
@@ -155,7 +156,7 @@ package struct IngestSender: Sendable {
     ///   - onReply: called once per line with its final reply (accepted, duplicate or rejected).
     ///   - progress: called every `progressInterval` with the counts so far.
     package func send<Source: LineSource>(
-        _ source: inout Source, onReply: (OutgoingLine, IngestReply) -> Void = { _, _ in },
+        _ source: inout Source, onReply: (OutgoingLine, Reply) -> Void = { _, _ in },
         progress: (SendCounts) -> Void = { _ in }
     ) throws(SenderError) -> SendReport {
         let cfg = configuration
@@ -191,7 +192,7 @@ package struct IngestSender: Sendable {
                 counts.badReplies += 1
                 return
             }
-            guard let reply = IngestReply.parse(replyLine) else {
+            guard let reply = Reply(line: Array(replyLine)) else {
                 counts.badReplies += 1
                 p.writtenAt = nil
                 conns[i].retry.append(p)

@@ -1,3 +1,5 @@
+import PumpTelemetry
+
 /// Something that happens to a pump, random (fleet) or scripted (scenario), and the messages it
 /// makes the pump send.
 package enum PumpEvent: String, Sendable, Hashable, Codable, CaseIterable {
@@ -59,7 +61,7 @@ package struct PumpCondition: Sendable, Hashable {
     /// True once the pump has been explanted or died: it sends nothing more.
     package var silent: Bool
     /// Reservoir alarms raised since the last refill, in the order raised; a refill clears them.
-    package var openReservoirAlarms: [AlertCode]
+    package var openReservoirAlarms: [KnownAlertCode]
 
     /// Why a pump does not deliver drug.
     package enum StopReason: String, Sendable, Hashable, CaseIterable {
@@ -76,7 +78,7 @@ package struct PumpCondition: Sendable, Hashable {
     /// A freshly implanted pump of `kind`, full, battery at BOS.
     package init(kind: PumpModelKind, implantedAt: SimTime, capacityTenthsML: Int, dailyTenthsML: Int) {
         self.kind = kind
-        self.battery = kind.hasBattery ? .bos : nil
+        self.battery = kind.hasBattery ? .BOS : nil
         self.motor = kind.hasMotor ? .ok : .none
         self.reservoirTenthsML = capacityTenthsML
         self.reservoirSetAt = implantedAt
@@ -99,22 +101,22 @@ package struct PumpCondition: Sendable, Hashable {
     }
 
     /// The status the pump would send at `t`.
-    package func statusBody(at t: SimTime) -> StatusBody {
+    package func statusBody(at t: SimTime) -> StatusReport {
         var reading: BatteryReading? = nil
         if let b = battery {
-            var months: Int? = nil
+            var months: Double? = nil
             if let eos = plannedEOS {
-                months = b == .eos ? 0 : Int(max(0, eos.seconds - t.seconds) / (SimTime.year / 12))
+                months = b == .EOS ? 0 : Double(max(0, eos.seconds - t.seconds) / (SimTime.year / 12))
             }
             reading = BatteryReading(state: b, monthsRemaining: months)
         }
-        return StatusBody(
+        return StatusReport(
             model: kind.modelName, firmware: kind.firmware, battery: reading, motor: motor,
-            reservoirTenthsML: reservoir(at: t), infusing: infusing)
+            reservoirML: Double(reservoir(at: t)) / 10, infusing: infusing)
     }
 
     /// Applies `event` at `t` and returns the bodies of the messages the pump sends for it, in order.
-    package mutating func apply(_ event: PumpEvent, at t: SimTime) -> [MessageBody] {
+    package mutating func apply(_ event: PumpEvent, at t: SimTime) -> [Payload] {
         if silent { return [] }
         // Re-anchor the reservoir so that use is counted only while the pump was delivering.
         setReservoir(reservoir(at: t), at: t)
@@ -123,50 +125,50 @@ package struct PumpCondition: Sendable, Hashable {
             return [.status(statusBody(at: t))]
         case .stall:
             motor = .stalled
-            return [.alert(AlertBody(.motorStall))]
+            return [.alert(AlertReport(.motorStall))]
         case .recover:
             motor = kind.hasMotor ? .ok : .none
-            return [.alert(AlertBody(.motorStallRecovered))]
+            return [.alert(AlertReport(.motorStallRecovered))]
         case .mri:
             if kind == .prometra { stoppedBy.insert(.valveClosed) }
-            return [.alert(AlertBody(.mriExposure))]
+            return [.alert(AlertReport(.mriExposure))]
         case .mos:
-            if battery != nil { battery = .mos }
+            if battery != nil { battery = .MOS }
             return []
         case .eri:
-            battery = .eri
-            return [.alert(AlertBody(.batteryERI))]
+            battery = .ERI
+            return [.alert(AlertReport(.batteryERI))]
         case .eos:
-            battery = .eos
+            battery = .EOS
             stoppedBy.insert(.endOfService)
-            let messages: [MessageBody] = [.alert(AlertBody(.batteryEOS)), .status(statusBody(at: t))]
+            let messages: [Payload] = [.alert(AlertReport(.batteryEOS)), .status(statusBody(at: t))]
             silent = true
             return messages
         case .criticalError:
             stoppedBy.insert(.criticalError)
-            return [.alert(AlertBody(.criticalError))]
+            return [.alert(AlertReport(.criticalError))]
         case .clearCriticalError:
             stoppedBy.remove(.criticalError)
-            return [.alert(AlertBody(.criticalError, cleared: true))]
+            return [.alert(AlertReport(.criticalError, state: .cleared))]
         case .lowBatteryReset:
-            return [.alert(AlertBody(.lowBatteryReset))]
+            return [.alert(AlertReport(.lowBatteryReset))]
         case .impendingFailure:
-            return [.alert(AlertBody(.impendingFailure))]
+            return [.alert(AlertReport(.impendingFailure))]
         case .pumpReset:
             stoppedBy.remove(.valveClosed)
-            return [.alert(AlertBody(.pumpReset))]
+            return [.alert(AlertReport(.pumpReset))]
         case .lowReservoir:
             if !openReservoirAlarms.contains(.lowReservoir) { openReservoirAlarms.append(.lowReservoir) }
-            return [.alert(AlertBody(.lowReservoir))]
+            return [.alert(AlertReport(.lowReservoir))]
         case .emptyReservoir:
             setReservoir(0, at: t)
             stoppedBy.insert(.empty)
             if !openReservoirAlarms.contains(.emptyReservoir) { openReservoirAlarms.append(.emptyReservoir) }
-            return [.alert(AlertBody(.emptyReservoir))]
+            return [.alert(AlertReport(.emptyReservoir))]
         case .refill:
             setReservoir(capacityTenthsML, at: t)
             stoppedBy.remove(.empty)
-            let cleared = openReservoirAlarms.map { MessageBody.alert(AlertBody($0, cleared: true)) }
+            let cleared = openReservoirAlarms.map { Payload.alert(AlertReport($0, state: .cleared)) }
             openReservoirAlarms = []
             return cleared + [.status(statusBody(at: t))]
         case .explant:

@@ -1,3 +1,5 @@
+import PumpTelemetry
+
 /// One event of a pump's planned life.
 package struct PlannedEvent: Sendable, Hashable {
     /// When it happens.
@@ -71,9 +73,9 @@ package enum PumpLifePlanner {
             eosAt = eos
             eriAt = eri
             if reportFrom >= eri {
-                initial.battery = .eri
+                initial.battery = .ERI
             } else if reportFrom >= mos {
-                initial.battery = .mos
+                initial.battery = .MOS
             } else if mos <= until {
                 events.append(PlannedEvent(at: mos, event: .mos))
             }

@@ -1,5 +1,6 @@
 import PumpControlProtocol
 import PumpPolicy
+import PumpTelemetry
 
 /// A record the simulator expects the daemon to hold, in the terms a scenario file writes them.
 package struct ExpectedRecord: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -146,12 +147,12 @@ package struct ReferenceMonitor: Sendable {
             switch m.body {
             case .status(let s):
                 sawStatus = true
-                if s.battery?.state == .eos { endOfService = true }
-                if s.battery?.state == .eri { eri = true }
+                if s.battery?.state == .EOS { endOfService = true }
+                if s.battery?.state == .ERI { eri = true }
                 if s.motor == .stalled { stallSignal = true }
                 if s.motor == .ok { recoverySignal = true }
             case .alert(let a):
-                switch (a.code, a.cleared) {
+                switch (a.code.word, a.state == .cleared) {
                 case ("BATTERY_EOS", false): endOfService = true
                 case ("LOW_BATTERY_RESET", false): lowBatteryReset = true
                 case ("CRITICAL_ERROR", false): criticalOpen = true

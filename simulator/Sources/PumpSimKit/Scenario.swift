@@ -1,6 +1,7 @@
 import Foundation
 import PumpControlProtocol
 import PumpPolicy
+import PumpTelemetry
 
 /// A scenario file: pumps, the therapy each is enrolled with, scripted events at simulated times,
 /// and the conclusions the daemon must reach. The format is documented in `simulator/README.md`.
@@ -114,40 +115,39 @@ package struct ScenarioTherapy: Sendable, Codable, Hashable {
     }
 }
 
-/// What a scripted event does: a pump event, or one of the scenario's own actions.
-package enum ScenarioAction: String, Sendable, Codable, CaseIterable {
-    /// A status with the pump's current condition (`PumpEvent.status`).
-    case status
-    /// `MOTOR_STALL` (`PumpEvent.stall`).
-    case stall
-    /// `MOTOR_STALL_RECOVERED` (`PumpEvent.recover`).
-    case recover
-    /// `MRI_EXPOSURE` (`PumpEvent.mri`).
-    case mri
-    /// The battery enters MOS, no message (`PumpEvent.mos`).
-    case mos
-    /// `BATTERY_ERI` (`PumpEvent.eri`).
-    case eri
-    /// `BATTERY_EOS` and a last status (`PumpEvent.eos`).
-    case eos
-    /// A status showing the reservoir full (`PumpEvent.refill`).
-    case refill
-    /// The pump falls silent (`PumpEvent.explant`).
-    case explant
-    /// `CRITICAL_ERROR` raised (`PumpEvent.criticalError`).
-    case criticalError = "critical_error"
-    /// `CRITICAL_ERROR` cleared (`PumpEvent.clearCriticalError`).
-    case clearCriticalError = "clear_critical_error"
-    /// `LOW_BATTERY_RESET` (`PumpEvent.lowBatteryReset`).
-    case lowBatteryReset = "low_battery_reset"
-    /// `IMPENDING_FAILURE` (`PumpEvent.impendingFailure`).
-    case impendingFailure = "impending_failure"
-    /// `PUMP_RESET` (`PumpEvent.pumpReset`).
-    case pumpReset = "pump_reset"
-    /// `LOW_RESERVOIR` (`PumpEvent.lowReservoir`).
-    case lowReservoir = "low_reservoir"
-    /// `EMPTY_RESERVOIR` (`PumpEvent.emptyReservoir`).
-    case emptyReservoir = "empty_reservoir"
+/// What a scripted event does (`do`): a pump event, written as its word (`stall`, `critical_error`,
+/// ..., see ``PumpEvent``), or one of the scenario's own actions.
+package enum ScenarioAction: Sendable, Hashable, Codable {
+    /// Something that happens to the pump; it sends what the pump would.
+    case pump(PumpEvent)
+    /// Something the scenario does beside the pump.
+    case script(ScriptAction)
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let word = try c.decode(String.self)
+        if let event = PumpEvent(rawValue: word) {
+            self = .pump(event)
+        } else if let action = ScriptAction(rawValue: word) {
+            self = .script(action)
+        } else {
+            let words = (PumpEvent.allCases.map(\.rawValue) + ScriptAction.allCases.map(\.rawValue))
+            throw DecodingError.dataCorruptedError(
+                in: c, debugDescription: "unknown `do` '\(word)'; one of: \(words.joined(separator: ", "))")
+        }
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .pump(let event): try c.encode(event.rawValue)
+        case .script(let action): try c.encode(action.rawValue)
+        }
+    }
+}
+
+/// The scenario's own actions, beside the pump events.
+package enum ScriptAction: String, Sendable, Codable, CaseIterable {
     /// Any alert: `code`, `severity`, `state`, `detail` given in the event.
     case alert
     /// Resend an earlier message (`of`: its label; default the pump's previous message),
@@ -159,9 +159,6 @@ package enum ScenarioAction: String, Sendable, Codable, CaseIterable {
     case requestReplacement = "request_replacement"
     /// Enroll (or re-enroll) the pump's therapy (`therapy`) over the control socket.
     case enroll
-
-    /// The pump event it is, for the ones that are.
-    var pumpEvent: PumpEvent? { PumpEvent(rawValue: rawValue) }
 }
 
 /// The ways `malformed` can break a line, each named after the rejection reason it must earn.
@@ -199,7 +196,7 @@ package struct ScenarioEvent: Sendable, Codable {
     /// `alert`: the code.
     package var code: String?
     /// `alert`: the severity; default `warning`.
-    package var severity: AlertSeverity?
+    package var severity: Severity?
     /// `alert`: `raised` (default) or `cleared`.
     package var state: String?
     /// `alert`: detail text.
@@ -207,7 +204,7 @@ package struct ScenarioEvent: Sendable, Codable {
     /// `enroll`: the therapy.
     package var therapy: ScenarioTherapy?
     /// The reply expected (default: `accepted`; `duplicate` for duplicates, `rejected` for malformed).
-    package var expectReply: IngestResult?
+    package var expectReply: ReplyResult?
 
     enum CodingKeys: String, CodingKey {
         case at, label, of, reason, note, variant, code, severity, state, detail, therapy

@@ -1,5 +1,6 @@
 import PumpControlProtocol
 import PumpPolicy
+import PumpTelemetry
 
 extension ExpectedRecord {
     /// The record a daemon document is, every field filled in.
@@ -106,7 +107,7 @@ package struct ScenarioRunner: Sendable {
 
         func flush() throws(SenderError) {
             guard !batch.isEmpty else { return }
-            var replies: [Int: IngestReply] = [:]
+            var replies: [Int: Reply] = [:]
             var source = ArrayLineSource(batch.map(\.0))
             let report = try sender.send(&source, onReply: { line, reply in replies[line.tag] = reply })
             counts.add(report.counts)

@@ -1,11 +1,12 @@
 import PumpControlProtocol
 import PumpJSON
 import PumpPolicy
+import PumpTelemetry
 
 /// The reply a scripted line must earn.
 package struct ExpectedReply: Sendable, Hashable, CustomStringConvertible {
     /// The result.
-    package var result: IngestResult
+    package var result: ReplyResult
     /// The reason word, when one is expected.
     package var reason: String?
 
@@ -87,7 +88,7 @@ package struct ScenarioScript: Sendable {
             }
             script.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
             for (order, (at, _, event)) in script.enumerated() {
-                func emit(_ bodies: [MessageBody], label: String?) {
+                func emit(_ bodies: [Payload], label: String?) {
                     for body in bodies {
                         let m = PumpMessage(id: nextID(), serial: pump.serial, at: at, body: body)
                         previous = m
@@ -104,18 +105,23 @@ package struct ScenarioScript: Sendable {
                     emit(condition.apply(.status, at: at), label: nil)
                     continue
                 }
-                if let pe = event.action.pumpEvent {
-                    emit(condition.apply(pe, at: at), label: event.label)
-                    continue
-                }
                 switch event.action {
-                case .alert:
-                    guard let code = event.code else { throw fail("\(pump.serial): an `alert` event needs a `code`") }
-                    let body = AlertBody(
-                        code: code, severity: event.severity ?? .warning, cleared: event.state == "cleared",
+                case .pump(let pumpEvent):
+                    emit(condition.apply(pumpEvent, at: at), label: event.label)
+                case .script(.alert):
+                    guard let word = event.code else { throw fail("\(pump.serial): an `alert` event needs a `code`") }
+                    guard let code = AlertCode(word: word) else {
+                        throw fail(
+                            "\(pump.serial): alert code '\(word)' is neither a protocol code nor a vendor code "
+                                + "X-<VENDOR>-<NAME>; send an invalid code with a `malformed` event, variant `unknown_code`"
+                        )
+                    }
+                    let body = AlertReport(
+                        code: code, severity: event.severity ?? .warning,
+                        state: event.state == "cleared" ? .cleared : .raised,
                         detail: event.detail)
                     emit([.alert(body)], label: event.label)
-                case .duplicate:
+                case .script(.duplicate):
                     let original: PumpMessage?
                     if let of = event.of { original = labelled[of] } else { original = previous }
                     guard let original else {
@@ -126,12 +132,12 @@ package struct ScenarioScript: Sendable {
                     let line = OutgoingLine(id: original.id, serial: pump.serial, bytes: original.reserializedLine())
                     let expect = ExpectedReply(result: event.expectReply ?? .duplicate, reason: nil)
                     timed.append((at, pi, order, .send(serial: pump.serial, line: line, message: nil, expect: expect)))
-                case .malformed:
+                case .script(.malformed):
                     let variant = event.variant ?? .invalidJSON
                     let line = Self.malformedLine(variant, id: nextID(), serial: pump.serial, at: at, model: pump.model)
                     let expect = ExpectedReply(result: event.expectReply ?? .rejected, reason: variant.rawValue)
                     timed.append((at, pi, order, .send(serial: pump.serial, line: line, message: nil, expect: expect)))
-                case .requestReplacement:
+                case .script(.requestReplacement):
                     guard let word = event.reason, let reason = RequestReason(rawValue: word) else {
                         throw fail(
                             "\(pump.serial): `request_replacement` needs a `reason`: convenience, upgrade or malfunction"
@@ -139,12 +145,10 @@ package struct ScenarioScript: Sendable {
                     }
                     timed.append(
                         (at, pi, order, .requestReplacement(serial: pump.serial, reason: reason, note: event.note)))
-                case .enroll:
+                case .script(.enroll):
                     guard let therapy = event.therapy else { throw fail("\(pump.serial): `enroll` needs a `therapy`") }
                     timed.append(
                         (at, pi, order, .enroll(serial: pump.serial, therapy: therapy.document(serial: pump.serial))))
-                default:
-                    break
                 }
             }
         }

@@ -1,64 +1,13 @@
 import PumpJSON
+import PumpTelemetry
 
-/// A battery state word of protocol v1.
-package enum BatteryState: String, Sendable, Hashable, Codable, CaseIterable {
-    /// Beginning of service.
-    case bos = "BOS"
-    /// Middle of service.
-    case mos = "MOS"
-    /// Elective replacement indicator: near the end, replace soon.
-    case eri = "ERI"
-    /// End of service: depleted, the pump has stopped.
-    case eos = "EOS"
-}
+// The wire vocabulary (codes, severities, battery and motor words) and the shapes of a status
+// and an alert are PumpTelemetry's, the one definition the daemon validates against; what is the
+// simulator's own is how a simulated pump fills them in.
 
-/// The motor word of a status.
-package enum MotorState: String, Sendable, Hashable, Codable, CaseIterable {
-    /// The motor turns.
-    case ok
-    /// The motor stopped; no drug is delivered.
-    case stalled
-    /// The pump has no motor (valve-gated or propellant-driven).
-    case none
-}
-
-/// An alert severity.
-package enum AlertSeverity: String, Sendable, Hashable, Codable, CaseIterable {
-    /// For information.
-    case info
-    /// Needs attention.
-    case warning
-    /// Needs attention now.
-    case critical
-}
-
-/// The alert codes of protocol v1 that the simulator raises.
-package enum AlertCode: String, Sendable, Hashable, Codable, CaseIterable {
-    /// The motor stopped.
-    case motorStall = "MOTOR_STALL"
-    /// The motor turns again after a stall.
-    case motorStallRecovered = "MOTOR_STALL_RECOVERED"
-    /// Memory or hardware fault; the pump stopped in a safe state.
-    case criticalError = "CRITICAL_ERROR"
-    /// Elective replacement indicator.
-    case batteryERI = "BATTERY_ERI"
-    /// End of service.
-    case batteryEOS = "BATTERY_EOS"
-    /// The battery fell so low that the pump reset to a minimum rate.
-    case lowBatteryReset = "LOW_BATTERY_RESET"
-    /// Another built-in warning of a coming failure.
-    case impendingFailure = "IMPENDING_FAILURE"
-    /// The drug runs low.
-    case lowReservoir = "LOW_RESERVOIR"
-    /// The drug ran out.
-    case emptyReservoir = "EMPTY_RESERVOIR"
-    /// The pump reset itself.
-    case pumpReset = "PUMP_RESET"
-    /// The pump was in an MRI scanner.
-    case mriExposure = "MRI_EXPOSURE"
-
-    /// The severity a pump gives this code.
-    package var defaultSeverity: AlertSeverity {
+extension KnownAlertCode {
+    /// The severity a simulated pump gives this code.
+    package var defaultSeverity: Severity {
         switch self {
         case .motorStall, .criticalError, .batteryEOS, .lowBatteryReset, .emptyReservoir: .critical
         case .batteryERI, .impendingFailure, .lowReservoir, .mriExposure, .pumpReset: .warning
@@ -67,77 +16,11 @@ package enum AlertCode: String, Sendable, Hashable, Codable, CaseIterable {
     }
 }
 
-/// A battery reading inside a status.
-package struct BatteryReading: Sendable, Hashable {
-    /// The state word.
-    package var state: BatteryState
-    /// Whole months the pump estimates it has until end of service, when it says.
-    package var monthsRemaining: Int?
-
-    package init(state: BatteryState, monthsRemaining: Int? = nil) {
-        self.state = state
-        self.monthsRemaining = monthsRemaining
+extension AlertReport {
+    /// An alert of a protocol code with the severity a simulated pump gives it.
+    package init(_ code: KnownAlertCode, state: AlertState = .raised) {
+        self.init(code: .known(code), severity: code.defaultSeverity, state: state)
     }
-}
-
-/// The fields of a `status` message.
-package struct StatusBody: Sendable, Hashable {
-    /// The model name, e.g. `SynchroMed II`.
-    package var model: String
-    /// The firmware version, when the pump says.
-    package var firmware: String?
-    /// The battery, or nil for a pump without one (written `null`).
-    package var battery: BatteryReading?
-    /// The motor word.
-    package var motor: MotorState
-    /// Drug left, in tenths of a millilitre (kept whole so the text is exact); nil when unsaid.
-    package var reservoirTenthsML: Int?
-    /// Whether drug is being delivered, when the pump says.
-    package var infusing: Bool?
-
-    package init(
-        model: String, firmware: String? = nil, battery: BatteryReading?, motor: MotorState,
-        reservoirTenthsML: Int? = nil, infusing: Bool? = nil
-    ) {
-        self.model = model
-        self.firmware = firmware
-        self.battery = battery
-        self.motor = motor
-        self.reservoirTenthsML = reservoirTenthsML
-        self.infusing = infusing
-    }
-}
-
-/// The fields of an `alert` message.
-package struct AlertBody: Sendable, Hashable {
-    /// The code: a protocol code or a vendor code `X-<VENDOR>-<NAME>`.
-    package var code: String
-    /// The severity.
-    package var severity: AlertSeverity
-    /// True for `cleared`, false for `raised`.
-    package var cleared: Bool
-    /// Optional human-readable detail.
-    package var detail: String?
-
-    package init(code: String, severity: AlertSeverity, cleared: Bool = false, detail: String? = nil) {
-        self.code = code
-        self.severity = severity
-        self.cleared = cleared
-        self.detail = detail
-    }
-
-    /// An alert of a protocol code with the severity pumps give it.
-    package init(_ code: AlertCode, cleared: Bool = false, detail: String? = nil) {
-        self.init(code: code.rawValue, severity: code.defaultSeverity, cleared: cleared, detail: detail)
-    }
-}
-
-/// What a message says.
-package enum MessageBody: Sendable, Hashable {
-    /// The periodic report.
-    case status(StatusBody)
-    /// An alarm or event.
-    case alert(AlertBody)
 }
 
 /// One protocol-v1 message, as a pump hands it to the daemon.
@@ -149,23 +32,17 @@ package struct PumpMessage: Sendable, Hashable {
     /// When the pump observed it, on the simulated clock.
     package var at: SimTime
     /// The status or alert fields.
-    package var body: MessageBody
+    package var body: Payload
 
-    package init(id: String, serial: String, at: SimTime, body: MessageBody) {
+    package init(id: String, serial: String, at: SimTime, body: Payload) {
         self.id = id
         self.serial = serial
         self.at = at
         self.body = body
     }
 
-    /// `status` or `alert`.
-    package var kind: String {
-        if case .status = body { return "status" }
-        return "alert"
-    }
-
     /// The alert code, nil for a status.
-    package var alertCode: String? {
+    package var alertCode: AlertCode? {
         if case .alert(let a) = body { return a.code }
         return nil
     }
@@ -187,11 +64,12 @@ package struct PumpMessage: Sendable, Hashable {
         var o: JSONObject =
             reordered
             ? [
-                "serial": .string(serial), "id": .string(id), "at": .string(at.rfc3339), "kind": .string(kind),
+                "serial": .string(serial), "id": .string(id), "at": .string(at.rfc3339),
+                "kind": .string(body.kind.rawValue),
                 "v": version,
             ]
             : [
-                "v": version, "id": .string(id), "serial": .string(serial), "kind": .string(kind),
+                "v": version, "id": .string(id), "serial": .string(serial), "kind": .string(body.kind.rawValue),
                 "at": .string(at.rfc3339),
             ]
         switch body {
@@ -200,23 +78,36 @@ package struct PumpMessage: Sendable, Hashable {
             if let f = s.firmware { o.append("firmware", .string(f)) }
             if let b = s.battery {
                 var battery: JSONObject = ["state": .string(b.state.rawValue)]
-                if let m = b.monthsRemaining { battery.append("months_remaining", .number(JSONNumber(Int64(m)))) }
+                if let v = b.volts { battery.append("volts", Self.number(v)) }
+                if let m = b.monthsRemaining { battery.append("months_remaining", Self.number(m)) }
                 o.append("battery", .object(battery))
             } else {
                 o.append("battery", .null)
             }
             o.append("motor", .string(s.motor.rawValue))
-            if let r = s.reservoirTenthsML {
-                o.append("reservoir_ml", .number(JSONNumber(literal: "\(r / 10).\(r % 10)")))
-            }
+            if let r = s.reservoirML { o.append("reservoir_ml", Self.tenths(r)) }
             if let i = s.infusing { o.append("infusing", .bool(i)) }
         case .alert(let a):
-            o.append("code", .string(a.code))
+            o.append("code", .string(a.code.word))
             o.append("severity", .string(a.severity.rawValue))
-            o.append("state", .string(a.cleared ? "cleared" : "raised"))
+            o.append("state", .string(a.state.rawValue))
             if let d = a.detail { o.append("detail", .string(d)) }
         }
         return o
+    }
+
+    /// A whole number as an integer (`12`), any other as Swift spells it.
+    private static func number(_ x: Double) -> JSONValue {
+        if x.rounded() == x, abs(x) < 1e15 { return .number(JSONNumber(Int64(x))) }
+        return .number(JSONNumber(literal: "\(x)"))
+    }
+
+    /// A quantity to one decimal place, always with it (`12.0`): pumps report the reservoir in
+    /// tenths of a millilitre.
+    private static func tenths(_ x: Double) -> JSONValue {
+        let t = Int64((x * 10).rounded())
+        let sign = t < 0 ? "-" : ""
+        return .number(JSONNumber(literal: "\(sign)\(abs(t) / 10).\(abs(t) % 10)"))
     }
 }
 

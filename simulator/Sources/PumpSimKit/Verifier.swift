@@ -1,5 +1,6 @@
 import PumpControlProtocol
 import PumpJSON  // JSONValue, the events as stored
+import PumpTelemetry
 
 /// Proves the promise: every message the daemon answered `accepted` or `duplicate` is in its
 /// store, by reading each pump's events back (`pumpctl events SERIAL --json --limit N`).
@@ -11,7 +12,7 @@ package struct AcknowledgedMessages: Sendable {
     package init() {}
 
     /// Notes a final reply.
-    package mutating func note(_ line: OutgoingLine, _ reply: IngestReply) {
+    package mutating func note(_ line: OutgoingLine, _ reply: Reply) {
         guard reply.result == .accepted || reply.result == .duplicate, let serial = line.serial, let id = line.id
         else { return }
         idsBySerial[serial, default: []].insert(id)

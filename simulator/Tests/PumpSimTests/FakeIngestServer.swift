@@ -1,5 +1,6 @@
 import Foundation
 import PumpSimKit
+import PumpTelemetry
 import Synchronization
 
 #if canImport(Glibc)
@@ -12,7 +13,7 @@ final class FakeIngestServer: Sendable {
     struct State {
         var stored: [String: [UInt8]] = [:]
         var attempts: [String: [[UInt8]]] = [:]
-        var replies: [IngestResult: Int] = [:]
+        var replies: [ReplyResult: Int] = [:]
         var linesRead = 0
         var dropped = 0
         var connections = 0
@@ -123,7 +124,7 @@ final class FakeIngestServer: Sendable {
                 return (Array("{\"id\":null,\"result\":\"rejected\",\"reason\":\"invalid_json\"}\n".utf8), false)
             }
             s.attempts[id, default: []].append(line)
-            let result: IngestResult
+            let result: ReplyResult
             if s.attempts[id]?.count == 1 && unavailableFirst(id) {
                 result = .unavailable
             } else if s.stored[id] != nil {

@@ -1,4 +1,5 @@
 import PumpSimKit
+import PumpTelemetry
 import Testing
 
 @Suite struct PumpModelTests {
@@ -17,8 +18,8 @@ import Testing
         return (plan.truth, out)
     }
 
-    static func firstAlert(_ code: AlertCode, in messages: [PumpMessage]) -> SimTime? {
-        messages.first { $0.alertCode == code.rawValue }?.at
+    static func firstAlert(_ code: KnownAlertCode, in messages: [PumpMessage]) -> SimTime? {
+        messages.first { $0.alertCode == .known(code) }?.at
     }
 
     @Test(arguments: 1...40)
@@ -31,7 +32,7 @@ import Testing
         #expect(eos.seconds - eri.seconds >= 90 * SimTime.day)
         #expect(truth.failure == .endOfService && truth.failedAt == eos && truth.reachedERIAt == eri)
         // The battery only moves forward, BOS -> MOS -> ERI -> EOS, and the pump is silent after EOS.
-        let order: [BatteryState] = [.bos, .mos, .eri, .eos]
+        let order: [BatteryState] = [.BOS, .MOS, .ERI, .EOS]
         var rank = 0
         for m in messages {
             if case .status(let s) = m.body, let b = s.battery, let r = order.firstIndex(of: b.state) {
@@ -51,7 +52,7 @@ import Testing
                 #expect(s.motor == .none)
                 #expect(s.battery != nil)
             }
-            #expect(m.alertCode != AlertCode.motorStall.rawValue)
+            #expect(m.alertCode != .known(.motorStall))
         }
     }
 
@@ -71,7 +72,7 @@ import Testing
                 #expect(s.battery == nil)
                 #expect(s.motor == .none)
             case .alert(let a):
-                #expect(["LOW_RESERVOIR", "EMPTY_RESERVOIR", "MRI_EXPOSURE"].contains(a.code))
+                #expect([.known(.lowReservoir), .known(.emptyReservoir), .known(.mriExposure)].contains(a.code))
             }
         }
         #expect(statuses > 4_000)

@@ -74,3 +74,22 @@ import Testing
         #expect(throws: ScenarioError.self) { try ScenarioScript(Scenario.decode(late, file: "x.json")) }
     }
 }
+
+extension ScenarioFileTests {
+    /// An `alert` event's code is the protocol's `AlertCode`: a vendor code is sent as written, and a
+    /// word that is neither a protocol nor a vendor code is refused when the scenario is compiled.
+    @Test func anAlertEventTakesProtocolAndVendorCodesAndRefusesOtherWords() throws {
+        var scenario = try Scenario.load(path: Self.directory.appendingPathComponent(Self.files[0]).path)
+        var event = scenario.pumps[0].events[0]
+        event.action = .script(.alert)
+        event.code = "X-ACME-DOOR-OPEN"
+        scenario.pumps[0].events = [event]
+        let sent = try ScenarioScript(scenario).steps.compactMap { step -> PumpMessage? in
+            if case .send(_, _, let message, _) = step { return message }
+            return nil
+        }
+        #expect(sent.contains { $0.alertCode?.word == "X-ACME-DOOR-OPEN" })
+        scenario.pumps[0].events[0].code = "NOT_A_CODE"
+        #expect(throws: ScenarioError.self) { try ScenarioScript(scenario) }
+    }
+}

@@ -1,4 +1,5 @@
 import PumpSimKit
+import PumpTelemetry
 import Synchronization
 import Testing
 
@@ -28,7 +29,7 @@ import Testing
         defer { server.stop() }
         let lines = Self.lines(400)
         var source = ArrayLineSource(lines)
-        var finals: [Int: IngestReply] = [:]
+        var finals: [Int: Reply] = [:]
         let report = try Self.fastSender(server.path, connections: 3, window: 16).send(&source) { line, reply in
             #expect(finals[line.tag] == nil)
             finals[line.tag] = reply
@@ -82,10 +83,11 @@ import Testing
     }
 
     @Test func repliesAreParsedLineByLine() {
-        let r = IngestReply.parse(Array(#"{"id":"a1","result":"rejected","reason":"unknown_code","detail":"X"}"#.utf8))
-        #expect(r == IngestReply(id: "a1", result: .rejected, reason: "unknown_code", detail: "X"))
-        #expect(IngestReply.parse(Array(#"{"id":null,"result":"rejected","reason":"invalid_json"}"#.utf8))?.id == nil)
-        #expect(IngestReply.parse(Array("not json".utf8)) == nil)
+        let r = Reply(line: Array(#"{"id":"a1","result":"rejected","reason":"unknown_code","detail":"X"}"#.utf8))
+        #expect(r == Reply(id: "a1", result: .rejected, reason: "unknown_code", detail: "X"))
+        let unread = Reply(line: Array(#"{"id":null,"result":"rejected","reason":"invalid_json"}"#.utf8))
+        #expect(unread != nil && unread?.id == nil)
+        #expect(Reply(line: Array("not json".utf8)) == nil)
     }
 
     @Test func progressIsABarOnATerminalAndLinesOtherwise() {
