@@ -48,10 +48,7 @@ final class StallSweeper: Service, Sendable {
     private func waitForDeadline() async throws -> Bool {
         alarm.reset()
         let deadline: Int64? = try? await store.nextStallDeadline()
-        var wait = interval
-        if let deadline {
-            wait = min(interval, .microseconds(max(0, deadline - clock.nowMicros() + 1)))
-        }
+        let wait = deadline.map { min(interval, .microseconds(max(0, $0 - clock.nowMicros() + 1))) } ?? interval
         let alarm = self.alarm
         let timedOut = await withTaskGroup(of: Bool.self) { group in
             group.addTask {
