@@ -52,12 +52,13 @@ import Testing
     }
 
     @Test func stallsStampedEarlierAndEarlierDoNotPushTheDeadlineBack() throws {
-        let grace: TimeInterval = 3
+        let grace: TimeInterval = 5
         let harness = try DaemonHarness(extraArguments: ["--stall-grace", "\(Int(grace))"])
         let serial = "SM2-008002"
         let first = Date()
         // Each repeat is stamped 1 s before the last and sent 0.7 s later: out of `at` order, so
-        // the daemon replays the pump's messages each time.
+        // the daemon replays the pump's messages each time. The stamps span 3 s, less than the
+        // grace, so no message passes the deadline on the pump's own clock.
         for i in 0..<4 {
             if i > 0 { Thread.sleep(forTimeInterval: 0.7) }
             let at = Self.stamp(first.addingTimeInterval(-Double(i)))
@@ -65,9 +66,10 @@ import Testing
             #expect(replies.map(\.result) == ["accepted"])
         }
         let raised = try #require(try Self.waitForNonFunctionRecord(harness, serial: serial, timeout: 20))
-        // Fixed at the first receipt: first + 3 s; pushed back it would be the last receipt + 3 s (≈ 5.1 s).
+        // Fixed at the first receipt: first + 5 s; pushed back it would be the last receipt + 5 s (≈ 7.1 s).
         let late = raised.timeIntervalSince(first) - grace
         #expect(late < 1.0, "acted \(late) s after the deadline of the first receipt")
+        #expect(late > -0.2, "acted \(-late) s before the deadline of the first receipt")
         #expect(try Self.state(harness, serial: serial) == "non_functional")
     }
 }
