@@ -20,7 +20,8 @@ import Testing
         for i in 0..<45 {
             received.append(
                 Self.arriving(
-                    status("st\(i)", at: 10 * minute - Int64(i) * 1_000_000, motor: "stalled",
+                    status(
+                        "st\(i)", at: 10 * minute - Int64(i) * 1_000_000, motor: "stalled",
                         receivedAt: firstReceipt + Int64(i) * 1_000_000), Int64(i + 1)))
             let health = PumpHealth.replaying(received, rules: StallRules())
             #expect(health.silentStallDeadline == firstReceipt + 2 * hour)
@@ -55,7 +56,8 @@ import Testing
     @Test func aRecoveryStampedMoreThanFiveMinutesBeforeTheStallDoesNotCount() {
         let stall = Self.arriving(alert("st", "MOTOR_STALL", at: 10 * hour), 2)
         let recovery = Self.arriving(status("ok", at: 10 * hour - 5 * minute - 1), 3)
-        let health = PumpHealth.replaying([Self.arriving(status("s0", at: 0), 1), stall, recovery], rules: StallRules())
+        let health = PumpHealth.replaying(
+            [Self.arriving(status("s0", at: 0), 1), stall, recovery], rules: StallRules())
         #expect(health.assess(now: nil).state == .stalled)
         #expect(health.stall?.start.messageID == "st")
     }
@@ -64,7 +66,8 @@ import Testing
         // In `at` order and in order of receipt the pump recovered, then stalled 30 s later.
         let recovery = Self.arriving(alert("rec", "MOTOR_STALL_RECOVERED", at: 10 * hour - 30_000_000), 2)
         let stall = Self.arriving(alert("st", "MOTOR_STALL", at: 10 * hour), 3)
-        let health = PumpHealth.replaying([Self.arriving(status("s0", at: 0), 1), recovery, stall], rules: StallRules())
+        let health = PumpHealth.replaying(
+            [Self.arriving(status("s0", at: 0), 1), recovery, stall], rules: StallRules())
         #expect(health.assess(now: nil).state == .stalled)
         var applied = fold([Self.arriving(status("s0", at: 0), 1), recovery])
         applied.apply(stall)
