@@ -44,8 +44,10 @@ package struct Daemon: Sendable {
         }
         let writer = IngestWriter(store: store, rules: configuration.stallRules)
         let counters = IngestCounters()
+        let alarm = StallAlarm()
         let committer = IngestCommitter(
-            writer: writer, clock: clock, configuration: configuration, counters: counters, logger: logger)
+            writer: writer, clock: clock, configuration: configuration, counters: counters, alarm: alarm,
+            logger: logger)
 
         let group = MultiThreadedEventLoopGroup.singleton
         let inherited: [ListenedSocket]
@@ -92,7 +94,8 @@ package struct Daemon: Sendable {
             logger: logger)
         let control = ControlServer(listener: controlListener, handler: handler, logger: logger)
         let sweeper = StallSweeper(
-            committer: committer, store: store, clock: clock, interval: configuration.sweepInterval, logger: logger)
+            committer: committer, store: store, alarm: alarm, clock: clock, interval: configuration.sweepInterval,
+            logger: logger)
         let notifier = SystemdNotifier()
         let systemd = SystemdIntegration(
             notifier: notifier, committer: committer, statusInterval: configuration.statusInterval)

@@ -32,17 +32,20 @@ final class IngestCommitter: Service, Sendable {
 
     private let writer: IngestWriter
     private let clock: any DaemonClock
+    private let alarm: StallAlarm
     private let logger: Logger
     private let maxBatchLines: Int
     private let maxQueuedLines: Int
     private let state = Mutex(State())
     let counters: IngestCounters
 
-    init(writer: IngestWriter, clock: any DaemonClock, configuration: DaemonConfiguration, counters: IngestCounters,
-        logger: Logger)
-    {
+    init(
+        writer: IngestWriter, clock: any DaemonClock, configuration: DaemonConfiguration, counters: IngestCounters,
+        alarm: StallAlarm, logger: Logger
+    ) {
         self.writer = writer
         self.clock = clock
+        self.alarm = alarm
         self.logger = logger
         self.maxBatchLines = configuration.maxBatchLines
         self.maxQueuedLines = configuration.maxQueuedLines
@@ -215,6 +218,7 @@ final class IngestCommitter: Service, Sendable {
             items.isEmpty
             ? IngestOutcome(replies: [], raised: [], accepted: 0) : await writer.commit(items, now: clock.nowMicros())
         counters.record(outcome)
+        if let deadline = outcome.earliestStallDeadline { alarm.note(deadline) }
         log(outcome.raised)
         var offset = 0
         for s in submissions {

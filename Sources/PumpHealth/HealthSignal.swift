@@ -33,10 +33,16 @@ package struct HealthSignal: Sendable, Hashable, Codable {
     /// When the daemon received the message, on the daemon's clock, in microseconds since the
     /// Unix epoch: used to judge a stall whose pump fell silent.
     package var receivedAt: Int64
+    /// The message's place in the order the daemon stored messages (its row id): which of two
+    /// messages was received after the other, even when both came in one read and share
+    /// `receivedAt`. Used to let a recovery stamped shortly before a stall, but received after it,
+    /// end that stall. Signals that all keep the default 0 never count as received after another.
+    package var arrival: Int64
 
     package init(
         messageID: String, kind: SignalKind, code: String? = nil, cleared: Bool = false,
-        battery: String? = nil, motor: String? = nil, at: Int64, atText: String, receivedAt: Int64
+        battery: String? = nil, motor: String? = nil, at: Int64, atText: String, receivedAt: Int64,
+        arrival: Int64 = 0
     ) {
         self.messageID = messageID
         self.kind = kind
@@ -47,25 +53,28 @@ package struct HealthSignal: Sendable, Hashable, Codable {
         self.at = at
         self.atText = atText
         self.receivedAt = receivedAt
+        self.arrival = arrival
     }
 
     /// A status signal: `battery` is the battery state word (`nil` for `battery: null`), `motor`
     /// the motor word.
     package static func status(
-        id: String, battery: String?, motor: String, at: Int64, atText: String, receivedAt: Int64
+        id: String, battery: String?, motor: String, at: Int64, atText: String, receivedAt: Int64,
+        arrival: Int64 = 0
     ) -> HealthSignal {
         HealthSignal(
             messageID: id, kind: .status, battery: battery, motor: motor, at: at, atText: atText,
-            receivedAt: receivedAt)
+            receivedAt: receivedAt, arrival: arrival)
     }
 
     /// An alert signal with its code, raised unless `cleared`.
     package static func alert(
-        id: String, code: String, cleared: Bool = false, at: Int64, atText: String, receivedAt: Int64
+        id: String, code: String, cleared: Bool = false, at: Int64, atText: String, receivedAt: Int64,
+        arrival: Int64 = 0
     ) -> HealthSignal {
         HealthSignal(
             messageID: id, kind: .alert, code: code, cleared: cleared, at: at, atText: atText,
-            receivedAt: receivedAt)
+            receivedAt: receivedAt, arrival: arrival)
     }
 
     /// The reference a record cites for this message.

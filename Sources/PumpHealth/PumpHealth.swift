@@ -5,7 +5,8 @@
 /// pump in a few hundred bytes (PumpStore's `PumpHealth+Storage.swift`): the sticky conditions
 /// with the message that first showed each, the open critical error, the current stall episode,
 /// the most recent lapsed-and-recovered stall, the latest MRI exposure while it can still lengthen
-/// a stall's grace, the latest status, and the latest `at`.
+/// a stall's grace, the latest recovery while a stall stamped after it could still count it, the
+/// latest status, and the latest `at`.
 ///
 /// The rules (`telemetry-protocol.md`, `policy.md` "Replacement assessment"):
 /// - Non-function: battery `EOS` (status) or alert `BATTERY_EOS`; `LOW_BATTERY_RESET`; a
@@ -20,12 +21,13 @@
 ///
 /// Stalls: an episode begins at the first stall signal (alert `MOTOR_STALL` raised, or status
 /// `motor: "stalled"`) after the last recovery. A recovery is an alert `MOTOR_STALL_RECOVERED`,
-/// a `MOTOR_STALL` cleared, or a status `motor: "ok"`, at or after the stall's `at`. The grace is
+/// a `MOTOR_STALL` cleared, or a status `motor: "ok"`, at or after the stall's `at`, or received
+/// after the stall and stamped at most `StallRules.recoveryTolerance` before it. The grace is
 /// `stallGrace`, or `mriStallGrace` when the stall begins 0 to `mriWindow` (closed) after an
 /// `MRI_EXPOSURE`'s `at`; a recovery stamped exactly at the deadline counts. On the pump's clock
 /// any message at or after the deadline with no recovery by then makes the stall non-function;
-/// on the daemon's clock it is non-function once `now` is past the stall's receipt plus the
-/// grace. A stall that became non-function and later recovers leaves the pump functional again
+/// on the daemon's clock it is non-function once `now` is past the first receipt of a stall signal
+/// of the episode plus the grace (a repeat received later never moves that deadline later). A stall that became non-function and later recovers leaves the pump functional again
 /// (like a cleared critical error); it stays visible as `HealthAssessment.lapsedStallEvidence`.
 package struct PumpHealth: Sendable, Hashable, Codable {
     /// The stall grace rules this pump is judged by.
@@ -53,6 +55,10 @@ package struct PumpHealth: Sendable, Hashable, Codable {
     package var lapsedStall: StallEpisode?
     /// The latest MRI exposure, kept while a stall beginning now could still get the MRI grace.
     package var latestMRIExposure: EvidenceRef?
+    /// The recovery received last, kept while a stall applied after it could still count it as
+    /// its recovery (stamped at most `StallRules.recoveryTolerance` before the stall, received
+    /// after it): a replay in `at` order applies such a recovery before its stall.
+    package var latestRecovery: RecoveryMark?
 
     /// Creates the state of a pump that has sent nothing: `unknown`.
     package init(rules: StallRules = .init()) {
@@ -86,6 +92,7 @@ package struct PumpHealth: Sendable, Hashable, Codable {
         case .alert: applyAlert(signal, ref: ref)
         }
         forgetStaleMRIExposure()
+        forgetStaleRecovery()
     }
 
     /// The daemon-clock moment (µs) after which the open stall becomes non-function if nothing
@@ -101,7 +108,11 @@ package struct PumpHealth: Sendable, Hashable, Codable {
 extension PumpHealth {
     /// Whether `signal` ends a stall that began at `stallAt`.
     private static func isRecovery(_ signal: HealthSignal, ofStallAt stallAt: Int64) -> Bool {
-        guard signal.at >= stallAt else { return false }
+        signal.at >= stallAt && isRecoverySignal(signal)
+    }
+
+    /// Whether `signal` says the motor turns: a recovery of whatever stall precedes it.
+    private static func isRecoverySignal(_ signal: HealthSignal) -> Bool {
         switch signal.kind {
         case .status:
             return signal.motor == Word.motorOK
@@ -176,7 +187,20 @@ extension PumpHealth {
 
     private mutating func beginStall(_ signal: HealthSignal, ref: EvidenceRef) {
         decided = true
-        guard stall == nil else { return }  // a repeat does not restart the episode
+        if var open = stall {
+            // A repeat does not restart the episode, and its receipt never moves the daemon-clock
+            // deadline later; one received earlier (applied later in `at` order) moves it earlier.
+            if signal.receivedAt < open.startReceivedAt {
+                open.startReceivedAt = signal.receivedAt
+                stall = open
+            }
+            return
+        }
+        if let mark = latestRecovery, mark.arrival > signal.arrival,
+            mark.at >= signal.at.saturatingSubtract(StallRules.recoveryTolerance)
+        {
+            return  // recovered by a recovery received after it, stamped just before it
+        }
         var episode = StallEpisode(start: ref, startReceivedAt: signal.receivedAt, grace: rules.stallGrace)
         if let exposure = latestMRIExposure, qualifiesForMRIGrace(stallAt: ref.at, exposure: exposure) {
             episode.mriExposure = exposure
@@ -186,10 +210,24 @@ extension PumpHealth {
     }
 
     private mutating func recover(_ signal: HealthSignal) {
+        noteRecovery(signal)
         guard let open = stall, Self.isRecovery(signal, ofStallAt: open.start.at) else { return }
         if open.pastDeadline != nil { lapsedStall = open }
         stall = nil
         decided = true
+    }
+
+    /// Remembers the recovery for stall signals applied after it. Keeps the one received last,
+    /// unless it is stamped too long before this one to end any stall still to come.
+    private mutating func noteRecovery(_ signal: HealthSignal) {
+        guard Self.isRecoverySignal(signal) else { return }
+        let mark = RecoveryMark(at: signal.at, arrival: signal.arrival)
+        if let kept = latestRecovery, kept.arrival > mark.arrival,
+            kept.at >= mark.at.saturatingSubtract(StallRules.recoveryTolerance)
+        {
+            return
+        }
+        latestRecovery = mark
     }
 
     /// Remembers the exposure. An exposure stamped at the very `at` of an open stall, but applied
@@ -203,6 +241,14 @@ extension PumpHealth {
         open.mriExposure = ref
         open.grace = max(open.grace, rules.mriStallGrace)
         stall = open
+    }
+
+    /// Drops the remembered recovery once no stall stamped at or after `latestAt` could count it.
+    private mutating func forgetStaleRecovery() {
+        guard let mark = latestRecovery, let latestAt,
+            latestAt.saturatingSubtract(mark.at) > StallRules.recoveryTolerance
+        else { return }
+        latestRecovery = nil
     }
 
     /// Drops the latest exposure once no stall beginning at or after `latestAt` could use it.

@@ -3,7 +3,9 @@
 package struct StallEpisode: Sendable, Hashable, Codable {
     /// The message that began the episode.
     package var start: EvidenceRef
-    /// When the daemon received that message, on its own clock (µs).
+    /// When the daemon first received a stall signal of this episode, on its own clock (µs): the
+    /// receipt of `start`, or of a repeat received before it (a replay in `at` order may begin the
+    /// episode at a stall signal stamped earlier but received later).
     package var startReceivedAt: Int64
     /// The MRI exposure that lengthened the grace, if one did.
     package var mriExposure: EvidenceRef?
@@ -29,6 +31,21 @@ package struct StallEpisode: Sendable, Hashable, Codable {
     /// message past the deadline (if any).
     var evidence: [EvidenceRef] {
         orderedEvidence([mriExposure, start, pastDeadline].compactMap { $0 })
+    }
+}
+
+/// The recovery a stall signal applied after it (in `at` order) may still be ended by: one stamped
+/// at most `StallRules.recoveryTolerance` before the stall but received after it (a pump clock
+/// corrected backwards).
+package struct RecoveryMark: Sendable, Hashable, Codable {
+    /// The recovery's `at` (µs).
+    package var at: Int64
+    /// The recovery's place in the daemon's order of receipt (`HealthSignal.arrival`).
+    package var arrival: Int64
+
+    package init(at: Int64, arrival: Int64) {
+        self.at = at
+        self.arrival = arrival
     }
 }
 

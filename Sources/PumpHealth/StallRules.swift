@@ -13,6 +13,11 @@ package struct StallRules: Sendable, Hashable, Codable {
     /// microseconds; the window is closed at both ends (0 to 60 minutes by default).
     package var mriWindow: Int64
 
+    /// How long before a stall's `at` a recovery received after the stall may be stamped and still
+    /// end it (a pump clock corrected backwards): 5 minutes, the protocol's tolerance for the
+    /// future. Not configurable.
+    package static let recoveryTolerance: Int64 = 300_000_000
+
     /// One hour in microseconds.
     package static let hour: Int64 = 3_600_000_000
 

@@ -95,17 +95,21 @@ struct BatchState {
 
     /// Every stored message of the pump as detection signals, in `at` then arrival order.
     private func storedSignals(serial: String) throws -> [HealthSignal] {
-        let validator = FrameValidator(futureTolerance: .max / 4)
+        // Stored messages were accepted once: they are read back whatever their `at`.
+        let validator = FrameValidator(futureTolerance: .max / 4, earliestAt: .min)
         return try tx.messages(serial: serial).compactMap { row in
             guard case .valid(let m) = validator.validate([UInt8](row.raw), nowMicros: 0) else { return nil }
-            return HealthSignal(message: m, receivedAt: row.receivedAt)
+            var signal = HealthSignal(message: m, receivedAt: row.receivedAt)
+            signal.arrival = row.id ?? 0
+            return signal
         }
     }
 
     /// Applies an accepted message to its pump's entry; `replayed` is the pump's state rebuilt from
     /// its stored messages when the message came out of `at` order.
     private static func update(_ entry: inout PumpEntry, with m: IngestMessage, rowID: Int64, replayed: PumpHealth?) {
-        let signal = m.signal
+        var signal = m.signal
+        signal.arrival = rowID
         entry.row.lastSeen = max(entry.row.lastSeen ?? signal.receivedAt, signal.receivedAt)
         if signal.kind == .status, signal.at >= (entry.row.latestStatusAt ?? .min) {
             entry.row.latestStatusID = rowID

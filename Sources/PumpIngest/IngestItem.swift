@@ -75,11 +75,15 @@ package struct IngestOutcome: Sendable {
     package var raised: [RaisedRecord]
     /// Messages stored (accepted).
     package var accepted: Int
+    /// The earliest silent-stall deadline (daemon clock, µs) among the pumps the batch saved, so
+    /// that the sweeper can wake for it; nil when none of them has one.
+    package var earliestStallDeadline: Int64?
 
-    package init(replies: [Reply], raised: [RaisedRecord], accepted: Int) {
+    package init(replies: [Reply], raised: [RaisedRecord], accepted: Int, earliestStallDeadline: Int64? = nil) {
         self.replies = replies
         self.raised = raised
         self.accepted = accepted
+        self.earliestStallDeadline = earliestStallDeadline
     }
 }
 

@@ -41,7 +41,10 @@ package final class IngestWriter: Sendable {
                     replies.append(try batch.apply(item))
                 }
                 try batch.saveDirtyPumps()
-                return (IngestOutcome(replies: replies, raised: batch.raised, accepted: batch.accepted), batch.dirty)
+                let deadline = batch.dirty.values.lazy.compactMap(\.stallDeadline).min()
+                let outcome = IngestOutcome(
+                    replies: replies, raised: batch.raised, accepted: batch.accepted, earliestStallDeadline: deadline)
+                return (outcome, batch.dirty)
             }
             remember(dirty)
             await store.afterIngestCommit()

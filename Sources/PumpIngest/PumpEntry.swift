@@ -28,8 +28,14 @@ struct PumpEntry: Sendable {
     var savedRow: PumpRow {
         var saved = row
         saved.health = health.storedForm
-        saved.stallDeadline = row.state == PumpState.nonFunctional.rawValue ? nil : health.silentStallDeadline
+        saved.stallDeadline = stallDeadline
         return saved
+    }
+
+    /// The silent-stall deadline the row keeps for the sweeper: none once the pump is
+    /// non-functional.
+    var stallDeadline: Int64? {
+        row.state == PumpState.nonFunctional.rawValue ? nil : health.silentStallDeadline
     }
 }
 

@@ -8,7 +8,9 @@ import PumpHealth
 ///
 /// Layout, little-endian: the format byte `0x01`, the three rules, a presence mask, then each
 /// present field in a fixed order. An `EvidenceRef` is its id, kind, code, `at` and `at` text;
-/// strings are a 32-bit byte count and their UTF-8 bytes.
+/// strings are a 32-bit byte count and their UTF-8 bytes. Mask bit 11, the remembered recovery
+/// (its `at` and arrival), came later: rows written before it never set the bit and read as
+/// before.
 extension PumpHealth {
     /// The first byte of the binary form.
     package static let binaryFormat: UInt8 = 0x01
@@ -24,7 +26,7 @@ extension PumpHealth {
         let optionals: [Bool] = [
             latestAt != nil, decided, latestStatus != nil, endOfService != nil, lowBatteryReset != nil,
             electiveReplacement != nil, impendingFailure != nil, criticalError != nil, stall != nil,
-            lapsedStall != nil, latestMRIExposure != nil,
+            lapsedStall != nil, latestMRIExposure != nil, latestRecovery != nil,
         ]
         var mask: UInt16 = 0
         for (i, present) in optionals.enumerated() where present { mask |= 1 << i }
@@ -36,6 +38,10 @@ extension PumpHealth {
         if let stall { w.episode(stall) }
         if let lapsedStall { w.episode(lapsedStall) }
         if let latestMRIExposure { w.ref(latestMRIExposure) }
+        if let latestRecovery {
+            w.int(latestRecovery.at)
+            w.int(latestRecovery.arrival)
+        }
         return w.bytes
     }
 
@@ -60,6 +66,8 @@ extension PumpHealth {
         if has(8) { stall = try r.episode() }
         if has(9) { lapsedStall = try r.episode() }
         if has(10) { latestMRIExposure = try r.ref() }
+        if has(11) { latestRecovery = RecoveryMark(at: try r.int(), arrival: try r.int()) }
+        guard mask >> 12 == 0 else { throw HealthDecodingError(reason: "unknown fields") }
         guard r.atEnd else { throw HealthDecodingError(reason: "trailing bytes") }
     }
 

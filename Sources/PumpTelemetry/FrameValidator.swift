@@ -6,7 +6,8 @@ import PumpJSON
 /// Faults are reported by the protocol's precedence: `invalid_json`; then `v`; then the envelope
 /// fields `id`, `serial`, `kind`, `at`; then the kind's fields in the order of their table
 /// (`status`: `model`, `firmware`, `battery`, `motor`, `reservoir_ml`, `infusing`; `alert`:
-/// `code`, `severity`, `state`, `detail`); then `timestamp_in_future`. `frame_too_large` and
+/// `code`, `severity`, `state`, `detail`); then `timestamp_in_future` or `timestamp_implausible`
+/// (before 2000-01-01T00:00:00Z). `frame_too_large` and
 /// `conflicting_duplicate` belong to the framing and storage layers (see
 /// ``Rejection/frameTooLarge(length:)`` and ``Rejection/conflictingDuplicate(id:serial:)``).
 ///
@@ -26,12 +27,23 @@ package struct FrameValidator: Sendable {
 
     /// How far ahead of the daemon's clock `at` may be, in microseconds (5 minutes by default).
     package let futureTolerance: Int64
+    /// The earliest `at` accepted, in microseconds since the Unix epoch; anything before it is
+    /// `timestamp_implausible`.
+    package let earliestAt: Int64
+
+    /// 2000-01-01T00:00:00Z: no implanted pump reports from before then, so an earlier `at` is a
+    /// pump clock that was reset.
+    package static let plausibleSince: Int64 = 946_684_800_000_000
 
     /// Creates a validator.
-    /// - Parameter micros: how far ahead of the daemon's clock `at` may be; exactly this much is
-    ///   accepted, one microsecond more is `timestamp_in_future`.
-    package init(futureTolerance micros: Int64 = 300_000_000) {
+    /// - Parameters:
+    ///   - micros: how far ahead of the daemon's clock `at` may be; exactly this much is accepted,
+    ///     one microsecond more is `timestamp_in_future`.
+    ///   - earliestAt: the earliest `at` accepted (µs); default 2000-01-01T00:00:00Z, which is
+    ///     itself accepted.
+    package init(futureTolerance micros: Int64 = 300_000_000, earliestAt: Int64 = FrameValidator.plausibleSince) {
         self.futureTolerance = micros
+        self.earliestAt = earliestAt
     }
 
     /// Validates one line, given without its `\n` (a trailing `\r` is white space). A line longer
@@ -129,6 +141,12 @@ package struct FrameValidator: Sendable {
                 "field \"at\" (\(atText)) is \(ahead) s ahead of the daemon's clock (\(Timestamp.format(micros: nowMicros))); "
                     + "at most \(Double(futureTolerance) / 1_000_000) s is accepted: check the pump's or the gateway's clock"
             )
+        }
+        if at.micros < earliestAt {
+            throw Fault(
+                .timestampImplausible,
+                "field \"at\" (\(atText)) is before \(Timestamp.format(micros: earliestAt)), earlier than any implanted pump "
+                    + "reports: the pump's clock was reset; set it with the programmer and send the message again")
         }
 
         return TelemetryMessage(

@@ -67,6 +67,8 @@ package enum RejectionReason: String, Sendable, Hashable, CaseIterable, Codable 
     case unknownCode = "unknown_code"
     /// `at` is more than 5 minutes ahead of the daemon's clock.
     case timestampInFuture = "timestamp_in_future"
+    /// `at` is before 2000-01-01T00:00:00Z: a pump clock that was reset.
+    case timestampImplausible = "timestamp_implausible"
     /// Same `serial` and `id` as a stored message, with different content (produced by the store).
     case conflictingDuplicate = "conflicting_duplicate"
 }

@@ -76,6 +76,43 @@ import Testing
         #expect(throws: HealthDecodingError.self) { try PumpHealth(binary: wrongFormat) }
     }
 
+    /// A pump with a stall open (status "st" stamped at `base`, received 5 s later), in the binary
+    /// form written before the remembered recovery (mask bit 11) existed.
+    static let formBeforeTheRememberedRecovery =
+        "01004827ad010000000060d71d1400000000a493d6000000000701008098281765060002000000737400008098281765060008"
+        + "000000626173652b3075730002000000737400008098281765060008000000626173652b30757340cbe42817650600004827"
+        + "ad01000000"
+
+    static func bytes(hex: String) -> [UInt8] {
+        let digits = Array(hex.utf8)
+        return stride(from: 0, to: digits.count, by: 2).map {
+            UInt8(String(decoding: digits[$0..<($0 + 2)], as: UTF8.self), radix: 16) ?? 0
+        }
+    }
+
+    @Test func rowsWrittenBeforeTheRememberedRecoveryStillDecode() throws {
+        let decoded = try PumpHealth(stored: Self.bytes(hex: Self.formBeforeTheRememberedRecovery))
+        let expected = H.fold([H.status("st", at: 0, motor: "stalled")])
+        #expect(decoded.latestRecovery == nil)
+        #expect(decoded == expected)
+        #expect(decoded.silentStallDeadline == H.base + H.delivery + 2 * Self.hour)
+        // Written again, the state keeps the old bytes: no recovery to remember.
+        #expect(decoded.binaryEncoded() == Self.bytes(hex: Self.formBeforeTheRememberedRecovery))
+    }
+
+    @Test func theRememberedRecoveryIsKeptInTheBinaryForm() throws {
+        var recovery = H.status("ok", at: 10 * Self.hour)
+        recovery.arrival = 7
+        let health = H.fold([H.status("s0", at: 0), recovery])
+        #expect(health.latestRecovery == RecoveryMark(at: H.base + 10 * Self.hour, arrival: 7))
+        let decoded = try PumpHealth(binary: health.binaryEncoded())
+        #expect(decoded == health)
+        #expect(try PumpHealth(stored: [UInt8](JSONEncoder().encode(health))) == health)
+        var unknownField = health.binaryEncoded()
+        unknownField[26] |= 0x10  // mask bit 12: a field a newer pumpmond would add
+        #expect(throws: HealthDecodingError.self) { try PumpHealth(binary: unknownField) }
+    }
+
     @Test func theColumnReadsTheBinaryFormAndTheJSONOfEarlierVersions() throws {
         var generator = HistoryGenerator(seed: 0x5EED_0C01)
         for _ in 0..<50 {

@@ -20,6 +20,7 @@ struct FrameValidatorReasonTests {
         Row(line: Lines.status(["kind": #""heartbeat""#]), reason: .unknownKind),
         Row(line: Lines.alert(["code": #""FOO_BAR""#]), reason: .unknownCode),
         Row(line: Lines.status(["at": #""2026-11-28T10:21:00Z""#]), reason: .timestampInFuture),
+        Row(line: Lines.status(["at": #""1970-01-01T00:00:00Z""#]), reason: .timestampImplausible),
     ]
 
     @Test("each validator reason is produced by a line that provokes it", arguments: rows)
@@ -37,7 +38,7 @@ struct FrameValidatorReasonTests {
         #expect(conflict.id == "m-1")
         #expect(Set(RejectionReason.allCases.map(\.rawValue)) == [
             "invalid_json", "frame_too_large", "unsupported_version", "missing_field", "invalid_field",
-            "unknown_kind", "unknown_code", "timestamp_in_future", "conflicting_duplicate",
+            "unknown_kind", "unknown_code", "timestamp_in_future", "timestamp_implausible", "conflicting_duplicate",
         ])
         #expect(Set(UnavailableReason.allCases.map(\.rawValue)) == [
             "storage_full", "storage_read_only", "storage_error", "shutting_down",
@@ -85,6 +86,12 @@ struct FrameValidatorReasonTests {
         PrecedenceRow(
             name: "a field fault beats a future timestamp",
             line: Lines.alert(["at": #""2027-01-01T00:00:00Z""#, "severity": #""loud""#]), reason: .invalidField),
+        PrecedenceRow(
+            name: "a field fault beats an implausible timestamp",
+            line: Lines.alert(["at": #""1970-01-01T00:00:00Z""#, "severity": #""loud""#]), reason: .invalidField),
+        PrecedenceRow(
+            name: "an unknown code beats an implausible timestamp",
+            line: Lines.alert(["at": #""1999-12-31T23:59:59Z""#, "code": #""NOPE""#]), reason: .unknownCode),
         PrecedenceRow(
             name: "invalid JSON beats everything",
             line: Array(#"{"v":2,"v":3}"#.utf8), reason: .invalidJSON),
@@ -315,6 +322,24 @@ struct FrameValidatorFieldTests {
         #expect(Lines.message(Lines.status(["at": #""2020-01-01T00:00:00Z""#])) != nil)
         #expect(Lines.message(Lines.status(["at": #""2026-11-28T15:50:00+05:30""#])) != nil)
         #expect(reason(Lines.status(["at": #""2026-11-28T15:50:00.000001+05:30""#])) == .timestampInFuture)
+    }
+
+    @Test("at: 2000-01-01T00:00:00Z is accepted, 1 µs earlier is timestamp_implausible")
+    func implausibleBoundary() {
+        #expect(Lines.message(Lines.status(["at": #""2000-01-01T00:00:00Z""#])) != nil)
+        #expect(Lines.message(Lines.status(["at": #""2000-01-01T01:00:00+01:00""#])) != nil)
+        #expect(reason(Lines.status(["at": #""1999-12-31T23:59:59.999999Z""#])) == .timestampImplausible)
+        #expect(reason(Lines.status(["at": #""2000-01-01T00:59:59+01:00""#])) == .timestampImplausible)
+        #expect(reason(Lines.status(["at": #""0000-01-01T00:00:00Z""#])) == .timestampImplausible)
+        let rejection = Lines.rejection(Lines.alert(["id": #""m-1970""#, "at": #""1970-01-01T00:00:00Z""#]))
+        #expect(rejection?.id == "m-1970")
+        #expect(rejection?.detail.contains("clock") == true)
+        // Stored messages are read back (replayed) whatever their `at`.
+        let replay = FrameValidator(futureTolerance: .max / 4, earliestAt: .min)
+        guard case .valid = replay.validate(Lines.status(["at": #""1970-01-01T00:00:00Z""#]), nowMicros: 0) else {
+            Issue.record("a replay validator refused a stored message stamped 1970")
+            return
+        }
     }
 
     @Test("the future tolerance is configurable")

@@ -165,8 +165,8 @@ struct RejectedCommand: ControlCommand {
         abstract: "Quarantined messages with their reasons, newest first.",
         discussion: """
             Reasons: invalid_json, frame_too_large, unsupported_version, missing_field, invalid_field, \
-            unknown_kind, unknown_code, timestamp_in_future, conflicting_duplicate. --json also gives each \
-            message's exact bytes (raw_base64).
+            unknown_kind, unknown_code, timestamp_in_future, timestamp_implausible, conflicting_duplicate. \
+            --json also gives each message's exact bytes (raw_base64).
             """)
 
     @Option(help: ArgumentHelp("The most messages to show, at least 1.", valueName: "n"))

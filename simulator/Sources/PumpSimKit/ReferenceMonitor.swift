@@ -68,7 +68,9 @@ package struct StallGrace: Sendable, Hashable {
 /// An independent, simple reading of how the daemon judges one pump (`telemetry-protocol.md`,
 /// "How the daemon reads a pump's messages"), used to check that scenario files expect what the
 /// spec says. It judges stalls on the pump's own clock only (the simulator never lets a pump
-/// fall silent inside a stall).
+/// fall silent inside a stall), in `at` order, counting a recovery received after a stall and
+/// stamped at most 5 minutes before it. Messages stamped before 2000 never reach it: the daemon
+/// rejects them (`timestamp_implausible`).
 package struct ReferenceMonitor: Sendable {
     private var messages: [PumpMessage] = []
     private let grace: StallGrace
@@ -130,7 +132,15 @@ package struct ReferenceMonitor: Sendable {
     package static func judge(_ arrived: [PumpMessage], grace: StallGrace) -> (PumpState, ReplacementCriterion) {
         let ordered = arrived.enumerated().sorted { a, b in
             a.element.at != b.element.at ? a.element.at < b.element.at : a.offset < b.offset
-        }.map(\.element)
+        }
+        // A recovery received after a stall and stamped at most 5 minutes before it (a pump clock
+        // corrected backwards) ends it, though `at` order applies it before the stall.
+        let recoveredByLaterReceipt = { (stall: Int, at: SimTime) -> Bool in
+            arrived.indices.contains { i in
+                i > stall && Self.isRecovery(arrived[i]) && arrived[i].at <= at
+                    && arrived[i].at.seconds >= at.seconds - 5 * SimTime.minute
+            }
+        }
         var endOfService = false
         var lowBatteryReset = false
         var criticalOpen = false
@@ -141,7 +151,7 @@ package struct ReferenceMonitor: Sendable {
         var stallStart: SimTime? = nil
         var deadline = SimTime(seconds: 0)
         var lastMRI: SimTime? = nil
-        for m in ordered {
+        for (arrival, m) in ordered {
             var stallSignal = false
             var recoverySignal = false
             switch m.body {
@@ -172,7 +182,7 @@ package struct ReferenceMonitor: Sendable {
                 } else if m.at >= deadline {
                     stallFailed = true
                 }
-            } else if stallSignal {
+            } else if stallSignal && !recoveredByLaterReceipt(arrival, m.at) {
                 stallStart = m.at
                 let afterMRI = lastMRI.map { m.at.seconds - $0.seconds >= 0 && m.at.seconds - $0.seconds <= 3_600 }
                 deadline = m.at.adding(afterMRI == true ? grace.afterMRI : grace.plain)
@@ -184,5 +194,14 @@ package struct ReferenceMonitor: Sendable {
         if stallStart != nil { return (.stalled, .none) }
         if impendingFailure { return (.impendingFailure, .impendingFailure) }
         return (sawStatus ? .functional : .unknown, .none)
+    }
+
+    /// Whether the message says the motor turns: `motor: "ok"`, `MOTOR_STALL_RECOVERED`, or
+    /// `MOTOR_STALL` cleared.
+    static func isRecovery(_ m: PumpMessage) -> Bool {
+        switch m.body {
+        case .status(let s): s.motor == .ok
+        case .alert(let a): a.code.word == "MOTOR_STALL_RECOVERED" || (a.code.word == "MOTOR_STALL" && a.state == .cleared)
+        }
     }
 }

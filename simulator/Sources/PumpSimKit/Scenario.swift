@@ -203,11 +203,17 @@ package struct ScenarioEvent: Sendable, Codable {
     package var detail: String?
     /// `enroll`: the therapy.
     package var therapy: ScenarioTherapy?
-    /// The reply expected (default: `accepted`; `duplicate` for duplicates, `rejected` for malformed).
+    /// The reply expected (default: `accepted`; `duplicate` for duplicates, `rejected` for malformed
+    /// and for a message stamped before 2000).
     package var expectReply: ReplyResult?
+    /// The `at` the message carries when the pump's clock is not the scenario's: an offset from
+    /// `at` (`-30s`, `+1m`) or an RFC 3339 time (`1970-01-01T00:00:00Z`, a clock that was reset).
+    /// The event is still sent at `at`. A stamp before 2000 is expected `rejected`
+    /// (`timestamp_implausible`).
+    package var stamped: String?
 
     enum CodingKeys: String, CodingKey {
-        case at, label, of, reason, note, variant, code, severity, state, detail, therapy
+        case at, label, of, reason, note, variant, code, severity, state, detail, therapy, stamped
         case action = "do"
         case expectReply = "expect_reply"
     }

@@ -88,12 +88,23 @@ package struct ScenarioScript: Sendable {
             }
             script.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
             for (order, (at, _, event)) in script.enumerated() {
+                var stamp = at
+                if let stamped = event?.stamped {
+                    guard let t = Self.stamp(stamped, sentAt: at) else {
+                        throw fail(
+                            "\(pump.serial): stamp '\(stamped)' is neither an offset like -30s or +1m nor RFC 3339")
+                    }
+                    stamp = t
+                }
                 func emit(_ bodies: [Payload], label: String?) {
                     for body in bodies {
-                        let m = PumpMessage(id: nextID(), serial: pump.serial, at: at, body: body)
+                        let m = PumpMessage(id: nextID(), serial: pump.serial, at: stamp, body: body)
                         previous = m
                         if let label { labelled[label] = m }
-                        let expect = ExpectedReply(result: event?.expectReply ?? .accepted, reason: nil)
+                        let implausible = stamp < SimTime.plausibleSince
+                        let expect = ExpectedReply(
+                            result: event?.expectReply ?? (implausible ? .rejected : .accepted),
+                            reason: implausible ? "timestamp_implausible" : nil)
                         timed.append(
                             (
                                 at, pi, order,
@@ -164,6 +175,16 @@ package struct ScenarioScript: Sendable {
             tag += 1
             return .send(serial: serial, line: line, message: message, expect: expect)
         }
+    }
+
+    /// The `at` an event's message carries: `stamped` as an offset from `sentAt` (`-30s`, `+1m`,
+    /// `1m`) or as an RFC 3339 time.
+    static func stamp(_ stamped: String, sentAt: SimTime) -> SimTime? {
+        if stamped.hasPrefix("-"), let d = SimDuration(parsing: String(stamped.dropFirst())) {
+            return sentAt.adding(-d.seconds)
+        }
+        if let d = SimDuration(parsing: stamped) { return sentAt.adding(d.seconds) }
+        return SimTime(rfc3339: stamped)
     }
 
     /// A line broken the way `variant` names.

@@ -17,6 +17,10 @@ package struct SimTime: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// One mean Gregorian year (365.2425 days), in seconds.
     package static let year: Int64 = 31_556_952
 
+    /// 2000-01-01T00:00:00Z: the daemon rejects an earlier `at` as `timestamp_implausible` (a pump
+    /// clock that was reset).
+    package static let plausibleSince = SimTime(seconds: 946_684_800)
+
     /// Orders two times.
     package static func < (lhs: SimTime, rhs: SimTime) -> Bool { lhs.seconds < rhs.seconds }
 
