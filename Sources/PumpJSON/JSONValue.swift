@@ -222,6 +222,31 @@ extension JSONValue: Codable {
     /// Decodes any JSON value through a `Decoder` (numbers become their shortest spelling; object
     /// members come in the order the decoder lists its keys).
     package init(from decoder: any Decoder) throws {
+        // A Decoder can only be asked by trying, and every failed try throws (a costly error with
+        // its coding path): try the kinds in the order of how often they occur in our documents,
+        // strings first, objects after the scalars.
+        if let c = try? decoder.singleValueContainer() {
+            if c.decodeNil() {
+                self = .null
+                return
+            }
+            if let s = try? c.decode(String.self) {
+                self = .string(s)
+                return
+            }
+            if let b = try? c.decode(Bool.self) {
+                self = .bool(b)
+                return
+            }
+            if let i = try? c.decode(Int64.self) {
+                self = .number(JSONNumber(i))
+                return
+            }
+            if let d = try? c.decode(Double.self) {
+                self = .number(JSONNumber(literal: "\(d)"))
+                return
+            }
+        }
         if let object = try? decoder.container(keyedBy: AnyKey.self) {
             var members = JSONObject()
             for key in object.allKeys {
@@ -230,20 +255,7 @@ extension JSONValue: Codable {
             self = .object(members)
             return
         }
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() {
-            self = .null
-        } else if let b = try? c.decode(Bool.self) {
-            self = .bool(b)
-        } else if let i = try? c.decode(Int64.self) {
-            self = .number(JSONNumber(i))
-        } else if let d = try? c.decode(Double.self) {
-            self = .number(JSONNumber(literal: "\(d)"))
-        } else if let s = try? c.decode(String.self) {
-            self = .string(s)
-        } else {
-            self = .array(try c.decode([JSONValue].self))
-        }
+        self = .array(try decoder.singleValueContainer().decode([JSONValue].self))
     }
 
     /// Encodes the value, object members in order; integers stay integers, other numbers go

@@ -95,6 +95,18 @@ package struct RecordRow: Codable, Sendable, FetchableRecord, MutablePersistable
     package static func databaseJSONEncoder(for column: String) -> JSONEncoder {
         .storedColumn
     }
+
+    /// One decoder for every row: GRDB's default makes a `JSONDecoder` per column and row, which
+    /// costs more than decoding the column's short text (`eligibility` reads two per record).
+    package static func databaseJSONDecoder(for column: String) -> JSONDecoder {
+        .storedColumn
+    }
+}
+
+extension JSONDecoder {
+    /// The decoder of the JSON text columns (plain `JSONDecoder` settings: the columns hold no
+    /// dates nor data).
+    static let storedColumn = JSONDecoder()
 }
 
 extension JSONEncoder {

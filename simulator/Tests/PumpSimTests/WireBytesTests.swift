@@ -25,9 +25,21 @@ import Testing
         #expect(digest == Self.fleetDigest, "fleet digest \(String(digest, radix: 16)), \(bytes.count) bytes")
     }
 
+    /// The scenario files the digest was recorded over; files added since are not in it.
+    static let pinnedScenarioFiles = [
+        "protocol-duplicates-and-malformed.json", "replacement-1-non-function-covered.json",
+        "replacement-2-impending-failure-covered.json", "replacement-3-none-convenience.json",
+        "replacement-4-none-upgrade.json", "replacement-5-malfunction-covered.json",
+        "replacement-6-malfunction-unknown.json", "replacement-7-malfunction-not-covered.json",
+        "replacement-8-failure-not-covered.json", "replacement-9-failure-unknown.json",
+        "stall-61-minutes-after-mri.json", "stall-mri-recovers-after-10h.json", "stall-plain-over-2h.json",
+        "stall-recovery-at-deadline.json",
+    ]
+
     @Test func everyScenarioLineIsTheBytesItWasBeforeTheSharedVocabulary() throws {
+        #expect(Set(Self.pinnedScenarioFiles).isSubset(of: ScenarioFileTests.files))
         var bytes: [UInt8] = []
-        for file in ScenarioFileTests.files {
+        for file in Self.pinnedScenarioFiles {
             let scenario = try Scenario.load(path: ScenarioFileTests.directory.appendingPathComponent(file).path)
             for step in try ScenarioScript(scenario).steps {
                 if case .send(_, let line, let message, _) = step {
