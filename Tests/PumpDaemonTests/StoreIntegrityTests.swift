@@ -10,6 +10,12 @@ import Testing
         ["/usr/bin/sqlite3", "/bin/sqlite3"].first { FileManager.default.isExecutableFile(atPath: $0) }
         ?? "/usr/bin/sqlite3"
 
+    /// Runs pumpmond expecting it to refuse to start; under `timeout`, so that one that starts
+    /// fails the test (status 124) instead of hanging it.
+    static func refusedStart(_ arguments: [String]) throws -> ProgramRun {
+        try ProgramRun.run("/usr/bin/timeout", ["20", BuiltProducts.path(of: "pumpmond")] + arguments)
+    }
+
     /// A state directory that held a stopped daemon with one accepted message.
     final class Stopped {
         let directory: TemporaryDirectory
@@ -33,10 +39,10 @@ import Testing
             sockets.remove()
         }
 
-        /// Runs pumpmond on this state directory to its end (it exits at once when it refuses).
+        /// Runs pumpmond on this state directory to its end: it exits at once when it refuses; one
+        /// that starts instead is stopped after 20 s (`timeout`, status 124).
         func start(_ extra: [String] = []) throws -> ProgramRun {
-            try ProgramRun.run(
-                BuiltProducts.path(of: "pumpmond"),
+            try StoreIntegrityTests.refusedStart(
                 [
                     "--state-dir", directory.path, "--ingest-socket", sockets.file("ingest.sock"),
                     "--control-socket", sockets.file("control.sock"),
@@ -145,7 +151,13 @@ import Testing
         #expect(replies.first?.reason == "storage_error")
         #expect(replies.first?.detail?.contains("the store file \(s.store) was removed while pumpmond had it open") == true)
         #expect(!FileManager.default.fileExists(atPath: s.store), "no new, empty store was started")
-        #expect(daemon.log(tail: 20).contains("was removed while pumpmond had it open"))
+        // The journal says why (logged right after the replies are handed out).
+        var logged = false
+        for _ in 0..<100 where !logged {
+            logged = daemon.log(tail: 20).contains("was removed while pumpmond had it open")
+            if !logged { usleep(20_000) }
+        }
+        #expect(logged, "\(daemon.log(tail: 20))")
     }
 
     @Test func aStoreReplacedWhileRunningStopsEveryAcknowledgement() throws {
@@ -194,12 +206,10 @@ import Testing
         let directory = try TemporaryDirectory(prefix: "pmi")
         defer { directory.remove() }
         try FileManager.default.createDirectory(atPath: directory.file("pumpmond.sqlite"), withIntermediateDirectories: true)
-        let run = try ProgramRun.run(
-            BuiltProducts.path(of: "pumpmond"),
-            [
-                "--state-dir", directory.path, "--ingest-socket", directory.file("i.sock"),
-                "--control-socket", directory.file("c.sock"),
-            ])
+        let run = try Self.refusedStart([
+            "--state-dir", directory.path, "--ingest-socket", directory.file("i.sock"),
+            "--control-socket", directory.file("c.sock"),
+        ])
         #expect(run.status == 71, "\(run.stderr)")
         #expect(
             run.stderr.contains("\(directory.file("pumpmond.sqlite")) is a directory, not a SQLite file"), "\(run.stderr)")
