@@ -34,14 +34,16 @@ package struct Daemon: Sendable {
         } catch {
             throw DaemonError.stateDirectory(path: configuration.stateDirectory, reason: error.localizedDescription)
         }
+        // Health data: the daemon's user only, whatever the umask or whoever made the directory.
+        if chmod(configuration.stateDirectory, 0o700) != 0 {
+            logger.warning(
+                "cannot make the state directory private (0700)",
+                metadata: ["path": "\(configuration.stateDirectory)", "error": "\(String(cString: strerror(errno)))"])
+        }
         let lock = try StateDirectoryLock(directory: configuration.stateDirectory)
         defer { withExtendedLifetime(lock) {} }
-        let store: PumpStore
-        do {
-            store = try PumpStore(directory: configuration.stateDirectory)
-        } catch {
-            throw DaemonError.store(error)
-        }
+        let store = try StoreStartup.open(
+            directory: configuration.stateDirectory, initialize: configuration.initializeStore, logger: logger)
         let writer = IngestWriter(store: store, rules: configuration.stallRules)
         let counters = IngestCounters()
         let alarm = StallAlarm()
@@ -77,6 +79,9 @@ package struct Daemon: Sendable {
         do {
             for endpoint in ingestEndpoints {
                 listeners.append(try await IngestServer.bind(endpoint, group: group))
+                if case .unix(let path) = endpoint {
+                    chmod(path, configuration.controlSocketMode)
+                }
             }
             controlListener = try await ControlServer.bind(controlEndpoint, group: group)
             if case .unix(let path) = controlEndpoint {
@@ -144,9 +149,12 @@ package enum DaemonError: Error, CustomStringConvertible {
     case alreadyRunning(directory: String, pid: Int32?)
     /// The state directory cannot be created, opened or locked.
     case stateDirectory(path: String, reason: String)
+    /// The store is not the one the state directory's store id file records.
+    case storeNotOurs(store: String, identityFile: String, finding: StoreFinding)
 
     /// The process exit code: 75 (`EX_TEMPFAIL`) while another daemon runs, since starting later
-    /// may work; 71 (`EX_OSERR`) otherwise.
+    /// may work; 71 (`EX_OSERR`) otherwise, a store refused included (missing, empty, foreign,
+    /// damaged, not a file).
     package var exitCode: Int32 {
         switch self {
         case .alreadyRunning: 75
@@ -166,6 +174,11 @@ package enum DaemonError: Error, CustomStringConvertible {
                 + "stop it first (systemctl stop pumpmond) or give this one another --state-dir"
         case .stateDirectory(let path, let reason):
             "cannot use the state directory \(path): \(reason)"
+        case .storeNotOurs(let store, let identityFile, let finding):
+            "refusing to start: the store \(store) \(finding), but \(identityFile) records the store created here. "
+                + "Restore the store from a backup: \(StoreError.restoreProcedure). "
+                + "Or, to begin a new, empty store deliberately, start once with --initialize-store "
+                + "(what is there now is set aside, not deleted)"
         }
     }
 }

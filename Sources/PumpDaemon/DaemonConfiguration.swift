@@ -16,8 +16,11 @@ package struct DaemonConfiguration: Sendable {
     package var stallRules: StallRules
     /// The group whose members may use the control socket, besides root and the daemon's user.
     package var controlGroup: String
-    /// Mode of the control socket file when the daemon binds it.
+    /// Mode of the socket files the daemon binds (ingest and control), set right after binding.
     package var controlSocketMode: mode_t
+    /// Start a new, empty store when the one found is refused as missing, empty or foreign (the
+    /// one found is set aside, not deleted): `--initialize-store`.
+    package var initializeStore: Bool
     /// How often silent stalled pumps are judged on the daemon's clock at the latest.
     package var sweepInterval: Duration
     /// How often `STATUS=` is refreshed.
@@ -41,6 +44,7 @@ package struct DaemonConfiguration: Sendable {
         self.stallRules = stallRules
         self.controlGroup = controlGroup
         self.controlSocketMode = 0o660
+        self.initializeStore = false
         self.sweepInterval = .seconds(30)
         self.statusInterval = .seconds(5)
         self.maxBatchLines = 8192

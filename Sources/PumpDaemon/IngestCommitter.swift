@@ -28,6 +28,7 @@ final class IngestCommitter: Service, Sendable {
         var waiter: CheckedContinuation<Void, Never>?
         var spaceWaiters: [CheckedContinuation<Void, Never>] = []
         var closed = false
+        var reportedStoreLoss = false
     }
 
     private let writer: IngestWriter
@@ -201,7 +202,9 @@ final class IngestCommitter: Service, Sendable {
         for w in work {
             switch w {
             case .lines(let s): submissions.append(s)
-            case .probe(let c): c.resume()
+            case .probe(let c):
+                checkStoreFile()
+                c.resume()
             case .sweep(let c):
                 do {
                     let raised = try await writer.sweepSilentStalls(now: clock.nowMicros())
@@ -231,6 +234,22 @@ final class IngestCommitter: Service, Sendable {
             logger.error(
                 "Store unavailable: lines refused",
                 metadata: ["reason": "\(failure.reason ?? "")", "detail": "\(failure.detail ?? "")"])
+        }
+    }
+
+    /// The watchdog's probe also checks that the store file is still the one opened: once it was
+    /// removed or replaced, every write refuses (`PumpStore.write`), and the journal says why once.
+    private func checkStoreFile() {
+        do {
+            try writer.store.checkFileInPlace()
+        } catch {
+            let first = state.withLock { s in
+                defer { s.reportedStoreLoss = true }
+                return !s.reportedStoreLoss
+            }
+            if first {
+                logger.critical("Store file lost: messages are refused", metadata: ["error": "\(error)"])
+            }
         }
     }
 

@@ -7,7 +7,7 @@ extension StoreError {
         switch self {
         case .full: .storageFull
         case .readOnly: .storageReadOnly
-        case .cannotOpen, .failed: .storageError
+        case .cannotOpen, .notAFile, .corrupt, .fileReplaced, .identityMismatch, .failed: .storageError
         }
     }
 }

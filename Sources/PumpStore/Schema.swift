@@ -8,6 +8,9 @@ enum Schema {
         migrator.registerMigration("v1") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-store-identity") { db in
+            try db.execute(sql: v2StoreIdentity)
+        }
         return migrator
     }
 
@@ -120,5 +123,20 @@ enum Schema {
             BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
         CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
             BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        """
+
+    /// The store's identity: a random 128-bit id drawn once, when the store is created (or, for a
+    /// store from before this migration, when it is first opened), and kept beside the store in the
+    /// state directory too, so that a start on a store that vanished, was emptied or was swapped for
+    /// another one is refused instead of carrying on with what it finds.
+    static let v2StoreIdentity = """
+        CREATE TABLE store_identity (id TEXT NOT NULL);
+        INSERT INTO store_identity (id) VALUES (lower(hex(randomblob(16))));
+        CREATE TRIGGER store_identity_no_insert BEFORE INSERT ON store_identity
+            BEGIN SELECT RAISE(ABORT, 'a store has one identity'); END;
+        CREATE TRIGGER store_identity_no_update BEFORE UPDATE ON store_identity
+            BEGIN SELECT RAISE(ABORT, 'a store keeps its identity'); END;
+        CREATE TRIGGER store_identity_no_delete BEFORE DELETE ON store_identity
+            BEGIN SELECT RAISE(ABORT, 'a store keeps its identity'); END;
         """
 }

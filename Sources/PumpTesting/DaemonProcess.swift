@@ -16,12 +16,17 @@ package final class DaemonProcess {
     /// Where the daemon's stderr goes.
     package let logPath: String
 
-    /// Prepares (does not start) a daemon whose files live in `directory`; `executable` defaults to
-    /// the `pumpmond` built beside the tests.
-    package init(directory: String, extraArguments: [String] = [], executable: String? = nil) {
+    /// Prepares (does not start) a daemon whose files live in `directory`, its sockets in
+    /// `socketDirectory` when given (the daemon keeps its state directory 0700, so sockets other
+    /// users must reach live elsewhere, as under systemd's `RuntimeDirectory=`); `executable`
+    /// defaults to the `pumpmond` built beside the tests.
+    package init(
+        directory: String, socketDirectory: String? = nil, extraArguments: [String] = [], executable: String? = nil
+    ) {
         stateDirectory = directory
-        ingestSocket = (directory as NSString).appendingPathComponent("ingest.sock")
-        controlSocket = (directory as NSString).appendingPathComponent("control.sock")
+        let sockets = socketDirectory ?? directory
+        ingestSocket = (sockets as NSString).appendingPathComponent("ingest.sock")
+        controlSocket = (sockets as NSString).appendingPathComponent("control.sock")
         logPath = (directory as NSString).appendingPathComponent("pumpmond.log")
         self.extraArguments = extraArguments
         self.executable = executable ?? BuiltProducts.path(of: "pumpmond")

@@ -18,6 +18,12 @@ struct Pumpmond: AsyncParsableCommand {
             and 'control'), tells systemd READY=1, keeps STATUS= current and pings the watchdog.
             On SIGTERM it stops accepting, answers what it has read, commits, and exits 0.
 
+            The store is pumpmond.sqlite in the state directory, its random id also in pumpmond.store-id
+            beside it. A start refuses (exit 71) a store that is missing, empty, has another id or fails
+            SQLite's quick_check, and a store path that is not a file: restore the store from a backup
+            (stop, put it in place, start), or pass --initialize-store once. Exit 75: another pumpmond
+            runs on the state directory.
+
             A --config FILE is JSON with any of the keys state_dir, ingest_socket, control_socket, listen,
             stall_grace, mri_stall_grace (seconds) and control_group; flags override it.
             """,
@@ -52,6 +58,14 @@ struct Pumpmond: AsyncParsableCommand {
 
     @Option(help: "A JSON configuration file (see the discussion above).")
     var config: String?
+
+    @Flag(
+        help: """
+            Start a new, empty store when the one found is refused as missing, empty or not this state \
+            directory's (see pumpmond.store-id). What is found is set aside, renamed, not deleted. \
+            Use once, when no backup is to be restored.
+            """)
+    var initializeStore = false
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -88,10 +102,11 @@ struct Pumpmond: AsyncParsableCommand {
                 "the ingest and control sockets are both \(ingestPath): give them different paths "
                     + "(--ingest-socket, --control-socket)")
         }
-        let configuration = DaemonConfiguration(
+        var configuration = DaemonConfiguration(
             stateDirectory: stateDirectory,
             ingestSocketPath: ingestPath, controlSocketPath: controlPath, tcpListen: tcp,
             stallRules: rules, controlGroup: controlGroup ?? file.controlGroup ?? "pumpmon")
+        configuration.initializeStore = initializeStore
 
         LoggingSystem.bootstrap { label in JournalLogging.makeHandler(label: label, identifier: "pumpmond") }
         let logger = Logger(label: "pumpmond")

@@ -9,10 +9,12 @@ final class LiveDaemon {
     let directory: TemporaryDirectory
     let process: DaemonProcess
 
-    /// Starts a daemon; `extraArguments` go to `pumpmond` (e.g. `--control-group NAME`).
-    init(extraArguments: [String] = [], directory: TemporaryDirectory? = nil) throws {
-        self.directory = try directory ?? TemporaryDirectory(prefix: "pm")
-        process = DaemonProcess(directory: self.directory.path, extraArguments: extraArguments)
+    /// Starts a daemon; `extraArguments` go to `pumpmond` (e.g. `--control-group NAME`); its sockets
+    /// go in `socketDirectory` when given, else in its (private) state directory.
+    init(extraArguments: [String] = [], socketDirectory: TemporaryDirectory? = nil) throws {
+        self.directory = try TemporaryDirectory(prefix: "pm")
+        process = DaemonProcess(
+            directory: self.directory.path, socketDirectory: socketDirectory?.path, extraArguments: extraArguments)
         try process.start()
     }
 

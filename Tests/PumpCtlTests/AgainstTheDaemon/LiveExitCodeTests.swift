@@ -99,22 +99,28 @@ struct LiveAccessTests {
     /// A daemon whose control group is a fresh temporary group, with its socket open to all.
     final class Setup {
         let group: TemporaryGroup
+        let sockets: TemporaryDirectory
         let daemon: LiveDaemon
         let stranger = UnusedUID.find(from: 4242)
 
         init() throws {
             group = try TemporaryGroup()
-            let directory = try TemporaryDirectory(prefix: "pm")
-            // Traversable by others (not listable), so the socket's own mode decides who reaches it.
-            chmod(directory.path, 0o711)
-            daemon = try LiveDaemon(extraArguments: ["--control-group", group.name], directory: directory)
+            // The state directory is the daemon's alone (0700): the sockets live in a directory of
+            // their own, as under systemd's RuntimeDirectory=, traversable by others (not listable),
+            // so the socket's own mode decides who reaches it.
+            sockets = try TemporaryDirectory(prefix: "pm")
+            chmod(sockets.path, 0o711)
+            daemon = try LiveDaemon(extraArguments: ["--control-group", group.name], socketDirectory: sockets)
             // Answered requests prove the daemon has set its own mode (0660) on the socket, which it
             // does after binding: open it up only now, or the daemon's chmod could come second.
             try daemon.loadFleet()
             chmod(daemon.process.controlSocket, 0o666)
         }
 
-        deinit { group.remove() }
+        deinit {
+            group.remove()
+            sockets.remove()
+        }
 
         func pumpctl(
             uid: UInt32, gid: UInt32, groups: [UInt32] = [], _ arguments: [String]
