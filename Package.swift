@@ -51,7 +51,9 @@ let package = Package(
         // Ingest orchestration above the store: validate, detect, decide, record, in store transactions.
         .target(
             name: "PumpIngest",
-            dependencies: ["PumpJSON", "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol", "PumpStore"],
+            dependencies: [
+                "PumpJSON", "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol", "PumpStore",
+            ],
             swiftSettings: strict),
         .target(
             name: "PumpDaemon",
@@ -155,7 +157,9 @@ let package = Package(
             exclude: ["Goldens", "LiveGoldens"], swiftSettings: strict),
         .testTarget(
             name: "PumpStressTests",
-            dependencies: ["PumpSimKit", "PumpTelemetry", "PumpTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "PumpSimKit", "PumpTelemetry", "PumpTesting", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "PumpSimTests",

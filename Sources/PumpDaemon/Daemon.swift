@@ -108,7 +108,8 @@ package struct Daemon: Sendable {
         let serviceGroup = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
-                    .init(service: systemd, successTerminationBehavior: .ignore), .init(service: committer), .init(service: sweeper),
+                    .init(service: systemd, successTerminationBehavior: .ignore), .init(service: committer),
+                    .init(service: sweeper),
                     .init(service: ingest), .init(service: control),
                 ],
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
@@ -130,7 +131,8 @@ package struct Daemon: Sendable {
         do {
             try store.close()
         } catch {
-            logger.warning("closing the store failed; the next start recovers from its WAL", metadata: ["error": "\(error)"])
+            logger.warning(
+                "closing the store failed; the next start recovers from its WAL", metadata: ["error": "\(error)"])
         }
         if let failure { throw failure }
         logger.notice("pumpmond stopped", metadata: ["messages.accepted": "\(counters.snapshot.accepted)"])

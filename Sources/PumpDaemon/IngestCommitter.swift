@@ -147,7 +147,10 @@ final class IngestCommitter: Service, Sendable {
     /// are merged into one transaction. Nil once closed and drained.
     private func nextWork() async -> [Work]? {
         while true {
-            enum Next { case work([Work]), wait, done }
+            enum Next {
+                case work([Work])
+                case wait, done
+            }
             let next: Next = state.withLock { s in
                 if s.queue.isEmpty { return s.closed ? .done : .wait }
                 var taken: [Work] = []

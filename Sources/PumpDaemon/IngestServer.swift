@@ -157,7 +157,8 @@ enum ListenEndpoint: Sendable {
     case inherited(fd: Int32)
 
     func bind<Output: Sendable>(
-        _ bootstrap: ServerBootstrap, childChannelInitializer: @escaping @Sendable (any Channel) -> EventLoopFuture<Output>
+        _ bootstrap: ServerBootstrap,
+        childChannelInitializer: @escaping @Sendable (any Channel) -> EventLoopFuture<Output>
     ) async throws -> NIOAsyncChannel<Output, Never> {
         switch self {
         case .unix(let path):

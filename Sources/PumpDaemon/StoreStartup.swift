@@ -89,14 +89,16 @@ enum StoreStartup {
         let temporary = path + ".new"
         let fd = Foundation.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw .stateDirectory(path: path, reason: "cannot write the store id file: \(String(cString: strerror(errno)))")
+            throw .stateDirectory(
+                path: path, reason: "cannot write the store id file: \(String(cString: strerror(errno)))")
         }
         let bytes = Array((id + "\n").utf8)
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         let synced = fsync(fd) == 0
         close(fd)
         guard written == bytes.count, synced, rename(temporary, path) == 0 else {
-            throw .stateDirectory(path: path, reason: "cannot write the store id file: \(String(cString: strerror(errno)))")
+            throw .stateDirectory(
+                path: path, reason: "cannot write the store id file: \(String(cString: strerror(errno)))")
         }
     }
 

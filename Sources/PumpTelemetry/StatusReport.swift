@@ -42,7 +42,9 @@ package struct BatteryReading: Sendable, Hashable {
     }
 }
 
-/// The battery's service-life stage, as the pump reports it.
+/// The battery's service-life stage, as the pump reports it. The cases keep the words' own spelling
+/// (the industry's acronyms, as every clinician reads them).
+// swift-format-ignore: AlwaysUseLowerCamelCase
 package enum BatteryState: String, Sendable, Hashable, CaseIterable, Codable {
     /// Beginning of service.
     case BOS

@@ -40,9 +40,10 @@ package final class DaemonProcess {
         try? FileManager.default.removeItem(atPath: controlSocket)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = [
-            "--state-dir", stateDirectory, "--ingest-socket", ingestSocket, "--control-socket", controlSocket,
-        ] + extraArguments
+        p.arguments =
+            [
+                "--state-dir", stateDirectory, "--ingest-socket", ingestSocket, "--control-socket", controlSocket,
+            ] + extraArguments
         var environment = ProcessInfo.processInfo.environment
         for key in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "JOURNAL_STREAM", "WATCHDOG_USEC"] {
             environment[key] = nil

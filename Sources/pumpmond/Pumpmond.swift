@@ -45,12 +45,15 @@ struct Pumpmond: AsyncParsableCommand {
     // an unknown flag and reported as a missing value.
     @Option(
         parsing: .unconditional,
-        help: "Seconds a motor stall may last before the pump counts as not functioning (1 to 31536000). Default: 7200.")
+        help: "Seconds a motor stall may last before the pump counts as not functioning (1 to 31536000). Default: 7200."
+    )
     var stallGrace: String?
 
     @Option(
         parsing: .unconditional,
-        help: "Seconds allowed for a stall beginning within an hour after an MRI exposure (1 to 31536000). Default: 86400.")
+        help:
+            "Seconds allowed for a stall beginning within an hour after an MRI exposure (1 to 31536000). Default: 86400."
+    )
     var mriStallGrace: String?
 
     @Option(help: "The group whose members may use the control socket. Default: pumpmon.")
@@ -91,7 +94,8 @@ struct Pumpmond: AsyncParsableCommand {
         }
         let grace = try stallGrace.map { try GraceSeconds.parse($0, name: "--stall-grace") } ?? file.stallGrace ?? 7200
         let mriGrace =
-            try mriStallGrace.map { try GraceSeconds.parse($0, name: "--mri-stall-grace") } ?? file.mriStallGrace ?? 86400
+            try mriStallGrace.map { try GraceSeconds.parse($0, name: "--mri-stall-grace") } ?? file.mriStallGrace
+            ?? 86400
         var rules = StallRules()
         rules.stallGrace = Int64(grace) * 1_000_000
         rules.mriStallGrace = Int64(mriGrace) * 1_000_000
@@ -166,7 +170,8 @@ struct ConfigFile: Decodable {
             return try JSONDecoder().decode(ConfigFile.self, from: data)
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             let key = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw ConfigError("'\(key)' in the configuration file \(path) has a value of the wrong type: \(context.debugDescription)")
+            throw ConfigError(
+                "'\(key)' in the configuration file \(path) has a value of the wrong type: \(context.debugDescription)")
         } catch {
             throw ConfigError("the configuration file \(path) cannot be read: \(error)")
         }
@@ -181,7 +186,8 @@ enum GraceSeconds {
     static func parse(_ text: String, name: String) throws(ValidationError) -> Int {
         guard let seconds = Int(text), range.contains(seconds) else {
             throw ValidationError(
-                "\(name) takes a whole number of seconds from \(range.lowerBound) to \(range.upperBound) (one year), not '\(text)'")
+                "\(name) takes a whole number of seconds from \(range.lowerBound) to \(range.upperBound) (one year), not '\(text)'"
+            )
         }
         return seconds
     }
@@ -192,5 +198,3 @@ struct ConfigError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
-
-

@@ -15,7 +15,9 @@ import Testing
             let socket = try LineSocket(unixPath: harness.daemon.ingestSocket)
             let lines = (0..<3000).map { i -> (String, String) in
                 let id = "r\(round)-\(i)"
-                return (id, Lines.status("CRASH-\(i % 17)", id: id, at: Lines.time(Double(-200_000 + round * 3000 + i))))
+                return (
+                    id, Lines.status("CRASH-\(i % 17)", id: id, at: Lines.time(Double(-200_000 + round * 3000 + i)))
+                )
             }
             sent += lines.count
             try socket.send(lines.map { $0.1 + "\n" }.joined())
@@ -49,7 +51,8 @@ import Testing
         // Resending everything after the crashes: every stored message is a duplicate.
         let resend = Array(stored.prefix(200)).map { id -> String in
             let parts = id.dropFirst().split(separator: "-")
-            let round = Int(parts[0])!, i = Int(parts[1])!
+            let round = Int(parts[0])!
+            let i = Int(parts[1])!
             return Lines.status("CRASH-\(i % 17)", id: id, at: Lines.time(Double(-200_000 + round * 3000 + i)))
         }
         _ = sent

@@ -66,7 +66,8 @@ final class DaemonHarness {
 
     func events(_ serial: String, limit: Int = 100_000) throws -> [[String: Any]] {
         let socket = try LineSocket(unixPath: daemon.controlSocket)
-        try socket.send(Array(try JSONEncoder().encode(ControlRequest(op: .events, serial: serial, limit: limit))) + [10])
+        try socket.send(
+            Array(try JSONEncoder().encode(ControlRequest(op: .events, serial: serial, limit: limit))) + [10])
         guard let line = try socket.readLine() else { throw HarnessError.noReply }
         guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
             let result = object["result"] as? [String: Any], let events = result["events"] as? [[String: Any]]

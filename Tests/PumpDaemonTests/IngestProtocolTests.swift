@@ -12,7 +12,10 @@ import Testing
         (#"{"id":"a1","serial":"SM2-000001","kind":"status"}"#, "missing_field", "a1"),
         (#"{"v":"1","id":"a2"}"#, "invalid_field", "a2"),
         (#"{"v":2,"id":"a3"}"#, "unsupported_version", "a3"),
-        (#"{"v":1,"id":"a4","serial":"SM2-000001","kind":"reading","at":"2026-01-01T00:00:00Z"}"#, "unknown_kind", "a4"),
+        (
+            #"{"v":1,"id":"a4","serial":"SM2-000001","kind":"reading","at":"2026-01-01T00:00:00Z"}"#, "unknown_kind",
+            "a4"
+        ),
         (
             #"{"v":1,"id":"a5","serial":"SM2-000001","kind":"alert","at":"2026-01-01T00:00:00Z","code":"BOOM","severity":"info"}"#,
             "unknown_code", "a5"
@@ -95,7 +98,9 @@ import Testing
             for c in 0..<8 {
                 group.addTask {
                     let lines = (0..<500).map { i in
-                        i % 7 == 3 ? "garbage \(i)" : Lines.status("SM2-1000\(c)", id: "c\(c)-\(i)", at: Lines.time(Double(-100_000 + i)))
+                        i % 7 == 3
+                            ? "garbage \(i)"
+                            : Lines.status("SM2-1000\(c)", id: "c\(c)-\(i)", at: Lines.time(Double(-100_000 + i)))
                     }
                     let socket = try LineSocket(unixPath: ingest)
                     try socket.send(lines.map { $0 + "\n" }.joined())

@@ -47,9 +47,10 @@ import Testing
     @Test func aLineAtTheLimitIsALineAndOneByteMoreIsTooLarge() {
         let exact = [UInt8](repeating: UInt8(ascii: "a"), count: 64) + [10]
         let over = [UInt8](repeating: UInt8(ascii: "b"), count: 65) + [10]
-        #expect(frames([exact + over + Array("ok\n".utf8)], maxLine: 64) == [
-            "line:" + String(repeating: "a", count: 64), "big:64:65", "line:ok",
-        ])
+        #expect(
+            frames([exact + over + Array("ok\n".utf8)], maxLine: 64) == [
+                "line:" + String(repeating: "a", count: 64), "big:64:65", "line:ok",
+            ])
     }
 
     @Test func anOverLongLineSplitAcrossReadsKeepsOnlyItsPrefixAndCountsItsLength() {
@@ -69,4 +70,3 @@ import Testing
         #expect(frames([Array("one\ntw".utf8)]) == ["line:one"])
     }
 }
-

@@ -20,7 +20,10 @@ import Testing
 
     @Test(arguments: [
         (["--stall-grace", "10000000000000"], "--stall-grace takes a whole number of seconds from 1 to 31536000"),
-        (["--mri-stall-grace", "9300000000000"], "--mri-stall-grace takes a whole number of seconds from 1 to 31536000"),
+        (
+            ["--mri-stall-grace", "9300000000000"],
+            "--mri-stall-grace takes a whole number of seconds from 1 to 31536000"
+        ),
         (["--stall-grace", "-1"], "not '-1'"),
         (["--stall-grace", "0"], "not '0'"),
         (["--stall-grace", "2h"], "not '2h'"),

@@ -45,8 +45,12 @@ import Testing
                             let serial = "FLD-\(pump)"
                             lines.append(
                                 i % 2 == 0
-                                    ? Lines.alert(serial, id: "c\(c)-\(i)", code: "BATTERY_ERI", at: Lines.time(Double(-9000 + i)))
-                                    : Lines.alert(serial, id: "c\(c)-\(i)", code: "CRITICAL_ERROR", at: Lines.time(Double(-9000 + i)), severity: "critical"))
+                                    ? Lines.alert(
+                                        serial, id: "c\(c)-\(i)", code: "BATTERY_ERI", at: Lines.time(Double(-9000 + i))
+                                    )
+                                    : Lines.alert(
+                                        serial, id: "c\(c)-\(i)", code: "CRITICAL_ERROR",
+                                        at: Lines.time(Double(-9000 + i)), severity: "critical"))
                         }
                     }
                     let socket = try LineSocket(unixPath: ingest)
@@ -62,7 +66,8 @@ import Testing
         #expect(Set(keys).count == keys.count)
         // Each pump: ERI then CRITICAL_ERROR in the first connection's order, or directly non-function.
         for pump in 0..<5 {
-            #expect(records.filter { $0.serial == "FLD-\(pump)" && $0.replacementCriterion == "non_function" }.count == 1)
+            #expect(
+                records.filter { $0.serial == "FLD-\(pump)" && $0.replacementCriterion == "non_function" }.count == 1)
             #expect(records.filter { $0.serial == "FLD-\(pump)" }.count <= 2)
         }
     }

@@ -20,7 +20,9 @@ import Testing
                 "--control-socket", other.path + "/control.sock",
             ])
         #expect(second.status == 75, "\(second.stderr)")
-        #expect(second.stderr.contains("another pumpmond (PID \(pid)) already runs on the state directory"), "\(second.stderr)")
+        #expect(
+            second.stderr.contains("another pumpmond (PID \(pid)) already runs on the state directory"),
+            "\(second.stderr)")
 
         // The first still answers on its own sockets.
         let socket = try LineSocket(unixPath: first.ingestSocket)

@@ -115,7 +115,8 @@ import Testing
         }
         let run = try s.start()
         #expect(run.status == 71, "\(run.stderr)")
-        #expect(run.stderr.contains("the store \(s.store) \(finding), but \(s.idFile) records the store"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains("the store \(s.store) \(finding), but \(s.idFile) records the store"), "\(run.stderr)")
         #expect(run.stderr.contains("put the latest backup of the store in place"), "\(run.stderr)")
         #expect(run.stderr.contains("--initialize-store"), "\(run.stderr)")
         // Refused means untouched: the id file still names the store that belongs here.
@@ -149,7 +150,8 @@ import Testing
         let replies = try socket.readLines(2).map(DaemonHarness.decode)
         #expect(replies.map(\.result) == ["unavailable", "unavailable"])
         #expect(replies.first?.reason == "storage_error")
-        #expect(replies.first?.detail?.contains("the store file \(s.store) was removed while pumpmond had it open") == true)
+        #expect(
+            replies.first?.detail?.contains("the store file \(s.store) was removed while pumpmond had it open") == true)
         #expect(!FileManager.default.fileExists(atPath: s.store), "no new, empty store was started")
         // The journal says why (logged right after the replies are handed out).
         var logged = false
@@ -205,14 +207,16 @@ import Testing
     @Test func aStorePathThatIsADirectoryIsSaidToBeOne() throws {
         let directory = try TemporaryDirectory(prefix: "pmi")
         defer { directory.remove() }
-        try FileManager.default.createDirectory(atPath: directory.file("pumpmond.sqlite"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: directory.file("pumpmond.sqlite"), withIntermediateDirectories: true)
         let run = try Self.refusedStart([
             "--state-dir", directory.path, "--ingest-socket", directory.file("i.sock"),
             "--control-socket", directory.file("c.sock"),
         ])
         #expect(run.status == 71, "\(run.stderr)")
         #expect(
-            run.stderr.contains("\(directory.file("pumpmond.sqlite")) is a directory, not a SQLite file"), "\(run.stderr)")
+            run.stderr.contains("\(directory.file("pumpmond.sqlite")) is a directory, not a SQLite file"),
+            "\(run.stderr)")
         #expect(!run.stderr.contains("read-only"), "\(run.stderr)")
     }
 
@@ -226,7 +230,9 @@ import Testing
             "-c", #"umask 000; exec "$0" "$@""#, BuiltProducts.path(of: "pumpmond"), "--state-dir", state,
         ]
         var environment = ProcessInfo.processInfo.environment
-        for key in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "RUNTIME_DIRECTORY", "STATE_DIRECTORY"] {
+        for key in [
+            "NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "RUNTIME_DIRECTORY", "STATE_DIRECTORY",
+        ] {
             environment[key] = nil
         }
         process.environment = environment
@@ -254,7 +260,9 @@ import Testing
         }
         let store = (state as NSString).appendingPathComponent("pumpmond.sqlite")
         #expect(mode(state) == 0o700)
-        for file in [store, store + "-wal", store + "-shm", (state as NSString).appendingPathComponent("pumpmond.store-id")] {
+        for file in [
+            store, store + "-wal", store + "-shm", (state as NSString).appendingPathComponent("pumpmond.store-id"),
+        ] {
             #expect(mode(file) == 0o600, "\(file): \(String(mode(file), radix: 8))")
         }
         #expect(mode(ingest) == 0o660)

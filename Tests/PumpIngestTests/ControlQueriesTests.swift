@@ -1,8 +1,8 @@
 import Foundation
 import PumpControlProtocol
 import PumpHealth
-import PumpJSON
 import PumpIngest
+import PumpJSON
 import PumpPolicy
 import PumpStore
 import PumpTelemetry

@@ -40,7 +40,9 @@ import Testing
 
     static func at(_ micros: Int64) -> String { Timestamp.format(micros: micros) }
 
-    static func status(_ serial: String, _ id: String, at: Int64, motor: String = "ok", battery: String = "MOS") -> String {
+    static func status(_ serial: String, _ id: String, at: Int64, motor: String = "ok", battery: String = "MOS")
+        -> String
+    {
         #"{"v":1,"id":"\#(id)","serial":"\#(serial)","kind":"status","at":"\#(Self.at(at))","model":"SynchroMed II","battery":{"state":"\#(battery)"},"motor":"\#(motor)"}"#
     }
 
@@ -98,7 +100,8 @@ import Testing
         #expect(try await f.store.records(serial: "OOO-1", determination: nil).records.isEmpty)
         #expect(try await f.store.devices(state: nil).devices.first?.state == "functional")
         // A stall whose only later message is past its deadline fails, whatever the arrival order.
-        _ = await f.commit([Self.status("OOO-2", "late", at: Self.t0 + 5 * Self.hour, motor: "stalled")], now: Self.t0 + 6 * Self.hour)
+        _ = await f.commit(
+            [Self.status("OOO-2", "late", at: Self.t0 + 5 * Self.hour, motor: "stalled")], now: Self.t0 + 6 * Self.hour)
         _ = await f.commit([Self.alert("OOO-2", "stall", "MOTOR_STALL", at: Self.t0)], now: Self.t0 + 6 * Self.hour)
         let record = try #require(try await f.store.records(serial: "OOO-2", determination: nil).records.first)
         #expect(record.replacementCriterion == "non_function")

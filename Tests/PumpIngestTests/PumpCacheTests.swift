@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
 import PumpHealth
-@testable import PumpIngest
 import PumpStore
 import PumpTelemetry
 import PumpTesting
 import Testing
+
+@testable import PumpIngest
 
 /// The writer keeps a bounded number of pump rows in memory; a pump that fell out of the cache is
 /// read back from its row and judged exactly as if it had stayed.
@@ -41,7 +42,9 @@ import Testing
 
     /// Everything a client can see of the pumps: devices and records.
     static func view(_ store: PumpStore) async throws -> String {
-        let devices = try await store.devices(state: nil).devices.map { "\($0.serial) \($0.state) \($0.battery ?? "-")" }
+        let devices = try await store.devices(state: nil).devices.map {
+            "\($0.serial) \($0.state) \($0.battery ?? "-")"
+        }
         let records = try await store.records(serial: nil, determination: nil).records.map {
             "\($0.serial) \($0.replacementCriterion ?? "-") \($0.evidence.map(\.messageID))"
         }

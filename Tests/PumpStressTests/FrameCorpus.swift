@@ -44,7 +44,9 @@ struct FrameCorpus {
 
     func at(_ i: Int) -> String { PumpTime(micros: (baseSeconds + Int64(i)) * 1_000_000).text }
 
-    func status(_ i: Int, id: String, motor: String = "\"ok\"", reservoir: String = "12.5", extra: String = "") -> String {
+    func status(_ i: Int, id: String, motor: String = "\"ok\"", reservoir: String = "12.5", extra: String = "")
+        -> String
+    {
         #"{"v":1,"id":"\#(id)","serial":"\#(serial(i))","kind":"status","at":"\#(at(i))","model":"SynchroMed II","firmware":"4.2","battery":{"state":"MOS","volts":2.9,"months_remaining":30},"motor":\#(motor),"reservoir_ml":\#(reservoir),"infusing":true\#(extra)}"#
     }
 
@@ -70,7 +72,8 @@ struct FrameCorpus {
                 // A valid message with deep but allowed nesting and escaped NULs in an unknown field.
                 let depth = 1 + rng.below(40)
                 let nest = String(repeating: "[", count: depth) + "\"\\u0000\"" + String(repeating: "]", count: depth)
-                frame = StressFrame(bytes: Array(status(i, id: id, extra: #","x_nest":\#(nest)"#).utf8), expected: .accepted, id: id)
+                frame = StressFrame(
+                    bytes: Array(status(i, id: id, extra: #","x_nest":\#(nest)"#).utf8), expected: .accepted, id: id)
             case 43..<48:
                 // Resend: the same bytes as an earlier accepted frame.
                 if let j = validSent.randomElement(using: &rng) {
@@ -107,7 +110,8 @@ struct FrameCorpus {
                 default: text = #"{"v":\#(digits),"id":"\#(id)","serial":"\#(serial(i))","kind":"status"}"#
                 }
                 frame = StressFrame(
-                    bytes: Array(text.utf8), expected: .rejected(pick == 2 ? .unsupportedVersion : .invalidField), id: id)
+                    bytes: Array(text.utf8), expected: .rejected(pick == 2 ? .unsupportedVersion : .invalidField),
+                    id: id)
             case 80..<84:
                 // Nesting deeper than the parser allows.
                 let depth = 65 + rng.below(5000)
@@ -116,7 +120,9 @@ struct FrameCorpus {
             case 84..<88:
                 // Invalid UTF-8 inside a string.
                 var bytes = Array(status(i, id: id).utf8)
-                let bad: [[UInt8]] = [[0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80], [0xE2, 0x82]]
+                let bad: [[UInt8]] = [
+                    [0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80], [0xE2, 0x82],
+                ]
                 if let at = bytes.firstIndex(of: UInt8(ascii: "I")) {  // inside "SynchroMed II"
                     bytes.insert(contentsOf: bad[rng.below(bad.count)], at: at)
                 }
@@ -176,7 +182,10 @@ struct FrameCorpus {
             (replacing(#""at":"\#(at(i))""#, #""at":"\#(future)""#), .timestampInFuture, id),
             (replacing(#""at":"\#(at(i))""#, #""at":"yesterday""#), .invalidField, id),
             (Array(alert(i, id: id, code: "NOT_A_CODE").utf8), .unknownCode, id),
-            (Array(alert(i, id: id).replacingOccurrences(of: #""severity":"warning""#, with: #""severity":9"#).utf8), .invalidField, id),
+            (
+                Array(alert(i, id: id).replacingOccurrences(of: #""severity":"warning""#, with: #""severity":9"#).utf8),
+                .invalidField, id
+            ),
         ]
         let (bytes, reason, echoed) = cases[rng.below(cases.count)]
         return StressFrame(bytes: bytes, expected: .rejected(reason), id: echoed)

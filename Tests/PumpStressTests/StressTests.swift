@@ -16,7 +16,8 @@ private final class WriterOutcome: Sendable {
 
 @Suite("Stress: a million hostile frames through the real ingest socket")
 struct StressTests {
-    @Test("every frame is answered in order, invalid ones are quarantined with their reason, valid ones stored, no crash")
+    @Test(
+        "every frame is answered in order, invalid ones are quarantined with their reason, valid ones stored, no crash")
     func millionFramesThroughTheSocket() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
@@ -38,7 +39,10 @@ struct StressTests {
                 chunk += f.bytes
                 chunk.append(10)
                 if chunk.count >= 1 << 18 {
-                    if let e = Self.writeAll(fd, chunk) { writer.error.withLock { $0 = e }; break }
+                    if let e = Self.writeAll(fd, chunk) {
+                        writer.error.withLock { $0 = e }
+                        break
+                    }
                     chunk.removeAll(keepingCapacity: true)
                 }
             }
@@ -67,7 +71,8 @@ struct StressTests {
             case .duplicate:
                 ok = reply.result == .duplicate && reply.id == frame.id
             case .rejected(let reason):
-                ok = reply.result == .rejected && reply.reason == reason.rawValue && reply.id == frame.id
+                ok =
+                    reply.result == .rejected && reply.reason == reason.rawValue && reply.id == frame.id
                     && !(reply.detail ?? "").isEmpty
                 expectedQuarantine[reason.rawValue, default: 0] += 1
             }
@@ -86,11 +91,13 @@ struct StressTests {
         #expect(d.pid.map { kill($0, 0) == 0 } == true, "the daemon died:\n\(d.log(tail: 30))")
         #expect(d.stop() == 0, "\(d.log(tail: 30))")
 
-        let db = try DatabaseQueue(path: dir.path + "/pumpmond.sqlite", configuration: {
-            var c = Configuration()
-            c.readonly = true
-            return c
-        }())
+        let db = try DatabaseQueue(
+            path: dir.path + "/pumpmond.sqlite",
+            configuration: {
+                var c = Configuration()
+                c.readonly = true
+                return c
+            }())
         let (stored, quarantined) = try db.read { db in
             let stored = try Int.fetchOne(db, sql: "SELECT count(*) FROM message") ?? -1
             let rows = try Row.fetchAll(db, sql: "SELECT reason, count(*) FROM quarantine GROUP BY reason")
@@ -99,7 +106,9 @@ struct StressTests {
         #expect(stored == accepted)
         #expect(quarantined == expectedQuarantine)
         let seconds = Date().timeIntervalSince(started)
-        print("stress: \(frames.count) frames, \(accepted) stored, \(expectedQuarantine.values.reduce(0, +)) quarantined in \(String(format: "%.1f", seconds)) s")
+        print(
+            "stress: \(frames.count) frames, \(accepted) stored, \(expectedQuarantine.values.reduce(0, +)) quarantined in \(String(format: "%.1f", seconds)) s"
+        )
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> String? {

@@ -36,13 +36,15 @@ struct FrameValidatorReasonTests {
         let conflict = Rejection.conflictingDuplicate(id: "m-1", serial: "SM2-004211")
         #expect(conflict.reason == .conflictingDuplicate)
         #expect(conflict.id == "m-1")
-        #expect(Set(RejectionReason.allCases.map(\.rawValue)) == [
-            "invalid_json", "frame_too_large", "unsupported_version", "missing_field", "invalid_field",
-            "unknown_kind", "unknown_code", "timestamp_in_future", "timestamp_implausible", "conflicting_duplicate",
-        ])
-        #expect(Set(UnavailableReason.allCases.map(\.rawValue)) == [
-            "storage_full", "storage_read_only", "storage_error", "shutting_down",
-        ])
+        #expect(
+            Set(RejectionReason.allCases.map(\.rawValue)) == [
+                "invalid_json", "frame_too_large", "unsupported_version", "missing_field", "invalid_field",
+                "unknown_kind", "unknown_code", "timestamp_in_future", "timestamp_implausible", "conflicting_duplicate",
+            ])
+        #expect(
+            Set(UnavailableReason.allCases.map(\.rawValue)) == [
+                "storage_full", "storage_read_only", "storage_error", "shutting_down",
+            ])
     }
 
     struct PrecedenceRow: CustomTestStringConvertible, Sendable {
@@ -168,10 +170,13 @@ struct FrameValidatorFieldTests {
 
     @Test("a complete alert message is read into typed fields")
     func readsAlert() throws {
-        let line = Lines.alert(["code": #""BATTERY_ERI""#, "severity": #""warning""#, "state": #""cleared""#,
-            "detail": #""battery low""#])
+        let line = Lines.alert([
+            "code": #""BATTERY_ERI""#, "severity": #""warning""#, "state": #""cleared""#,
+            "detail": #""battery low""#,
+        ])
         let alert = try #require(Lines.message(line)?.alert)
-        #expect(alert == AlertReport(code: .known(.batteryERI), severity: .warning, state: .cleared, detail: "battery low"))
+        #expect(
+            alert == AlertReport(code: .known(.batteryERI), severity: .warning, state: .cleared, detail: "battery low"))
     }
 
     @Test("a trailing carriage return is white space")
@@ -203,11 +208,13 @@ struct FrameValidatorFieldTests {
         #expect(reason(Lines.status(["id": nil])) == .missingField)
     }
 
-    @Test("serial: ^[A-Za-z0-9][A-Za-z0-9-]{2,31}$", arguments: [
-        ("abc", true), ("A-1", true), ("SM2-004211", true), ("0--", true),
-        (String(repeating: "Z", count: 32), true), (String(repeating: "Z", count: 33), false),
-        ("ab", false), ("-ab", false), ("ab_c", false), ("ab c", false), ("abé", false), ("", false),
-    ])
+    @Test(
+        "serial: ^[A-Za-z0-9][A-Za-z0-9-]{2,31}$",
+        arguments: [
+            ("abc", true), ("A-1", true), ("SM2-004211", true), ("0--", true),
+            (String(repeating: "Z", count: 32), true), (String(repeating: "Z", count: 33), false),
+            ("ab", false), ("-ab", false), ("ab_c", false), ("ab c", false), ("abé", false), ("", false),
+        ])
     func serialRule(serial: String, valid: Bool) {
         let line = Lines.status(["serial": "\"\(serial)\""])
         if valid {
@@ -241,7 +248,9 @@ struct FrameValidatorFieldTests {
         #expect(noBattery != nil)
         #expect(noBattery?.status?.battery == nil)
         for state in BatteryState.allCases {
-            #expect(Lines.message(Lines.status(["battery": "{\"state\":\"\(state.rawValue)\"}"]))?.status?.battery?.state == state)
+            #expect(
+                Lines.message(Lines.status(["battery": "{\"state\":\"\(state.rawValue)\"}"]))?.status?.battery?.state
+                    == state)
         }
         #expect(reason(Lines.status(["battery": #"{"state":"mos"}"#])) == .invalidField)
         #expect(reason(Lines.status(["battery": #"{}"#])) == .missingField)
@@ -252,7 +261,8 @@ struct FrameValidatorFieldTests {
         #expect(reason(Lines.status(["battery": #"{"state":"MOS","months_remaining":-1}"#])) == .invalidField)
         #expect(reason(Lines.status(["battery": #"{"state":"MOS","volts":"3"}"#])) == .invalidField)
         #expect(reason(Lines.status(["battery": #"{"state":"MOS","volts":1e400}"#])) == .invalidField)
-        #expect(Lines.message(Lines.status(["battery": #"{"state":"MOS","volts":null}"#]))?.status?.battery?.volts == nil)
+        #expect(
+            Lines.message(Lines.status(["battery": #"{"state":"MOS","volts":null}"#]))?.status?.battery?.volts == nil)
     }
 
     @Test("the detail of a nested fault names the field by its path")
@@ -287,7 +297,9 @@ struct FrameValidatorFieldTests {
         for vendor in ["X-ACME-DOOR", "X-acme-door-open", "X-A1-2", "X-MEDT-LOW-BATT-9"] {
             #expect(Lines.message(Lines.alert(["code": "\"\(vendor)\""]))?.alert?.code == .vendor(vendor), "\(vendor)")
         }
-        for unknown in ["motor_stall", "X-ACME", "X-ACME-", "X--DOOR", "x-ACME-DOOR", "X-AC_ME-DOOR", "X-ACME-DO OR", ""] {
+        for unknown in [
+            "motor_stall", "X-ACME", "X-ACME-", "X--DOOR", "x-ACME-DOOR", "X-AC_ME-DOOR", "X-ACME-DO OR", "",
+        ] {
             #expect(reason(Lines.alert(["code": "\"\(unknown)\""])) == .unknownCode, "\(unknown)")
         }
         #expect(reason(Lines.alert(["code": nil])) == .missingField)
@@ -378,7 +390,9 @@ struct FrameValidatorFieldTests {
     @Test("a protocol key spelled with escapes is the same key")
     func escapedKeys() {
         #expect(reason(Array(#"{"\u0076":2,"id":"a"}"#.utf8)) == .unsupportedVersion)
-        let line = Array(#"{"v":1,"i\u0064":"e-1","serial":"SM2-004211","kind":"alert","at":"2026-11-28T10:15:00Z","code":"PUMP_RESET","severity":"info"}"#.utf8)
+        let line = Array(
+            #"{"v":1,"i\u0064":"e-1","serial":"SM2-004211","kind":"alert","at":"2026-11-28T10:15:00Z","code":"PUMP_RESET","severity":"info"}"#
+                .utf8)
         #expect(Lines.message(line)?.id == "e-1")
     }
 

@@ -12,11 +12,12 @@ struct MessageModelTests {
         #expect(MotorState.allCases.map(\.rawValue) == ["ok", "stalled", "none"])
         #expect(Severity.allCases.map(\.rawValue) == ["info", "warning", "critical"])
         #expect(AlertState.allCases.map(\.rawValue) == ["raised", "cleared"])
-        #expect(KnownAlertCode.allCases.map(\.rawValue) == [
-            "MOTOR_STALL", "MOTOR_STALL_RECOVERED", "CRITICAL_ERROR", "BATTERY_ERI", "BATTERY_EOS",
-            "LOW_BATTERY_RESET", "IMPENDING_FAILURE", "LOW_RESERVOIR", "EMPTY_RESERVOIR", "PUMP_RESET",
-            "MRI_EXPOSURE",
-        ])
+        #expect(
+            KnownAlertCode.allCases.map(\.rawValue) == [
+                "MOTOR_STALL", "MOTOR_STALL_RECOVERED", "CRITICAL_ERROR", "BATTERY_ERI", "BATTERY_EOS",
+                "LOW_BATTERY_RESET", "IMPENDING_FAILURE", "LOW_RESERVOIR", "EMPTY_RESERVOIR", "PUMP_RESET",
+                "MRI_EXPOSURE",
+            ])
     }
 
     @Test("a message's payload matches its kind")
@@ -41,7 +42,10 @@ struct MessageModelTests {
     func resentMessageSameContent() throws {
         let first = try #require(Lines.message(Lines.status(["reservoir_ml": "12.50"])))
         let resend = try #require(
-            Lines.message(Array(#"{"motor":"ok","reservoir_ml":1.25e1,"battery":{"volts":3.050,"state":"MOS"},"model":"SynchroMed II","at":"2026-11-28T10:15:00Z","kind":"status","serial":"SM2-004211","id":"m-1","v":1}"#.utf8)))
+            Lines.message(
+                Array(
+                    #"{"motor":"ok","reservoir_ml":1.25e1,"battery":{"volts":3.050,"state":"MOS"},"model":"SynchroMed II","at":"2026-11-28T10:15:00Z","kind":"status","serial":"SM2-004211","id":"m-1","v":1}"#
+                        .utf8)))
         #expect(first.content == resend.content)
         #expect(JSONWriter.canonical(first.content) == JSONWriter.canonical(resend.content))
         #expect(first == resend)

@@ -16,28 +16,38 @@ struct ReplyTests {
     @Test("a rejection without a readable id has id null, reason and detail")
     func rejectedReply() {
         let reply = Reply.rejected(Rejection(id: nil, reason: .invalidJSON, detail: "empty line: no JSON value"))
-        #expect(text(reply) == #"{"id":null,"result":"rejected","reason":"invalid_json","detail":"empty line: no JSON value"}"# + "\n")
+        #expect(
+            text(reply)
+                == #"{"id":null,"result":"rejected","reason":"invalid_json","detail":"empty line: no JSON value"}"#
+                + "\n")
     }
 
     @Test("unavailable replies name their reason")
     func unavailableReply() {
-        #expect(text(.unavailable(id: "m-2", reason: .storageFull)) == #"{"id":"m-2","result":"unavailable","reason":"storage_full"}"# + "\n")
+        #expect(
+            text(.unavailable(id: "m-2", reason: .storageFull))
+                == #"{"id":"m-2","result":"unavailable","reason":"storage_full"}"# + "\n")
     }
 
     @Test("strings are escaped: quotes, backslashes, control characters; unicode passes through")
     func escaping() {
-        let reply = Reply(id: "a\"b\\c", result: .rejected, reason: "invalid_field", detail: "x\u{0}\u{1}\u{1F}\n\t\r\u{8}\u{C}/é😀\u{2028}")
-        let expected = #"{"id":"a\"b\\c","result":"rejected","reason":"invalid_field","detail":"x\u0000\u0001\u001f\n\t\r\b\f/é😀"#
+        let reply = Reply(
+            id: "a\"b\\c", result: .rejected, reason: "invalid_field",
+            detail: "x\u{0}\u{1}\u{1F}\n\t\r\u{8}\u{C}/é😀\u{2028}")
+        let expected =
+            #"{"id":"a\"b\\c","result":"rejected","reason":"invalid_field","detail":"x\u0000\u0001\u001f\n\t\r\b\f/é😀"#
             + "\u{2028}\"}\n"
         #expect(text(reply) == expected)
     }
 
-    @Test("reply lines are one line of valid JSON that reads back to the same reply", arguments: [
-        Reply.accepted(id: "m-1"),
-        Reply(id: nil, result: .rejected, reason: "frame_too_large", detail: "line of 70000 bytes"),
-        Reply(id: "\n\u{0}\"", result: .rejected, reason: "invalid_field", detail: "multi\nline\r\n"),
-        Reply.unavailable(id: "z", reason: .shuttingDown, detail: "stopping"),
-    ])
+    @Test(
+        "reply lines are one line of valid JSON that reads back to the same reply",
+        arguments: [
+            Reply.accepted(id: "m-1"),
+            Reply(id: nil, result: .rejected, reason: "frame_too_large", detail: "line of 70000 bytes"),
+            Reply(id: "\n\u{0}\"", result: .rejected, reason: "invalid_field", detail: "multi\nline\r\n"),
+            Reply.unavailable(id: "z", reason: .shuttingDown, detail: "stopping"),
+        ])
     func roundTrip(reply: Reply) throws {
         let line = reply.line
         #expect(line.last == UInt8(ascii: "\n"))

@@ -56,7 +56,10 @@ struct Bench {
             let years = max(0.1, Double(messages) / (2000 * 365) * 1.1)
             let st = try runTimed(
                 "/bin/sh",
-                ["-c", "'\(bin)/pumpsim' generate --pumps 2000 --years \(years) --seed 7 | head -n \(messages) > '\(file).tmp'"])
+                [
+                    "-c",
+                    "'\(bin)/pumpsim' generate --pumps 2000 --years \(years) --seed 7 | head -n \(messages) > '\(file).tmp'",
+                ])
             guard st.status == 0 else { throw BenchError("pumpsim generate failed") }
             try FileManager.default.moveItem(atPath: file + ".tmp", toPath: file)
         }
@@ -93,7 +96,10 @@ struct Bench {
         let text = (try? String(contentsOfFile: loadOut, encoding: .utf8)) ?? ""
         guard load.status == 0, let accepted = number(after: "accepted:", in: text),
             let elapsed = number(after: "elapsed:", in: text), elapsed > 0
-        else { daemon.stop(); throw BenchError("pumpsim load failed:\n\(text)") }
+        else {
+            daemon.stop()
+            throw BenchError("pumpsim load failed:\n\(text)")
+        }
         let rate = accepted / elapsed
         let rssIngest = Double(daemon.child.peakRSSKiB) / 1024
 
@@ -116,7 +122,8 @@ struct Bench {
             rows.append(
                 Row(
                     name: "2 ERI alert send-to-reply @ \(label)/s",
-                    figure: String(format: "p50 %.2f / p99 %.2f / p99.9 %.2f ms", p50, p99, p999), value: p99, unit: "ms",
+                    figure: String(format: "p50 %.2f / p99 %.2f / p99.9 %.2f ms", p50, p99, p999), value: p99,
+                    unit: "ms",
                     baselineName: String(format: "SQLite durable commit p99 %.2f ms", floor), baseline: floor,
                     ratio: p99 / floor, goal: label == "10k" ? "p99 < 5 ms" : "-",
                     met: label == "10k" ? (p99 < 5 && r.notAccepted == 0) : (r.notAccepted == 0 ? nil : false)))
@@ -126,8 +133,10 @@ struct Bench {
         rows.append(
             Row(
                 name: "4 daemon peak RSS during ingest (1)+(2)", figure: String(format: "%.1f MiB", rssIngest),
-                value: rssIngest, unit: "MiB", baselineName: String(format: "sqlite3 CLI import peak %.1f MiB", Double(imp.maxRSSKiB) / 1024),
-                baseline: Double(imp.maxRSSKiB) / 1024, ratio: rssIngest / (Double(imp.maxRSSKiB) / 1024), goal: "< 64 MiB",
+                value: rssIngest, unit: "MiB",
+                baselineName: String(format: "sqlite3 CLI import peak %.1f MiB", Double(imp.maxRSSKiB) / 1024),
+                baseline: Double(imp.maxRSSKiB) / 1024, ratio: rssIngest / (Double(imp.maxRSSKiB) / 1024),
+                goal: "< 64 MiB",
                 met: rssIngest < 64))
         return rows
     }
@@ -163,8 +172,10 @@ struct Bench {
             log("generating the big store: \(bigPumps) pumps, \(bigMessages) messages (slow, cached in \(dir))")
             let st = try runTimed(
                 "/bin/sh",
-                ["-c",
-                 "'\(bin)/pumpsim' generate --pumps \(bigPumps) --years \(years) --seed 11 2>/dev/null | head -n \(bigMessages) | '\(bin)/pumpbench' gen-store --store '\(file)' --from - >&2"])
+                [
+                    "-c",
+                    "'\(bin)/pumpsim' generate --pumps \(bigPumps) --years \(years) --seed 11 2>/dev/null | head -n \(bigMessages) | '\(bin)/pumpbench' gen-store --store '\(file)' --from - >&2",
+                ])
             guard st.status == 0 else { throw BenchError("generating the big store failed") }
             log(String(format: "big store generated in %.0f s", st.seconds))
             _ = FileManager.default.createFile(atPath: dir + "/complete", contents: nil)
@@ -195,10 +206,18 @@ struct Bench {
             indication_status, indication_clause, missing, supplies_covered, evidence, note, created_at
             """
         let queries: [(String, [String], String)] = [
-            ("eligibility --json", ["eligibility", "--json"], "SELECT \(columns) FROM record ORDER BY created_at DESC, id DESC"),
-            ("devices --json", ["devices", "--json"], "SELECT serial, model, state, battery, last_seen FROM pump ORDER BY serial"),
-            ("events \(serial)", ["events", serial],
-             "SELECT 1 FROM pump WHERE serial = '\(serial)'; SELECT raw, received_at FROM message WHERE serial = '\(serial)' ORDER BY at DESC, id DESC LIMIT 50"),
+            (
+                "eligibility --json", ["eligibility", "--json"],
+                "SELECT \(columns) FROM record ORDER BY created_at DESC, id DESC"
+            ),
+            (
+                "devices --json", ["devices", "--json"],
+                "SELECT serial, model, state, battery, last_seen FROM pump ORDER BY serial"
+            ),
+            (
+                "events \(serial)", ["events", serial],
+                "SELECT 1 FROM pump WHERE serial = '\(serial)'; SELECT raw, received_at FROM message WHERE serial = '\(serial)' ORDER BY at DESC, id DESC LIMIT 50"
+            ),
         ]
         for (label, argv, sql) in queries {
             var ours: [Double] = []
@@ -296,12 +315,16 @@ enum PumpTimeText {
 func printTable(_ rows: [Row]) {
     let header = ["benchmark", "figure", "baseline (same run)", "ratio", "goal", "met"]
     let cells = rows.map { r in
-        [r.name, r.figure, r.baselineName, String(format: "%.2f", r.ratio), r.goal, r.met.map { $0 ? "yes" : "NO" } ?? "-"]
+        [
+            r.name, r.figure, r.baselineName, String(format: "%.2f", r.ratio), r.goal,
+            r.met.map { $0 ? "yes" : "NO" } ?? "-",
+        ]
     }
     var widths = header.map(\.count)
     for c in cells { for (i, s) in c.enumerated() { widths[i] = max(widths[i], s.count) } }
     func line(_ c: [String]) -> String {
-        c.enumerated().map { i, s in s.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: " | ")
+        c.enumerated().map { i, s in s.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(
+            separator: " | ")
     }
     print(line(header))
     print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "-|-"))

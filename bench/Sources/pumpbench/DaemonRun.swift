@@ -29,7 +29,9 @@ final class DaemonRun {
             for (i, b) in Array(notifyPath.utf8).prefix(raw.count - 1).enumerated() { raw[i] = b }
         }
         let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard rc == 0 else { throw BenchError("cannot bind \(notifyPath)") }
         let t0 = monotonicNanos()

@@ -1,8 +1,8 @@
 import Foundation
 import PumpIngest
+import PumpJSON
 import PumpStore
 import PumpTelemetry
-import PumpJSON
 
 /// Reads a file (or standard input) line by line, without the `\n`, in large blocks.
 struct LineReader {
@@ -48,7 +48,9 @@ struct LineReader {
 
 /// Builds a store with the daemon's own writer: every line validated by `FrameValidator` and
 /// committed by `IngestWriter` in batches, as the daemon's group commit does.
-func generateStore(from path: String?, store storePath: String, batch: Int = 8192) async throws -> (messages: Int, seconds: Double) {
+func generateStore(from path: String?, store storePath: String, batch: Int = 8192) async throws -> (
+    messages: Int, seconds: Double
+) {
     let store = try PumpStore(path: storePath)
     let writer = IngestWriter(store: store, rules: .init())
     let validator = FrameValidator(futureTolerance: .max / 4)
@@ -60,13 +62,15 @@ func generateStore(from path: String?, store storePath: String, batch: Int = 819
     func flush() async throws {
         let outcome = await writer.commit(items, now: wallMicros())
         if let bad = outcome.replies.first(where: { $0.result != .accepted }) {
-            throw BenchError("the generator's line was answered \(bad.result.rawValue): \(bad.reason ?? "") \(bad.detail ?? "")")
+            throw BenchError(
+                "the generator's line was answered \(bad.result.rawValue): \(bad.reason ?? "") \(bad.detail ?? "")")
         }
         count += items.count
         items.removeAll(keepingCapacity: true)
         if count % 1_000_000 < batch {
             let s = Double(monotonicNanos() - t0) / 1e9
-            FileHandle.standardError.write(Data("pumpbench: \(count) messages stored (\(Int(Double(count) / s))/s)\n".utf8))
+            FileHandle.standardError.write(
+                Data("pumpbench: \(count) messages stored (\(Int(Double(count) / s))/s)\n".utf8))
         }
     }
     let now = wallMicros()
@@ -113,7 +117,8 @@ func writeImportSQL(from path: String, to out: String) throws -> Int {
             hash = hash &* 0x0000_0100_0000_01b3
         }
         sql += Array(
-            "INSERT INTO message (serial, message_id, kind, code, alert_state, at, at_text, received_at, content_hash, raw) VALUES (".utf8)
+            "INSERT INTO message (serial, message_id, kind, code, alert_state, at, at_text, received_at, content_hash, raw) VALUES ("
+                .utf8)
         sql += quoted(m.serial) + [44] + quoted(m.id) + [44] + quoted(m.kind.rawValue) + [44] + quoted(code) + [44]
         sql += quoted(state) + Array(",\(m.at.micros),".utf8) + quoted(m.at.text)
         sql += Array(",\(now),\(Int64(bitPattern: hash)),X'".utf8)

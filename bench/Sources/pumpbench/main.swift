@@ -19,7 +19,9 @@ do {
         let (n, s) = try await generateStore(from: from, store: store)
         print("stored \(n) messages in \(String(format: "%.1f", s)) s (\(Int(Double(n) / s)) messages/s)")
     case "run":
-        guard let bin = option("--bin") else { throw BenchError("run needs --bin DIR (swift build -c release --show-bin-path)") }
+        guard let bin = option("--bin") else {
+            throw BenchError("run needs --bin DIR (swift build -c release --show-bin-path)")
+        }
         let bench = Bench(
             bin: bin, data: option("--data", "bench/data")!, results: option("--results", "bench/results")!,
             messages: Int(option("--messages", "1000000")!) ?? 1_000_000,
@@ -28,7 +30,8 @@ do {
             only: option("--only").map { Set($0.split(separator: ",").map(String.init)) })
         try await bench.run()
     default:
-        FileHandle.standardError.write(Data("usage: pumpbench run --bin DIR | gen-store --store PATH [--from FILE]\n".utf8))
+        FileHandle.standardError.write(
+            Data("usage: pumpbench run --bin DIR | gen-store --store PATH [--from FILE]\n".utf8))
         exit(64)
     }
 } catch {

@@ -201,7 +201,8 @@ package struct ReferenceMonitor: Sendable {
     static func isRecovery(_ m: PumpMessage) -> Bool {
         switch m.body {
         case .status(let s): s.motor == .ok
-        case .alert(let a): a.code.word == "MOTOR_STALL_RECOVERED" || (a.code.word == "MOTOR_STALL" && a.state == .cleared)
+        case .alert(let a):
+            a.code.word == "MOTOR_STALL_RECOVERED" || (a.code.word == "MOTOR_STALL" && a.state == .cleared)
         }
     }
 }

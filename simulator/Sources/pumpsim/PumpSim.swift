@@ -23,5 +23,7 @@ struct PumpSim: ParsableCommand {
             a discrepancy with the ground truth, a lost message); 64 bad usage; 65 an unusable \
             scenario file; 69 the daemon could not be reached.
             """,
-        subcommands: [ScenarioCommand.self, FleetCommand.self, GenerateCommand.self, LoadCommand.self, SendCommand.self])
+        subcommands: [
+            ScenarioCommand.self, FleetCommand.self, GenerateCommand.self, LoadCommand.self, SendCommand.self,
+        ])
 }

@@ -23,7 +23,8 @@ struct SendCommand: ParsableCommand {
     func run() throws {
         let input = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
         let address = SocketAddress(
-            parsing: socket ?? ProcessInfo.processInfo.environment["PUMPMOND_INGEST_SOCKET"] ?? "/run/pumpmond/ingest.sock")
+            parsing: socket ?? ProcessInfo.processInfo.environment["PUMPMOND_INGEST_SOCKET"]
+                ?? "/run/pumpmond/ingest.sock")
         let answer: [UInt8]
         do {
             answer = try LineExchange.exchange(input, with: address)

@@ -75,7 +75,8 @@ import Testing
         #expect(
             try Self.exitStatus(of: pumpctl.executable, ["--socket", daemon.process.controlSocket, "devices"]) == 0)
         #expect(
-            try Self.exitStatus(of: pumpctl.executable, ["--json", "--socket", daemon.process.controlSocket, "devices"])
+            try Self.exitStatus(
+                of: pumpctl.executable, ["--json", "--socket", daemon.process.controlSocket, "devices"])
                 == 0)
         #expect(
             try Self.exitStatus(of: pumpctl.executable, ["devices", "--socket", daemon.process.controlSocket]) == 0)
