@@ -40,6 +40,17 @@ package enum Timestamp {
         return s.withUTF8 { RFC3339.parse(UnsafeRawBufferPointer($0))?.micros }
     }
 
+    /// The wall-clock reading of `micros` shifted by `offsetSeconds`: proleptic Gregorian year
+    /// (0 is 1 BC), month, day, hour, minute, second. For showing times in a zone.
+    package static func wallClock(
+        micros: Int64, offsetSeconds: Int64
+    ) -> (year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64) {
+        let (seconds, _) = floorDivide(micros, 1_000_000)
+        let (days, secondOfDay) = floorDivide(seconds + offsetSeconds, 86_400)
+        let date = CivilDate(daysSinceEpoch: days)
+        return (date.year, date.month, date.day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
+    }
+
     static func appendDigits(_ value: UInt64, width: Int, to out: inout [UInt8]) {
         var divisor: UInt64 = 1
         var digits = 1

@@ -1,4 +1,5 @@
 import Foundation
+import PumpTelemetry
 
 /// How text output looks: colour or not, and the time zone times are shown in.
 package struct TextStyle: Sendable {
@@ -42,16 +43,23 @@ package struct TextStyle: Sendable {
         return "\u{1B}[\(tone.code)m\(text)\u{1B}[0m"
     }
 
-    /// An RFC 3339 time in the style's zone, `2026-11-28 11:15:00 UTC+1`; unreadable text as it is.
+    /// An RFC 3339 time in the style's zone, `2026-11-28 11:15:00 UTC+1`, whatever its spelling:
+    /// the year always four digits (`0000`), a leap second kept as `:60` of its own minute, the
+    /// fraction cut, any offset converted. Text that is not such a time is shown made visible and
+    /// cut, so one odd value cannot widen a whole table.
     package func time(_ text: String) -> String {
-        guard let date = Self.parse(text) else { return TextSanitizer.visible(text) }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func two(_ n: Int?) -> String { n.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "??" }
-        let day = "\(c.year.map(String.init) ?? "????")-\(two(c.month))-\(two(c.day))"
-        return
-            "\(day) \(two(c.hour)):\(two(c.minute)):\(two(c.second)) \(Self.zoneLabel(timeZone.secondsFromGMT(for: date)))"
+        guard let at = PumpTime(text: text) else { return TextSanitizer.visible(text, limit: 40) }
+        // PumpTime counts 23:59:60 as the next day's first instant: show the second before it,
+        // then call its second 60 again.
+        let leap = Self.isLeapSecond(text)
+        let micros = leap ? at.micros - 1_000_000 : at.micros
+        let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(micros / 1_000_000)))
+        let c = Timestamp.wallClock(micros: micros, offsetSeconds: Int64(offset))
+        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let magnitude = String(c.year.magnitude)
+        let year = (c.year < 0 ? "-" : "") + String(repeating: "0", count: max(0, 4 - magnitude.count)) + magnitude
+        let clock = "\(two(c.hour)):\(two(c.minute)):\(leap ? "60" : two(c.second))"
+        return "\(year)-\(two(c.month))-\(two(c.day)) \(clock) \(Self.zoneLabel(offset))"
     }
 
     /// An optional time, or `fallback` when null.
@@ -59,10 +67,10 @@ package struct TextStyle: Sendable {
         text.map { time($0) } ?? fallback
     }
 
-    static func parse(_ text: String) -> Date? {
-        let upper = text.uppercased()
-        if let date = try? Date(upper, strategy: .iso8601) { return date }
-        return try? Date(upper, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    /// Whether an RFC 3339 time names second 60 (`…T23:59:60Z`, `…T00:59:60+01:00`).
+    static func isLeapSecond(_ text: String) -> Bool {
+        let u = Array(text.utf8)
+        return u.count > 18 && u[17] == UInt8(ascii: "6") && u[18] == UInt8(ascii: "0")
     }
 
     /// `UTC`, `UTC+1`, `UTC-4`, `UTC+5:30`.
