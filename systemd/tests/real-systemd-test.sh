@@ -357,6 +357,28 @@ in_boot rm -f /run/systemd/system/pumpmond.socket.d/50-test-tcp.conf
 sc daemon-reload
 sc restart pumpmond.socket
 
+# ---- a store refused at start (exit 71) is not restarted in a loop ------------------------------
+# The identity file says a store existed; without the store the daemon refuses (EX_OSERR) and asks
+# for a restore. Restarting it every RestartSec= would only flood the journal until the start limit.
+sc stop pumpmond 2>/dev/null
+state_dir=/var/lib/private/pumpmond
+in_boot sh -c "mkdir -p /run/pmtest-aside && mv $state_dir/pumpmond.sqlite* /run/pmtest-aside/"
+restarts0=$(prop pumpmond NRestarts)
+sc start pumpmond 2>/dev/null
+wait_for 10 '[ "$(prop pumpmond ActiveState)" = failed ]'
+sleep 3  # RestartSec=1s: a restart, if any, would have happened by now
+refused="Result=$(prop pumpmond Result) ExecMainStatus=$(prop pumpmond ExecMainStatus) ActiveState=$(prop pumpmond ActiveState) NRestarts=$(prop pumpmond NRestarts)"
+if [ "$refused" = "Result=exit-code ExecMainStatus=71 ActiveState=failed NRestarts=$restarts0" ]; then
+    pass "a missing store is refused with exit 71 and systemd does not restart it (RestartPreventExitStatus=)"
+else
+    fail "a missing store is refused with exit 71 and systemd does not restart it: $refused (NRestarts was $restarts0)"
+fi
+in_boot sh -c "mv /run/pmtest-aside/pumpmond.sqlite* $state_dir/"
+sc reset-failed pumpmond
+sc start pumpmond 2>/dev/null
+if wait_for 10 '[ "$(prop pumpmond ActiveState)" = active ]'; then pass "the restored store starts again"
+else fail "the restored store starts again ($(prop pumpmond ActiveState))"; fi
+
 # ---- the sandbox costs the daemon nothing it needs -------------------------------------------------
 denied=$(in_boot journalctl --no-pager -q -o cat _SYSTEMD_UNIT=pumpmond.service |
     grep -Ei 'operation not permitted|permission denied|errno=(1|13)\b' |
