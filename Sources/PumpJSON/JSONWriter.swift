@@ -93,13 +93,25 @@ package struct JSONWriter: Sendable {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
+    /// Appends the decimal digits of `i`, with no `String` in between.
+    package mutating func appendInteger(_ i: Int64) {
+        if i < 0 { bytes.append(UInt8(ascii: "-")) }
+        let start = bytes.endIndex
+        var rest = i.magnitude
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        bytes[start...].reverse()
+    }
+
     private mutating func write(_ n: JSONNumber) throws(JSONWriteError) {
         if numbers == .canonical {
             bytes.append(contentsOf: n.canonical.utf8)
         } else if numbers == .literal {
             bytes.append(contentsOf: n.literal.utf8)
         } else if let i = n.int64Value {
-            bytes.append(contentsOf: String(i).utf8)
+            appendInteger(i)
         } else {
             let d = n.doubleValue
             guard d.isFinite else { throw .numberOutOfRange(n.literal) }
