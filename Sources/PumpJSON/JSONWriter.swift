@@ -125,8 +125,10 @@ package struct JSONWriter: Sendable {
     /// `\n`, `\r`, `\t` or `\u00XX` (lower-case hex); everything else, `/`, DEL and all non-ASCII
     /// characters included, is copied as UTF-8.
     package static func appendString(_ s: String, to buffer: inout [UInt8]) {
-        var s = s
-        s.withUTF8 { appendString(utf8: $0, to: &buffer) }
+        if s.utf8.withContiguousStorageIfAvailable({ appendString(utf8: $0, to: &buffer) }) == nil {
+            var s = s
+            s.withUTF8 { appendString(utf8: $0, to: &buffer) }
+        }
     }
 
     /// Appends the UTF-8 text `bytes` as a JSON string literal, quotes included, with the escapes
