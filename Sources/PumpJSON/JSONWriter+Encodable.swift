@@ -111,7 +111,7 @@ private final class EncodingStream {
 
     /// Starts the next value in the container of `encoder`: closes those still open inside it,
     /// then writes a comma after a value.
-    @discardableResult
+    @discardableResult @inline(__always)
     func begin(_ encoder: StreamEncoder) throws -> EncodingStream {
         guard encoder.isOpen else { throw misuse("a container used after its parent moved on") }
         close(downTo: encoder.level + 1)
@@ -124,6 +124,7 @@ private final class EncodingStream {
     }
 
     /// Starts the next member of the object of `encoder`: `"key":`.
+    @inline(__always)
     func member(_ key: String, _ encoder: StreamEncoder) throws -> EncodingStream {
         try begin(encoder)
         JSONWriter.appendString(key, to: &writer.bytes)
@@ -189,6 +190,7 @@ private struct KeyedStreamContainer<Key: CodingKey>: KeyedEncodingContainerProto
     let encoder: StreamEncoder
     var codingPath: [any CodingKey] { encoder.codingPath }
 
+    @inline(__always)
     private func member(_ key: Key) throws -> EncodingStream { try encoder.stream.member(key.stringValue, encoder) }
 
     // Synthesized code calls the concrete overloads directly: no casts on a document's hot path.
