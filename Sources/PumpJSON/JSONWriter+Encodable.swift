@@ -1,15 +1,13 @@
 extension JSONWriter {
     /// Appends the text of `value`, written as its `encode(to:)` calls arrive (no tree in between).
     ///
-    /// Object members come in the order of the calls, so a synthesized `Codable` struct's keys
-    /// come out in the order its properties are declared: that order is what makes a document's
-    /// declaration its one definition (Foundation's `JSONEncoder` on Linux does not keep it).
-    /// Synthesized conformances call `encodeIfPresent`, and a `nil` is written as `null`:
-    /// documents show every key. A ``JSONValue`` is written as itself (``write(_:)``). A `Double`
-    /// that is an integer below 2^53 is written as that integer, any other as the number of its
-    /// shortest text. A type that encodes nothing is `{}`; a key encoded twice is written twice.
-    /// Errors: a `Double` that is infinite or NaN, and containers used out of order (one used
-    /// after its parent moved on, a second value in a single value container).
+    /// Members come in the order of the calls, so a synthesized `Codable` struct's keys come in
+    /// declaration order: its declaration is the document's one definition (Foundation's
+    /// `JSONEncoder` on Linux does not keep the order). A `nil` optional is written as `null`, a
+    /// ``JSONValue`` as itself (``write(_:)``), a `Double` that is an integer below 2^53 as that
+    /// integer, any other as its shortest text; a type that encodes nothing is `{}`. Errors: an
+    /// infinite or NaN `Double`, containers used out of order (one used after its parent moved on,
+    /// two values in a single value container). A key encoded twice is written twice.
     package mutating func encode(_ value: some Encodable) throws {
         let stream = EncodingStream(writer: self)
         bytes = []  // the stream holds the only reference: appending does not copy
@@ -45,14 +43,13 @@ private final class EncodingStream {
 
     init(writer: JSONWriter) { self.writer = writer }
 
-    /// Writes a nested value: `nil` as `null`, a `JSONValue` as itself, anything else through its
-    /// `encode(to:)` with an encoder of its own, closing what that left open.
-    func value<T: Encodable>(_ v: T?, _ path: @autoclosure () -> [any CodingKey]) throws {
+    /// Writes a nested value: a `JSONValue` as itself, anything else through its `encode(to:)` with
+    /// an encoder of its own, closing what that left open.
+    func value<T: Encodable>(_ v: T, _ path: @autoclosure () -> [any CodingKey]) throws {
         switch v {
-        case nil: writer.appendRaw("null")
         case let json as JSONValue: try writer.write(json)
         case let s as String: JSONWriter.appendString(s, to: &writer.bytes)
-        case let v?:
+        default:
             let encoder = encoder(open.count, path())
             try v.encode(to: encoder)
             if encoder.isOpen { close(downTo: encoder.level) } else { writer.appendRaw("{}") }
@@ -63,7 +60,6 @@ private final class EncodingStream {
     func scalar<T: Encodable>(_ v: T, _ path: @autoclosure () -> [any CodingKey]) throws {
         switch v {
         case let b as Bool: writer.appendRaw(b ? "true" : "false")
-        case let i as Int: writer.appendInteger(Int64(i))
         case let d as Double: try double(d, path())
         case let f as Float: try double(Double(f), path())
         case let i as any BinaryInteger: try integer(i)
@@ -72,15 +68,16 @@ private final class EncodingStream {
     }
 
     func integer(_ i: some BinaryInteger) throws {
-        guard let i = Int64(exactly: i) else { return try writer.write(.number(JSONNumber(literal: "\(i)"))) }
-        writer.appendInteger(i)
+        guard Int64(exactly: i) != nil else { return try writer.write(.number(JSONNumber(literal: "\(i)"))) }
+        writer.bytes.append(contentsOf: String(i).utf8)
     }
 
     func double(_ d: Double, _ path: @autoclosure () -> [any CodingKey]) throws {
         guard d.isFinite else {
-            throw EncodingError.invalidValue(d, .init(codingPath: path(), debugDescription: "\(d) is not a JSON number"))
+            let context = EncodingError.Context(codingPath: path(), debugDescription: "\(d) is not a JSON number")
+            throw EncodingError.invalidValue(d, context)
         }
-        if d.rounded() == d, abs(d) < 9_007_199_254_740_992 { return writer.appendInteger(Int64(d)) }
+        if d.rounded() == d, abs(d) < 9_007_199_254_740_992 { return try integer(Int64(d)) }
         try writer.write(.number(JSONNumber(literal: "\(d)")))
     }
 
@@ -92,7 +89,10 @@ private final class EncodingStream {
     /// Opens the container of `encoder` (`opener` 0 for a single value), or finds it open.
     func open(_ encoder: StreamEncoder, _ opener: UInt8, _ closer: UInt8) {
         if encoder.isOpen, open[encoder.level].closer == closer { return }
-        guard encoder.level == open.count else { return failure = misuse("a container opened out of order") }
+        guard encoder.level == open.count else {
+            failure = misuse("a container opened out of order")
+            return
+        }
         open.append((closer, encoder.id, 0))
         if opener != 0 { writer.bytes.append(opener) }
     }
@@ -100,12 +100,8 @@ private final class EncodingStream {
     /// Closes the containers at `level` and deeper, innermost first.
     func close(downTo level: Int) {
         while open.count > level {
-            let container = open.removeLast()
-            if container.closer != 0 {
-                writer.bytes.append(container.closer)
-            } else if container.count == 0 {
-                writer.appendRaw("null")
-            }
+            let c = open.removeLast()
+            if c.closer != 0 { writer.bytes.append(c.closer) } else if c.count == 0 { writer.appendRaw("null") }
         }
     }
 
@@ -201,7 +197,7 @@ private struct KeyedStreamContainer<Key: CodingKey>: KeyedEncodingContainerProto
         try member(key).scalar(value, codingPath + [key])
     }
 
-    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try member(key).value(value, []) }
+    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try present(value, key) }
     mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try present(value, key) }
     mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { try present(value, key) }
     mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws { try present(value, key) }
@@ -237,5 +233,7 @@ private struct KeyedStreamContainer<Key: CodingKey>: KeyedEncodingContainerProto
         encoder.nested(codingPath) { try encoder.stream.member("super", encoder) }
     }
 
-    mutating func superEncoder(forKey key: Key) -> any Encoder { encoder.nested(codingPath + [key]) { try member(key) } }
+    mutating func superEncoder(forKey key: Key) -> any Encoder {
+        encoder.nested(codingPath + [key]) { try member(key) }
+    }
 }

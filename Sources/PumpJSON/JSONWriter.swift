@@ -93,25 +93,13 @@ package struct JSONWriter: Sendable {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    /// Appends the decimal digits of `i`, with no `String` in between.
-    package mutating func appendInteger(_ i: Int64) {
-        if i < 0 { bytes.append(UInt8(ascii: "-")) }
-        let start = bytes.endIndex
-        var rest = i.magnitude
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        bytes[start...].reverse()
-    }
-
     private mutating func write(_ n: JSONNumber) throws(JSONWriteError) {
         if numbers == .canonical {
             bytes.append(contentsOf: n.canonical.utf8)
         } else if numbers == .literal {
             bytes.append(contentsOf: n.literal.utf8)
         } else if let i = n.int64Value {
-            appendInteger(i)
+            bytes.append(contentsOf: String(i).utf8)
         } else {
             let d = n.doubleValue
             guard d.isFinite else { throw .numberOutOfRange(n.literal) }
@@ -125,10 +113,8 @@ package struct JSONWriter: Sendable {
     /// `\n`, `\r`, `\t` or `\u00XX` (lower-case hex); everything else, `/`, DEL and all non-ASCII
     /// characters included, is copied as UTF-8.
     package static func appendString(_ s: String, to buffer: inout [UInt8]) {
-        if s.utf8.withContiguousStorageIfAvailable({ appendString(utf8: $0, to: &buffer) }) == nil {
-            var s = s
-            s.withUTF8 { appendString(utf8: $0, to: &buffer) }
-        }
+        var s = s
+        s.withUTF8 { appendString(utf8: $0, to: &buffer) }
     }
 
     /// Appends the UTF-8 text `bytes` as a JSON string literal, quotes included, with the escapes
