@@ -48,7 +48,7 @@ private final class EncodingStream {
     func value<T: Encodable>(_ v: T, _ path: @autoclosure () -> [any CodingKey]) throws {
         switch v {
         case let json as JSONValue: try writer.write(json)
-        case let s as String: JSONWriter.appendString(s, to: &writer.bytes)
+        case let s as String: string(s)
         default:
             let encoder = encoder(open.count, path())
             try v.encode(to: encoder)
@@ -65,6 +65,11 @@ private final class EncodingStream {
         case let i as any BinaryInteger: try integer(i)
         default: try value(v, path())
         }
+    }
+
+    /// A string, or `null`: the concrete path synthesized code takes for most members.
+    func string(_ s: String?) {
+        if let s { JSONWriter.appendString(s, to: &writer.bytes) } else { writer.appendRaw("null") }
     }
 
     func integer(_ i: some BinaryInteger) throws {
@@ -159,7 +164,7 @@ private struct StreamEncoder: Encoder, UnkeyedEncodingContainer, SingleValueEnco
     }
 
     mutating func encodeNil() throws { try stream.begin(self).writer.appendRaw("null") }
-    mutating func encode(_ value: String) throws { try stream.begin(self).value(value, []) }
+    mutating func encode(_ value: String) throws { try stream.begin(self).string(value) }
     /// Every other type, `Bool` and the numbers included.
     mutating func encode(_ value: some Encodable) throws { try stream.begin(self).scalar(value, codingPath) }
 
@@ -191,13 +196,13 @@ private struct KeyedStreamContainer<Key: CodingKey>: KeyedEncodingContainerProto
 
     // Synthesized code calls the concrete overloads directly: no casts on a document's hot path.
     mutating func encodeNil(forKey key: Key) throws { try member(key).writer.appendRaw("null") }
-    mutating func encode(_ value: String, forKey key: Key) throws { try member(key).value(value, []) }
+    mutating func encode(_ value: String, forKey key: Key) throws { try member(key).string(value) }
     mutating func encode(_ value: Int, forKey key: Key) throws { try member(key).integer(value) }
     mutating func encode(_ value: some Encodable, forKey key: Key) throws {
         try member(key).scalar(value, codingPath + [key])
     }
 
-    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try present(value, key) }
+    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try member(key).string(value) }
     mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try present(value, key) }
     mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { try present(value, key) }
     mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws { try present(value, key) }
