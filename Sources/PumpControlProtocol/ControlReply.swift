@@ -79,7 +79,7 @@ package enum ControlReplyWriter {
         do {
             var w = JSONWriter(capacity: 1024)
             w.appendRaw(#"{"ok":true,"result":"#)
-            try w.write(JSONValueEncoder().encode(document))
+            try w.encode(document)
             w.appendRaw("}\n")
             return [w.bytes]
         } catch {
@@ -90,10 +90,9 @@ package enum ControlReplyWriter {
     /// The same line for a list document, written element by element into pieces of about
     /// ``pieceSize`` bytes.
     package static func success<List: ListDocument>(list: List) -> [[UInt8]] {
-        let encoder = JSONValueEncoder()
         do {
             // The empty document names the list: its shape stays defined by the type alone.
-            guard case .object(let shape) = try encoder.encode(List.empty), shape.count == 1,
+            guard case .object(let shape) = try JSONValueEncoder().encode(List.empty), shape.count == 1,
                 shape[0].value == .array([])
             else { return success(list) }
             var pieces: [[UInt8]] = []
@@ -108,7 +107,7 @@ package enum ControlReplyWriter {
                     w.bytes.reserveCapacity(pieceSize + pieceSize / 4)
                 }
                 if i > 0 { w.appendRaw(",") }
-                try w.write(encoder.encode(element))
+                try w.encode(element)
             }
             w.appendRaw("]}}\n")
             pieces.append(w.bytes)
@@ -123,7 +122,7 @@ package enum ControlReplyWriter {
         var w = JSONWriter(capacity: 256)
         w.appendRaw(#"{"ok":false,"error":"#)
         // Two strings: nothing in a failure can be beyond JSON.
-        try? w.write(JSONValueEncoder().encode(failure))
+        try? w.encode(failure)
         w.appendRaw("}\n")
         return [w.bytes]
     }

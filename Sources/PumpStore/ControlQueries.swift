@@ -38,8 +38,9 @@ extension PumpStore {
         try await read { db in
             var pumps = PumpListing.all()
             if let state { pumps = pumps.filter(PumpRow.Columns.state == state) }
-            let rows = try pumps.order(PumpRow.Columns.serial).fetchAll(db)
-            return DeviceListDocument(devices: rows.map(\.document))
+            let statement = try pumps.order(PumpRow.Columns.serial).makePreparedRequest(db).statement
+            let columns = try PumpListing(statement)
+            return DeviceListDocument(devices: try Array(Row.fetchCursor(statement).map(columns.document)))
         }
     }
 
@@ -118,10 +119,11 @@ extension PumpStore {
     }
 }
 
-/// What `devices` lists of a pump, read alone: a list of every pump has no use for the rest of
-/// the row (the failure-detection state is most of it). Its columns are read by name in
-/// `init(row:)` rather than through `Decodable`, which measured a quarter slower over 100,000 pumps.
-struct PumpListing: FetchableRecord, TableRecord {
+/// What `devices` lists of a pump: a list of every pump has no use for the rest of the row (the
+/// failure-detection state is most of it). Each column is found by its name once per statement,
+/// then read at that position in every row: looking the names up in each of 100,000 rows measured
+/// a fifth of the query.
+struct PumpListing: TableRecord {
     static let databaseTableName = PumpRow.databaseTableName
     static var databaseSelection: [any SQLSelectable] {
         [
@@ -130,24 +132,27 @@ struct PumpListing: FetchableRecord, TableRecord {
         ]
     }
 
-    var serial: String
-    var model: String?
-    var state: String
-    var battery: String?
-    var lastSeen: Int64?
+    /// The positions of the columns in the statement's rows.
+    let serial, model, state, battery, lastSeen: Int
 
-    init(row: Row) {
-        serial = row[PumpRow.Columns.serial]
-        model = row[PumpRow.Columns.model]
-        state = row[PumpRow.Columns.state]
-        battery = row[PumpRow.Columns.battery]
-        lastSeen = row[PumpRow.Columns.lastSeen]
+    init(_ statement: Statement) throws {
+        func position(_ column: Column) throws -> Int {
+            guard let index = statement.index(ofColumn: column.name) else {
+                throw DatabaseError(message: "the pump listing has no column \(column.name)")
+            }
+            return index
+        }
+        serial = try position(PumpRow.Columns.serial)
+        model = try position(PumpRow.Columns.model)
+        state = try position(PumpRow.Columns.state)
+        battery = try position(PumpRow.Columns.battery)
+        lastSeen = try position(PumpRow.Columns.lastSeen)
     }
 
-    var document: DeviceSummaryDocument {
+    func document(_ row: Row) -> DeviceSummaryDocument {
         DeviceSummaryDocument(
-            serial: serial, model: model, state: state, battery: battery,
-            lastSeen: lastSeen.map(Timestamp.format(micros:)))
+            serial: row[serial], model: row[model], state: row[state], battery: row[battery],
+            lastSeen: (row[lastSeen] as Int64?).map(Timestamp.format(micros:)))
     }
 }
 
