@@ -88,63 +88,8 @@ package struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
 
 /// Computes canonical spellings straight from literal bytes, without intermediate arrays.
 enum NumberCanonicalizer {
-    /// Exact powers of ten as `Double`s (10^22 is the largest that is exact).
-    static let exactPowersOfTen: [Double] = (0...22).map { p in (0..<p).reduce(1.0) { acc, _ in acc * 10 } }
-
-    /// The closest `Double` to a canonical (or any JSON) number spelling.
-    ///
-    /// Fast path (Clinger): a mantissa below 2^53 scaled by at most 10^22 is one exact operand
-    /// times or divided by another, which IEEE arithmetic rounds correctly. Everything else goes
-    /// through the standard library's correctly rounded conversion.
-    static func double(_ text: String) -> Double {
-        var mantissa: UInt64 = 0
-        var digits = 0
-        var fractionDigits = 0
-        var seenPoint = false
-        var negative = false
-        var exponent = 0
-        var fast = true
-        var index = text.utf8.startIndex
-        let utf8 = text.utf8
-        if index < utf8.endIndex, utf8[index] == UInt8(ascii: "-") {
-            negative = true
-            index = utf8.index(after: index)
-        }
-        scan: while index < utf8.endIndex {
-            let b = utf8[index]
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                digits += 1
-                if digits > 19 {
-                    fast = false
-                    break scan
-                }
-                mantissa = mantissa * 10 + UInt64(b - UInt8(ascii: "0"))
-                if seenPoint { fractionDigits += 1 }
-            case UInt8(ascii: "."):
-                seenPoint = true
-            case UInt8(ascii: "e"), UInt8(ascii: "E"):
-                let rest = Substring(utf8[utf8.index(after: index)...])
-                guard let e = Int(rest.hasPrefix("+") ? rest.dropFirst() : rest) else {
-                    fast = false
-                    break scan
-                }
-                exponent = e
-                break scan
-            default:
-                fast = false
-                break scan
-            }
-            index = utf8.index(after: index)
-        }
-        let power = exponent - fractionDigits
-        if fast, mantissa < 1 << 53, digits > 0, power >= -22, power <= 22 {
-            let m = Double(mantissa)
-            let value = power >= 0 ? m * exactPowersOfTen[power] : m / exactPowersOfTen[-power]
-            return negative ? -value : value
-        }
-        return Double(text) ?? .nan
-    }
+    /// The closest `Double` to a number spelling (the standard library rounds correctly).
+    static func double(_ text: String) -> Double { Double(text) ?? .nan }
 
     /// The largest exponent literal the parser accepts, in digits (keeps the arithmetic exact).
     static let maxExponentDigits = 18

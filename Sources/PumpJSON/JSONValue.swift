@@ -160,11 +160,6 @@ extension JSONValue {
         return nil
     }
 
-    package var boolValue: Bool? {
-        if case .bool(let b) = self { return b }
-        return nil
-    }
-
     package var objectValue: JSONObject? {
         if case .object(let o) = self { return o }
         return nil
