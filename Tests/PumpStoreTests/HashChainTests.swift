@@ -146,7 +146,8 @@ import Testing
                         """,
                     arguments: ["SM2-00000\(n)", "note \(n)", t0 + Int64(n)])
                 try db.execute(
-                    sql: "INSERT INTO audit (at, uid, user, command, arguments, outcome) VALUES (?, 0, 'root', ?, ?, ?)",
+                    sql:
+                        "INSERT INTO audit (at, uid, user, command, arguments, outcome) VALUES (?, 0, 'root', ?, ?, ?)",
                     arguments: [t0 + Int64(n), "status", #"{"op":"status"}"#, "allowed: ok"])
             }
         }
@@ -172,8 +173,12 @@ import Testing
         // The update triggers are back after the fill.
         let queue = try DatabaseQueue(path: path)
         defer { try? queue.close() }
-        #expect(throws: (any Error).self) { try queue.write { db in try db.execute(sql: "UPDATE record SET note = 'x'") } }
-        #expect(throws: (any Error).self) { try queue.write { db in try db.execute(sql: "UPDATE audit SET user = 'x'") } }
+        #expect(throws: (any Error).self) {
+            try queue.write { db in try db.execute(sql: "UPDATE record SET note = 'x'") }
+        }
+        #expect(throws: (any Error).self) {
+            try queue.write { db in try db.execute(sql: "UPDATE audit SET user = 'x'") }
+        }
     }
 
     @Test func anAuditRowKeepsTheRequestsExactBytes() async throws {
@@ -203,7 +208,9 @@ import Testing
         let document = try await s.store.verify()
         for chain in document.chains {
             #expect(
-                intact.stdout.contains("\(chain.table): \(chain.rowsChecked) rows intact, head \(chain.headID ?? 0) \(chain.headHash ?? "")"),
+                intact.stdout.contains(
+                    "\(chain.table): \(chain.rowsChecked) rows intact, head \(chain.headID ?? 0) \(chain.headHash ?? "")"
+                ),
                 "\(intact.stdout)")
         }
         try s.tamper("DROP TRIGGER record_no_update; UPDATE record SET note = 'x' WHERE id = 2")

@@ -11,7 +11,7 @@ struct LiveVerifyTests {
     @Test func verifyReportsIntactChainsWithTheirHeads() throws {
         let daemon = try LiveDaemon.withFleet()
         let text = daemon.pumpctlOK(["verify"])
-        #expect(text.contains("record: intact, 3 rows checked, head: row 3, "), "\(text)")
+        #expect(text.contains("record: intact, 5 rows checked, head: row 5, "), "\(text)")
         #expect(text.contains("audit: intact, "), "\(text)")
         let json = daemon.pumpctlOK(["verify", "--json"])
         #expect(json.contains(#""intact": true"#), "\(json)")
@@ -52,7 +52,8 @@ struct LiveVerifyTests {
         let connection = try LineSocket(unixPath: daemon.process.controlSocket)
         try connection.send(bytes + [0x0A])
         #expect(try connection.readLine() != nil)
-        let run = try AuditTrail.sql(daemon.storePath, "SELECT hex(request) AS h FROM audit ORDER BY id", readOnly: true)
+        let run = try AuditTrail.sql(
+            daemon.storePath, "SELECT hex(request) AS h FROM audit ORDER BY id", readOnly: true)
         #expect(run.status == 0, "\(run.stderr)")
         let hex = bytes.map { String(format: "%02X", $0) }.joined()
         #expect(run.stdout.contains(#""h":"\#(hex)""#), "\(run.stdout)")
