@@ -9,9 +9,11 @@ extension JournalMessageIDs {
     package static let chainBroken = "a1b2509b1649455597a4189a721bad01"
 }
 
-/// Tamper evidence outside the store: walks the hash chains of records and audit rows at start and
-/// logs their heads (each chain's last row id and hash) to the journal at start and then every
-/// `interval`, so that a store rewritten behind the daemon cannot also rewrite what was logged.
+/// Tamper evidence outside the store: walks the hash chains of records and audit rows once the
+/// daemon runs and logs their heads (each chain's last row id and hash) to the journal then and
+/// every `interval`, so that a store rewritten behind the daemon cannot also rewrite what was logged.
+/// The walk runs beside ingest, on a snapshot, not before `READY=1`: it takes seconds per million
+/// rows, and nothing waits for its result.
 ///
 /// A broken chain is logged at critical priority naming the row, and the daemon keeps running:
 /// stopping would stop the monitoring of every live pump, and the records already stored stay as
@@ -22,13 +24,15 @@ struct ChainJournal: Service {
     let logger: Logger
 
     /// Walks both chains, logging what it finds and how long it took, then the heads.
-    func checkAtStart() async {
+    func checkChains() async {
         let started = ContinuousClock.now
         let reports: [ChainReport]
         do {
             reports = try await store.verifyChains()
         } catch {
-            logger.error("Cannot verify the hash chains at start", metadata: ["error": "\(error)"])
+            if !Task.isCancelled {
+                logger.error("Cannot verify the hash chains at start", metadata: ["error": "\(error)"])
+            }
             return
         }
         let elapsed = ContinuousClock.now - started
@@ -61,6 +65,7 @@ struct ChainJournal: Service {
     func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
+                await checkChains()
                 while true {
                     try await Task.sleep(for: interval)
                     await logHeads()

@@ -45,7 +45,6 @@ package struct Daemon: Sendable {
         let store = try StoreStartup.open(
             directory: configuration.stateDirectory, initialize: configuration.initializeStore, logger: logger)
         let chains = ChainJournal(store: store, interval: configuration.chainHeadInterval, logger: logger)
-        await chains.checkAtStart()
         let writer = IngestWriter(store: store, rules: configuration.stallRules)
         let counters = IngestCounters()
         let alarm = StallAlarm()

@@ -157,16 +157,24 @@ package enum HashChain: String, Sendable, CaseIterable {
         return report
     }
 
-    /// Computes `chain_hash` for every row, in id order (the migration that adds the column).
+    /// Computes `chain_hash` for every row, in id order (the migration that adds the column), reading
+    /// the rows 10,000 at a time so that memory stays bounded on a large table.
     func fill(_ db: Database) throws {
-        let rows = try Row.fetchAll(db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY id")
-        var previous: String?
+        let select = try db.makeStatement(
+            sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table) WHERE id > ? ORDER BY id LIMIT 10000")
         let update = try db.makeStatement(sql: "UPDATE \(table) SET chain_hash = ? WHERE id = ?")
-        for row in rows {
-            let values = (0..<columns.count).map { row[$0] as DatabaseValue }
-            let hash = Self.link(previous: previous, values: values)
-            try update.execute(arguments: [hash, row[0] as DatabaseValue])
-            previous = hash
+        var previous: String?
+        var after: Int64 = .min
+        while true {
+            let rows = try Row.fetchAll(select, arguments: [after])
+            guard let last = rows.last else { return }
+            for row in rows {
+                let values = (0..<columns.count).map { row[$0] as DatabaseValue }
+                let hash = Self.link(previous: previous, values: values)
+                try update.execute(arguments: [hash, row[0] as DatabaseValue])
+                previous = hash
+            }
+            after = last[0]
         }
     }
 }

@@ -40,7 +40,12 @@ struct LiveVerifyTests {
         #expect(json.exitCode == 65)
         #expect(json.stdout.contains(#""row_id": 1"#), "\(json.stdout)")
         #expect(json.stdout.contains(#""intact": false"#), "\(json.stdout)")
-        let log = daemon.process.log(tail: 200)
+        // The walk runs beside ingest once the daemon is ready.
+        var log = daemon.process.log(tail: 200)
+        for _ in 0..<100 where !log.contains("Hash chain heads") {
+            usleep(50_000)
+            log = daemon.process.log(tail: 200)
+        }
         #expect(log.contains("Hash chain broken"), "\(log)")
         #expect(log.contains("chain.row_id=1") || log.contains(#""chain.row_id":"1""#), "\(log)")
         #expect(log.contains("Hash chain heads"), "\(log)")
