@@ -21,6 +21,8 @@ package struct ControlRequest: Codable, Sendable, Hashable {
         case requestReplacement = "request-replacement"
         /// `pumpctl rejected`.
         case rejected
+        /// `pumpctl verify`: walks the hash chains of records and audit rows.
+        case verify
     }
 
     /// The operation asked for.

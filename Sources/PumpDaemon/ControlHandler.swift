@@ -21,7 +21,7 @@ struct ControlHandler: Sendable {
     func respond(to line: [UInt8], from peer: PeerCredentials?) async -> [[UInt8]] {
         let request = try? JSONDecoder().decode(ControlRequest.self, from: Data(line))
         let command = request?.op.rawValue ?? "unreadable"
-        let arguments = String(decoding: line, as: UTF8.self)
+        let arguments = line
         guard let peer, access.allows(peer) else {
             let failure = ControlFailure(
                 code: .notPermitted,
@@ -51,7 +51,7 @@ struct ControlHandler: Sendable {
     /// Audits, then encodes the reply. When the audit row cannot be written, the caller gets
     /// `unavailable` and no data: an unaudited answer is not given.
     private func finish(
-        _ result: consuming Result<ControlAnswer, ControlFailure>, command: String, arguments: String,
+        _ result: consuming Result<ControlAnswer, ControlFailure>, command: String, arguments: [UInt8],
         peer: PeerCredentials?
     ) async -> [[UInt8]] {
         let outcome: String
@@ -62,7 +62,7 @@ struct ControlHandler: Sendable {
         }
         do {
             try await store.appendAudit(
-                at: clock.nowMicros(), uid: peer?.uid, user: peer?.userName, command: command, arguments: arguments,
+                at: clock.nowMicros(), uid: peer?.uid, user: peer?.userName, command: command, request: arguments,
                 outcome: outcome)
         } catch {
             logger.error("Cannot write the audit trail", metadata: ["error": "\(error)"])
@@ -133,6 +133,8 @@ struct ControlHandler: Sendable {
             return .document(record)
         case .rejected:
             return .list(try await store.rejected(limit: try limit(r.limit)))
+        case .verify:
+            return .document(try await store.verify())
         }
     }
 

@@ -44,6 +44,7 @@ package struct Daemon: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let store = try StoreStartup.open(
             directory: configuration.stateDirectory, initialize: configuration.initializeStore, logger: logger)
+        let chains = ChainJournal(store: store, interval: configuration.chainHeadInterval, logger: logger)
         let writer = IngestWriter(store: store, rules: configuration.stallRules)
         let counters = IngestCounters()
         let alarm = StallAlarm()
@@ -110,7 +111,7 @@ package struct Daemon: Sendable {
                 services: [
                     .init(service: systemd, successTerminationBehavior: .ignore), .init(service: committer),
                     .init(service: sweeper),
-                    .init(service: ingest), .init(service: control),
+                    .init(service: ingest), .init(service: control), .init(service: chains),
                 ],
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger))

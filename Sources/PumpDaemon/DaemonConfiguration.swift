@@ -25,6 +25,8 @@ package struct DaemonConfiguration: Sendable {
     package var sweepInterval: Duration
     /// How often `STATUS=` is refreshed.
     package var statusInterval: Duration
+    /// How often the hash chains' heads are logged to the journal (also once at start).
+    package var chainHeadInterval: Duration
     /// The most lines one transaction commits.
     package var maxBatchLines: Int
     /// The most lines waiting for a commit before readers pause (back pressure).
@@ -47,6 +49,7 @@ package struct DaemonConfiguration: Sendable {
         self.initializeStore = false
         self.sweepInterval = .seconds(30)
         self.statusInterval = .seconds(5)
+        self.chainHeadInterval = .seconds(3600)
         self.maxBatchLines = 8192
         self.maxQueuedLines = 16384
     }

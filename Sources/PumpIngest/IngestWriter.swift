@@ -30,33 +30,91 @@ package final class IngestWriter: Sendable {
     }
 
     /// Commits `items` in one transaction and returns one reply per item. When the store fails,
-    /// nothing of the batch is kept and every item is answered `unavailable`.
+    /// nothing of the batch is kept; a failure that may lie in one pump's rows (damaged pages or an
+    /// unreadable row: `corrupt`, `failed`) is retried pump by pump, so that only the lines of the
+    /// pumps whose own transaction fails are answered `unavailable`. A failure of the whole store
+    /// (full, read-only, replaced) answers every item `unavailable` at once.
     package func commit(_ items: [IngestItem], now: Int64) async -> IngestOutcome {
+        let error: StoreError
         do {
-            let (outcome, dirty) = try await store.write { tx in
-                var batch = BatchState(tx, writer: self, now: now)
-                var replies: [Reply] = []
-                replies.reserveCapacity(items.count)
-                for item in items {
-                    replies.append(try batch.apply(item))
-                }
-                try batch.saveDirtyPumps()
-                let deadline = batch.dirty.values.lazy.compactMap(\.stallDeadline).min()
-                let outcome = IngestOutcome(
-                    replies: replies, raised: batch.raised, accepted: batch.accepted, earliestStallDeadline: deadline)
-                return (outcome, batch.dirty)
-            }
-            remember(dirty)
-            await store.afterIngestCommit()
-            return outcome
-        } catch {
-            let replies = items.map { item in
-                Reply(
-                    id: item.replyID, result: .unavailable, reason: error.unavailableReason.rawValue,
-                    detail: error.description)
-            }
-            return IngestOutcome(replies: replies, raised: [], accepted: 0)
+            return try await commitOnce(items, now: now)
+        } catch let e {
+            error = e
         }
+        let groups = Self.groupsByPump(items)
+        guard error.mayBeConfinedToRows, groups.count > 1 else { return Self.unavailable(items, error) }
+        var replies = [Reply?](repeating: nil, count: items.count)
+        var outcome = IngestOutcome(replies: [], raised: [], accepted: 0)
+        for group in groups {
+            let part = group.map { items[$0] }
+            let partOutcome: IngestOutcome
+            do {
+                partOutcome = try await commitOnce(part, now: now)
+            } catch {
+                partOutcome = Self.unavailable(part, error)
+            }
+            for (k, i) in group.enumerated() { replies[i] = partOutcome.replies[k] }
+            outcome.raised += partOutcome.raised
+            outcome.accepted += partOutcome.accepted
+            if let d = partOutcome.earliestStallDeadline {
+                outcome.earliestStallDeadline = min(outcome.earliestStallDeadline ?? d, d)
+            }
+        }
+        outcome.replies = replies.enumerated().map { i, reply in
+            reply ?? Self.unavailable([items[i]], error).replies[0]
+        }
+        return outcome
+    }
+
+    /// The batch in one transaction.
+    private func commitOnce(_ items: [IngestItem], now: Int64) async throws(StoreError) -> IngestOutcome {
+        let (outcome, dirty) = try await store.write { tx in
+            var batch = BatchState(tx, writer: self, now: now)
+            var replies: [Reply] = []
+            replies.reserveCapacity(items.count)
+            for item in items {
+                replies.append(try batch.apply(item))
+            }
+            try batch.saveDirtyPumps()
+            let deadline = batch.dirty.values.lazy.compactMap(\.stallDeadline).min()
+            let outcome = IngestOutcome(
+                replies: replies, raised: batch.raised, accepted: batch.accepted, earliestStallDeadline: deadline)
+            return (outcome, batch.dirty)
+        }
+        remember(dirty)
+        await store.afterIngestCommit()
+        return outcome
+    }
+
+    /// Every item answered `unavailable` for `error`.
+    private static func unavailable(_ items: [IngestItem], _ error: StoreError) -> IngestOutcome {
+        let replies = items.map { item in
+            Reply(
+                id: item.replyID, result: .unavailable, reason: error.unavailableReason.rawValue,
+                detail: error.description)
+        }
+        return IngestOutcome(replies: replies, raised: [], accepted: 0)
+    }
+
+    /// The items' indices grouped by pump, in order of first appearance; rejected lines (which touch
+    /// no pump) form one group of their own.
+    static func groupsByPump(_ items: [IngestItem]) -> [[Int]] {
+        var groups: [[Int]] = []
+        var groupOf: [String?: Int] = [:]
+        for (i, item) in items.enumerated() {
+            let key: String? =
+                switch item {
+                case .valid(let m): m.serial
+                case .rejected: nil
+                }
+            if let g = groupOf[key] {
+                groups[g].append(i)
+            } else {
+                groupOf[key] = groups.count
+                groups.append([i])
+            }
+        }
+        return groups
     }
 
     /// Judges stalled pumps that fell silent on the daemon's clock: every pump whose stall grace has

@@ -44,8 +44,29 @@ package struct AuditRow: Codable, Sendable, FetchableRecord, PersistableRecord {
     package var uid: Int64?
     package var user: String?
     package var command: String
-    /// The request's arguments as JSON.
+    /// The request line as text (bytes that are not UTF-8 replaced by U+FFFD); `request` is exact.
     package var arguments: String
     /// `allowed: ok`, `allowed: not_found`, `refused: not permitted`...
     package var outcome: String
+    /// The request line's exact bytes (invalid UTF-8 included); nil in rows written before it was kept.
+    package var request: Data?
+    /// The row's link in the audit trail's hash chain (`HashChain`), set when it is inserted.
+    package var chainHash: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, at, uid, user, command, arguments, outcome, request
+        case chainHash = "chain_hash"
+    }
+
+    package init(
+        at: Int64, uid: Int64?, user: String?, command: String, arguments: String, outcome: String, request: Data?
+    ) {
+        self.at = at
+        self.uid = uid
+        self.user = user
+        self.command = command
+        self.arguments = arguments
+        self.outcome = outcome
+        self.request = request
+    }
 }

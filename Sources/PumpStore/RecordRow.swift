@@ -25,6 +25,8 @@ package struct RecordRow: Codable, Sendable, FetchableRecord, MutablePersistable
     package var note: String?
     package var therapyID: Int64?
     package var createdAt: Int64
+    /// The row's link in the records' hash chain (`HashChain`), set when it is inserted.
+    package var chainHash: String?
 
     enum CodingKeys: String, CodingKey {
         case id, serial, type, trigger
@@ -38,6 +40,7 @@ package struct RecordRow: Codable, Sendable, FetchableRecord, MutablePersistable
         case evidence, note
         case therapyID = "therapy_id"
         case createdAt = "created_at"
+        case chainHash = "chain_hash"
     }
 
     package enum Columns {

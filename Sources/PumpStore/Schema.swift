@@ -2,14 +2,26 @@ import GRDB
 
 /// The store's schema as frozen SQL migrations. A shipped migration is never edited: a change is a
 /// new migration appended below. Times are integers, microseconds since the Unix epoch (UTC).
-enum Schema {
-    static func migrator() -> DatabaseMigrator {
+package enum Schema {
+    package static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: v1)
         }
         migrator.registerMigration("v2-store-identity") { db in
             try db.execute(sql: v2StoreIdentity)
+        }
+        migrator.registerMigration("v3-hash-chains") { db in
+            try db.execute(sql: v3HashChains)
+            // Filling the new column is an UPDATE, which the append-only triggers refuse: they are
+            // dropped for the fill and recreated, with v1's exact SQL, in this same transaction, so
+            // no other connection ever sees the tables without them.
+            try db.execute(sql: "DROP TRIGGER record_no_update")
+            try HashChain.record.fill(db)
+            try db.execute(sql: recordNoUpdate)
+            try db.execute(sql: "DROP TRIGGER audit_no_update")
+            try HashChain.audit.fill(db)
+            try db.execute(sql: auditNoUpdate)
         }
         return migrator
     }
@@ -138,5 +150,25 @@ enum Schema {
             BEGIN SELECT RAISE(ABORT, 'a store keeps its identity'); END;
         CREATE TRIGGER store_identity_no_delete BEFORE DELETE ON store_identity
             BEGIN SELECT RAISE(ABORT, 'a store keeps its identity'); END;
+        """
+
+    /// v1's update triggers, as v1 created them (v3 recreates them).
+    static let recordNoUpdate = """
+        CREATE TRIGGER record_no_update BEFORE UPDATE ON record
+            BEGIN SELECT RAISE(ABORT, 'eligibility records are facts and cannot be changed'); END;
+        """
+    static let auditNoUpdate = """
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+            BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        """
+
+    /// Tamper evidence (`HashChain`): `chain_hash` on records and audit rows, computed here once for
+    /// the rows already stored. The audit trail keeps each request's exact bytes in `request` (a
+    /// BLOB: invalid UTF-8 included); `arguments` keeps its readable text (invalid bytes replaced),
+    /// and rows from before this migration have only that (`request` NULL).
+    static let v3HashChains = """
+        ALTER TABLE record ADD COLUMN chain_hash TEXT;
+        ALTER TABLE audit ADD COLUMN request BLOB;
+        ALTER TABLE audit ADD COLUMN chain_hash TEXT;
         """
 }

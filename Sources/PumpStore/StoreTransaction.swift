@@ -111,8 +111,9 @@ package final class StoreTransaction {
         try therapy.insert(db)
     }
 
-    /// Inserts the record and sets its id.
+    /// Inserts the record, chained to the last one (`HashChain`), and sets its id.
     package func insert(_ record: inout RecordRow) throws {
+        try chain(&record, .record) { $0.chainHash = $1 }
         try record.insert(db)
     }
 
@@ -122,7 +123,30 @@ package final class StoreTransaction {
         try q.insert(db)
     }
 
+    /// Appends the audit row, chained to the last one (`HashChain`).
     package func insert(_ a: AuditRow) throws {
+        var a = a
+        try chain(&a, .audit) { $0.chainHash = $1 }
         try a.insert(db)
     }
+
+    /// Gives the row the id after the chain's head and its chain hash over the head's, computed from
+    /// the values the insert will store.
+    private func chain<R: EncodableRecord & Identified>(
+        _ row: inout R, _ chain: HashChain, set: (inout R, String?) -> Void
+    ) throws {
+        let head = try chain.head(db)
+        row.id = (head?.id ?? 0) + 1
+        set(&row, nil)
+        let hash = HashChain.link(previous: head?.hash, values: chain.values(of: try row.databaseDictionary))
+        set(&row, hash)
+    }
 }
+
+/// A row whose id the chain assigns.
+protocol Identified {
+    var id: Int64? { get set }
+}
+
+extension RecordRow: Identified {}
+extension AuditRow: Identified {}

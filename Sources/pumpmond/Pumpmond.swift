@@ -25,7 +25,7 @@ struct Pumpmond: AsyncParsableCommand {
             runs on the state directory.
 
             A --config FILE is JSON with any of the keys state_dir, ingest_socket, control_socket, listen,
-            stall_grace, mri_stall_grace (seconds) and control_group; flags override it.
+            stall_grace, mri_stall_grace, chain_head_interval (seconds) and control_group; flags override it.
             """,
         version: PumpmondVersion.string)
 
@@ -55,6 +55,13 @@ struct Pumpmond: AsyncParsableCommand {
             "Seconds allowed for a stall beginning within an hour after an MRI exposure (1 to 31536000). Default: 86400."
     )
     var mriStallGrace: String?
+
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Seconds between two journal entries of the hash chains' heads (1 to 31536000; also logged at start). Default: 3600."
+    )
+    var chainHeadInterval: String?
 
     @Option(help: "The group whose members may use the control socket. Default: pumpmon.")
     var controlGroup: String?
@@ -111,6 +118,10 @@ struct Pumpmond: AsyncParsableCommand {
             ingestSocketPath: ingestPath, controlSocketPath: controlPath, tcpListen: tcp,
             stallRules: rules, controlGroup: controlGroup ?? file.controlGroup ?? "pumpmon")
         configuration.initializeStore = initializeStore
+        let headInterval =
+            try chainHeadInterval.map { try GraceSeconds.parse($0, name: "--chain-head-interval") }
+            ?? file.chainHeadInterval ?? 3600
+        configuration.chainHeadInterval = .seconds(headInterval)
 
         LoggingSystem.bootstrap { label in JournalLogging.makeHandler(label: label, identifier: "pumpmond") }
         let logger = Logger(label: "pumpmond")
@@ -132,6 +143,7 @@ struct ConfigFile: Decodable {
     var stallGrace: Int?
     var mriStallGrace: Int?
     var controlGroup: String?
+    var chainHeadInterval: Int?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case stateDir = "state_dir"
@@ -141,6 +153,7 @@ struct ConfigFile: Decodable {
         case stallGrace = "stall_grace"
         case mriStallGrace = "mri_stall_grace"
         case controlGroup = "control_group"
+        case chainHeadInterval = "chain_head_interval"
     }
 
     init() {}
@@ -157,7 +170,7 @@ struct ConfigFile: Decodable {
             throw ConfigError(
                 "unknown key '\(unknown)' in \(path); known keys: \(known.sorted().joined(separator: ", "))")
         }
-        for key in [CodingKeys.stallGrace, .mriStallGrace] {
+        for key in [CodingKeys.stallGrace, .mriStallGrace, .chainHeadInterval] {
             guard let value = object[key.rawValue] else { continue }
             let text = (value as? NSNumber).map { "\($0)" } ?? "\(value)"
             do {
@@ -178,7 +191,7 @@ struct ConfigFile: Decodable {
     }
 }
 
-/// A stall grace in whole seconds, bounded so that deadlines in microseconds can never overflow and
+/// A stall grace (or another interval) in whole seconds, bounded so that deadlines in microseconds can never overflow and
 /// a typo (an extra zero or three) is caught at start rather than silently meaning centuries.
 enum GraceSeconds {
     static let range = 1...31_536_000

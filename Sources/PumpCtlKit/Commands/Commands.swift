@@ -49,10 +49,12 @@ struct PumpCtlCommand: ParsableCommand {
                 pumpctl request-replacement SERIAL --reason convenience|upgrade|malfunction
               Record the therapy of a new implant:
                 pumpctl enroll SERIAL --patient REF --indication I --drug D --route R
+              Has anyone changed records or the audit trail behind the daemon's back?
+                pumpctl verify   (exits 65 naming the first row that breaks a chain)
 
             Exit codes: 0 success (whatever the determination); 64 bad usage (unknown flag, missing \
             required one, --limit below 1); 65 bad data (unknown vocabulary word, BOOL other than true or \
-            false, percent outside 0 to 100, malformed serial); 66 no such pump or record; 69 the daemon is \
+            false, percent outside 0 to 100, malformed serial), and for verify a broken hash chain; 66 no such pump or record; 69 the daemon is \
             not reachable; 70 a reply pumpctl cannot read or an internal error of the daemon; 77 not \
             permitted (members of the `\(PumpCtlError.accessGroup)` group may use the socket). Errors go to \
             stderr and leave stdout empty.
@@ -60,6 +62,7 @@ struct PumpCtlCommand: ParsableCommand {
         subcommands: [
             StatusCommand.self, DevicesCommand.self, DeviceCommand.self, EventsCommand.self,
             EligibilityCommand.self, EnrollCommand.self, RequestReplacementCommand.self, RejectedCommand.self,
+            VerifyCommand.self,
         ])
 
     /// `--socket` and `--json`, before or after the subcommand: argument-parser parses the root

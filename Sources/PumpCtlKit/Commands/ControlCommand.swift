@@ -13,24 +13,35 @@ protocol ControlCommand: ParsableCommand {
     func request() throws(PumpCtlError) -> ControlRequest
     /// The text form of the document.
     static func render(_ document: Document, _ style: TextStyle) -> String
+    /// The exit code of a run that got `document` (0 unless the document reports a finding).
+    static func exitCode(for document: Document) -> Int32
+    /// Whether `exitCode(for:)` reads the document (then `--json` keeps the reply as well as
+    /// streaming it).
+    static var reportsFindings: Bool { get }
 }
 
 extension ControlCommand {
+    static func exitCode(for document: Document) -> Int32 { 0 }
+    static var reportsFindings: Bool { false }
+
     /// The process's run: its environment, its stdout; a failure goes to stderr and sets the exit code.
     func run() throws {
         var output = StandardOutput(descriptor: STDOUT_FILENO)
+        let code: Int32
         do throws(PumpCtlError) {
-            try perform(.forThisProcess(), &output)
+            code = try perform(.forThisProcess(), &output)
             output.flush()
         } catch {
             FileHandle.standardError.write(Data("pumpctl: \(error.message)\n".utf8))
             throw ExitCode(error.exitCode)
         }
+        if code != 0 { throw ExitCode(code) }
     }
 
     /// Checks the request, asks the daemon and prints its answer into `output`: with `--json` the
-    /// reply's document as it streams in, else the document's text.
-    func perform(_ environment: PumpCtlEnvironment, _ output: inout StandardOutput) throws(PumpCtlError) {
+    /// reply's document as it streams in, else the document's text. Returns the exit code
+    /// (`exitCode(for:)`; a `--json` run of a command with findings also keeps the reply to decide it).
+    func perform(_ environment: PumpCtlEnvironment, _ output: inout StandardOutput) throws(PumpCtlError) -> Int32 {
         let request = try request()
         let line: [UInt8]
         do {
@@ -40,15 +51,26 @@ extension ControlCommand {
         }
         let client = ControlSocketClient(
             path: environment.socketPath(option: global.socket), timeout: environment.replyTimeout)
-        if global.json {
+        if global.json && !Self.reportsFindings {
             var reply = JSONReply(socket: client.path)
             try client.exchange(line) { (piece) throws(PumpCtlError) in try reply.receive(piece, into: &output) }
             try reply.finish(Document.self, into: &output)
-        } else {
-            var reply = WholeReply(socket: client.path)
-            try client.exchange(line) { (piece) throws(PumpCtlError) in try reply.receive(piece) }
-            output.append(Self.render(try reply.document(Document.self), environment.textStyle))
+            return 0
         }
+        var whole = WholeReply(socket: client.path)
+        if global.json {
+            var reply = JSONReply(socket: client.path)
+            try client.exchange(line) { (piece) throws(PumpCtlError) in
+                try whole.receive(piece)
+                try reply.receive(piece, into: &output)
+            }
+            try reply.finish(Document.self, into: &output)
+            return Self.exitCode(for: try whole.document(Document.self))
+        }
+        try client.exchange(line) { (piece) throws(PumpCtlError) in try whole.receive(piece) }
+        let document = try whole.document(Document.self)
+        output.append(Self.render(document, environment.textStyle))
+        return Self.exitCode(for: document)
     }
 }
 

@@ -110,8 +110,8 @@ package enum PumpCtl {
         }
         var output = StandardOutput(descriptor: nil)
         do throws(PumpCtlError) {
-            try command.perform(environment, &output)
-            return PumpCtlOutcome(exitCode: 0, stdout: String(decoding: output.pending, as: UTF8.self), stderr: "")
+            let code = try command.perform(environment, &output)
+            return PumpCtlOutcome(exitCode: code, stdout: String(decoding: output.pending, as: UTF8.self), stderr: "")
         } catch {
             return PumpCtlOutcome(exitCode: error.exitCode, stdout: "", stderr: "pumpctl: \(error.message)\n")
         }
