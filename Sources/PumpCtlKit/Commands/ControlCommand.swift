@@ -13,9 +13,25 @@ protocol ControlCommand: ParsableCommand {
     func request() throws(PumpCtlError) -> ControlRequest
     /// The text form of the document.
     static func render(_ document: Document, _ style: TextStyle) -> String
+    /// For a list document that can be too long to hold whole: its text built row by row as the
+    /// reply arrives. Nil (the default): the document is decoded whole and given to `render`.
+    static var textRows: TextRows? { get }
+}
+
+/// How a list reply becomes text one element at a time: only the rows (a few short cells each)
+/// are kept, never the elements.
+struct TextRows {
+    /// The list's name in the document, `events` for `{"events":[...]}`.
+    var listName: String
+    /// One element's row.
+    var row: (JSONValue, TextStyle) -> [TextTable.Cell]
+    /// The text of every row (the same as `render` gives for the whole document).
+    var text: ([[TextTable.Cell]], TextStyle) -> String
 }
 
 extension ControlCommand {
+    static var textRows: TextRows? { nil }
+
     /// The process's run: its environment, its stdout; a failure goes to stderr and sets the exit code.
     func run() throws {
         var output = StandardOutput(descriptor: STDOUT_FILENO)
@@ -44,6 +60,15 @@ extension ControlCommand {
             var reply = JSONReply(socket: client.path)
             try client.exchange(line) { (piece) throws(PumpCtlError) in try reply.receive(piece, into: &output) }
             try reply.finish(Document.self, into: &output)
+        } else if let textRows = Self.textRows {
+            let style = environment.textStyle
+            var reply = ListElementReply(socket: client.path, listName: textRows.listName)
+            var rows: [[TextTable.Cell]] = []
+            try client.exchange(line) { (piece) throws(PumpCtlError) in
+                try reply.receive(piece) { (element) throws(PumpCtlError) in rows.append(textRows.row(element, style)) }
+            }
+            try reply.finish()
+            output.append(textRows.text(rows, style))
         } else {
             var reply = WholeReply(socket: client.path)
             try client.exchange(line) { (piece) throws(PumpCtlError) in try reply.receive(piece) }
