@@ -67,7 +67,8 @@ final class IngestServer: Service, Sendable {
                     }
                 }
                 group.addTask {
-                    try await cancelWhenGracefulShutdown { try await self.releaseMemoryOfClosedConnections() }
+                    // Ends with the shutdown: the sleep's cancellation is not a failure.
+                    try? await cancelWhenGracefulShutdown { try await self.releaseMemoryOfClosedConnections() }
                 }
             }
         } onGracefulShutdown: {

@@ -75,7 +75,8 @@ struct Pumpmond: AsyncParsableCommand {
     var maxControlConnections: String?
 
     @Option(
-        help: "Seconds a connection may hold a partial line (or no control request) with nothing arriving (1 to 86400). Default: 60."
+        help:
+            "Seconds a connection may hold a partial line (or no control request) with nothing arriving (1 to 86400). Default: 60."
     )
     var idleTimeout: String?
 

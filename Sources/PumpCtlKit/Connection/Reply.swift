@@ -218,7 +218,8 @@ struct ListElementReply {
                     if !escaped && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "\"") {
                         // The run up to the string's next quote or backslash, in one append.
                         var end = index
-                        while end < piece.count && piece[end] != UInt8(ascii: "\"") && piece[end] != UInt8(ascii: "\\") {
+                        while end < piece.count && piece[end] != UInt8(ascii: "\"") && piece[end] != UInt8(ascii: "\\")
+                        {
                             end += 1
                         }
                         current.append(contentsOf: UnsafeBufferPointer(rebasing: piece[(index - 1)..<end]))
