@@ -63,30 +63,36 @@ import Testing
 
     @Test func aPeerThatNeverReadsItsRepliesStopsBeingRead() throws {
         let harness = try DaemonHarness()
+        let pid = try #require(harness.daemon.pid)
         let socket = try LineSocket(unixPath: harness.daemon.ingestSocket)
         _ = try harness.send([Lines.status("SM2-000001", id: "unread")])
         let line = Array((Lines.status("SM2-000001", id: "unread") + "\n").utf8)
         let burst = Array([[UInt8]](repeating: line, count: 1000).joined())
         _ = fcntl(socket.fd, F_SETFL, fcntl(socket.fd, F_GETFL) | O_NONBLOCK)
+        // Rounds: send until the socket is full, then let the daemon work through what it read
+        // (until its CPU time stops growing) and try again. A daemon that keeps reading a peer
+        // that reads nothing takes every line; one that bounds the replies waiting stops for good.
         var sent = 0
-        var stalledSince: Date?
-        while sent < 200_000 * line.count {
-            let n = burst.withUnsafeBytes {
-                send(
-                    socket.fd, $0.baseAddress! + sent % burst.count, burst.count - sent % burst.count,
-                    Int32(MSG_NOSIGNAL))
-            }
-            if n > 0 {
+        var rounds = 0
+        while sent < 100_000 * line.count, rounds < 200 {
+            rounds += 1
+            let before = sent
+            while sent < 100_000 * line.count {
+                let offset = sent % burst.count
+                let n = burst.withUnsafeBytes {
+                    send(socket.fd, $0.baseAddress! + offset, burst.count - offset, Int32(MSG_NOSIGNAL))
+                }
+                guard n > 0 else { break }
                 sent += n
-                stalledSince = nil
-            } else if errno == EAGAIN {
-                if let since = stalledSince, Date().timeIntervalSince(since) > 3 { break }
-                if stalledSince == nil { stalledSince = Date() }
-                usleep(20_000)
-            } else {
-                Issue.record("send failed: \(errno)")
-                break
             }
+            var cpu = try Probe.cpuSeconds(pid)
+            repeat {
+                usleep(500_000)
+                let now = try Probe.cpuSeconds(pid)
+                defer { cpu = now }
+                if now - cpu < 0.02 { break }
+            } while true
+            if sent == before && rounds > 1 { break }
         }
         let lines = sent / line.count
         #expect(lines < 60_000, "the daemon read \(lines) lines whose replies were never read")
