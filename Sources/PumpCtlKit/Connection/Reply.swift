@@ -7,7 +7,8 @@ struct WholeReply {
     let socket: String
     private(set) var bytes: [UInt8] = []
 
-    /// The longest reply line collected (a `--json` document streams and has no limit).
+    /// The longest reply line collected (a `--json` document, and the `events` text, stream and
+    /// have no limit).
     static let maxBytes = 64 << 20
 
     init(socket: String) {
@@ -16,7 +17,10 @@ struct WholeReply {
 
     mutating func receive(_ piece: UnsafeBufferPointer<UInt8>) throws(PumpCtlError) {
         guard bytes.count + piece.count <= Self.maxBytes else {
-            throw .badReply(socket: socket, detail: "a reply longer than \(Self.maxBytes) bytes")
+            // Not a broken reply: more than text is shown from (exit 64, the request asks too much).
+            throw .badUsage(
+                "the reply is longer than \(Self.maxBytes >> 20) MiB, more than pumpctl shows as text: "
+                    + "ask for fewer with --limit N where the command has it, or use --json, which streams any length")
         }
         bytes.append(contentsOf: piece)
     }
