@@ -90,31 +90,17 @@ package enum ControlReplyWriter {
     /// The same line for a list document, written element by element into pieces of about
     /// ``pieceSize`` bytes.
     package static func success<List: ListDocument>(list: List) -> [[UInt8]] {
+        guard var writer = ListReplyWriter<List>() else { return success(list) }
+        var pieces: [[UInt8]] = []
         do {
-            // The empty document names the list: its shape stays defined by the type alone.
-            guard case .object(let shape) = try JSONValueEncoder().encode(List.empty), shape.count == 1,
-                shape[0].value == .array([])
-            else { return success(list) }
-            var pieces: [[UInt8]] = []
-            var w = JSONWriter(capacity: 1024)
-            w.appendRaw(#"{"ok":true,"result":{"#)
-            JSONWriter.appendString(shape[0].key, to: &w.bytes)
-            w.appendRaw(":[")
-            for (i, element) in list.elements.enumerated() {
-                if w.bytes.count >= pieceSize {
-                    pieces.append(w.bytes)
-                    w.bytes = []
-                    w.bytes.reserveCapacity(pieceSize + pieceSize / 4)
-                }
-                if i > 0 { w.appendRaw(",") }
-                try w.encode(element)
+            for element in list.elements {
+                if let piece = try writer.append(element) { pieces.append(piece) }
             }
-            w.appendRaw("]}}\n")
-            pieces.append(w.bytes)
-            return pieces
         } catch {
             return cannotEncode
         }
+        pieces.append(writer.finish())
+        return pieces
     }
 
     /// `{"ok":false,"error":{"code":…,"message":…}}` and `\n`.
@@ -128,8 +114,47 @@ package enum ControlReplyWriter {
     }
 
     /// The answer when a document holds something JSON cannot say (a stored number like `1e400`).
-    private static var cannotEncode: [[UInt8]] {
+    package static var cannotEncode: [[UInt8]] {
         failure(ControlFailure(code: .internalError, message: "cannot encode the reply"))
+    }
+}
+
+/// Writes the reply line of a list document as its elements come, handing out each piece of about
+/// ``ControlReplyWriter/pieceSize`` bytes as soon as it is full: the elements can come from a
+/// cursor, and the caller sends (and releases) each piece before producing the next, so neither
+/// the list nor its reply is ever held whole.
+package struct ListReplyWriter<List: ListDocument> {
+    private var w = JSONWriter(capacity: 1024)
+    private var count = 0
+
+    /// Starts the line, `{"ok":true,"result":{"<name>":[`; nil when `List` is not one named list.
+    package init?() {
+        // The empty document names the list: its shape stays defined by the type alone.
+        guard case .object(let shape)? = try? JSONValueEncoder().encode(List.empty), shape.count == 1,
+            shape[0].value == .array([])
+        else { return nil }
+        w.appendRaw(#"{"ok":true,"result":{"#)
+        JSONWriter.appendString(shape[0].key, to: &w.bytes)
+        w.appendRaw(":[")
+    }
+
+    /// Writes one element; returns the piece to send when it filled one.
+    package mutating func append(_ element: List.Element) throws -> [UInt8]? {
+        if count > 0 { w.appendRaw(",") }
+        count += 1
+        try w.encode(element)
+        guard w.bytes.count >= ControlReplyWriter.pieceSize else { return nil }
+        let piece = w.bytes
+        w.bytes = []
+        w.bytes.reserveCapacity(ControlReplyWriter.pieceSize + ControlReplyWriter.pieceSize / 4)
+        return piece
+    }
+
+    /// Ends the line; the last piece, `]}}` and `\n` included.
+    package mutating func finish() -> [UInt8] {
+        w.appendRaw("]}}\n")
+        defer { w.bytes = [] }
+        return w.bytes
     }
 }
 

@@ -17,8 +17,22 @@ struct ControlHandler: Sendable {
     let startedAt: Int64
     let logger: Logger
 
-    /// The reply line (JSON + `\n`) for one request line from `peer`, in pieces to write in order.
-    func respond(to line: [UInt8], from peer: PeerCredentials?) async -> [[UInt8]] {
+    /// Answers one request line from `peer`: hands the reply line (JSON + `\n`) to `send` in pieces,
+    /// in order, each after the one before it was sent. An `events` reply is read from the store a
+    /// page at a time as it is sent. Throws what `send` throws, or the store's error when the
+    /// store fails after the reply began (the line is then cut short, and the caller closes).
+    func respond(to line: [UInt8], from peer: PeerCredentials?, send: ReplySink) async throws {
+        let result = await answer(to: line, from: peer)
+        switch result {
+        case .success(.events(let cursor)):
+            try await Self.stream(cursor, send: send)
+        default:
+            for piece in Self.encode(result) { try await send(piece) }
+        }
+    }
+
+    /// The answer for one request line, audited.
+    private func answer(to line: [UInt8], from peer: PeerCredentials?) async -> Result<ControlAnswer, ControlFailure> {
         let request = try? JSONDecoder().decode(ControlRequest.self, from: Data(line))
         let command = request?.op.rawValue ?? "unreadable"
         let arguments = line
@@ -53,7 +67,7 @@ struct ControlHandler: Sendable {
     private func finish(
         _ result: consuming Result<ControlAnswer, ControlFailure>, command: String, arguments: [UInt8],
         peer: PeerCredentials?
-    ) async -> [[UInt8]] {
+    ) async -> Result<ControlAnswer, ControlFailure> {
         let outcome: String
         switch copy result {
         case .success: outcome = "allowed: ok"
@@ -66,13 +80,44 @@ struct ControlHandler: Sendable {
                 outcome: outcome)
         } catch {
             logger.error("Cannot write the audit trail", metadata: ["error": "\(error)"])
-            return Self.encode(
-                .failure(
-                    ControlFailure(
-                        code: .unavailable,
-                        message: "the daemon cannot write its audit trail (\(error.description)); try again later")))
+            return .failure(
+                ControlFailure(
+                    code: .unavailable,
+                    message: "the daemon cannot write its audit trail (\(error.description)); try again later"))
         }
-        return Self.encode(result)
+        return result
+    }
+
+    /// Streams the `events` list: one page of the store read at a time, each piece sent before the
+    /// next is written, so memory stays about a page and a piece whatever the list's length.
+    private static func stream(_ cursor: consuming EventCursor, send: ReplySink) async throws {
+        guard var writer = ListReplyWriter<EventListDocument>() else {
+            for piece in ControlReplyWriter.cannotEncode { try await send(piece) }
+            return
+        }
+        var sent = false
+        while true {
+            let page = try await cursor.next()
+            if page.isEmpty { break }
+            for element in page {
+                let piece: [UInt8]?
+                do {
+                    piece = try writer.append(element)
+                } catch {
+                    // Nothing sent yet: the whole answer is the failure, as for any other list.
+                    guard sent else {
+                        for piece in ControlReplyWriter.cannotEncode { try await send(piece) }
+                        return
+                    }
+                    throw error
+                }
+                if let piece {
+                    sent = true
+                    try await send(piece)
+                }
+            }
+        }
+        try await send(writer.finish())
     }
 
     /// The reply line in pieces to write in order: keys in each document's declaration order
@@ -81,6 +126,7 @@ struct ControlHandler: Sendable {
         switch consume result {
         case .success(.document(let document)): ControlReplyWriter.success(document)
         case .success(.list(let list)): ControlReplyWriter.success(list: list)
+        case .success(.events): ControlReplyWriter.cannotEncode  // streamed by `respond`, never encoded whole
         case .failure(let failure): ControlReplyWriter.failure(failure)
         }
     }
@@ -103,7 +149,7 @@ struct ControlHandler: Sendable {
             return .document(device)
         case .events:
             let serial = try await existingSerial(r.serial)
-            return .list(try await store.events(serial: serial, limit: try limit(r.limit)))
+            return .events(try await store.eventCursor(serial: serial, limit: try limit(r.limit)))
         case .eligibility:
             var serial: String?
             if r.serial != nil { serial = try await existingSerial(r.serial) }
@@ -192,4 +238,9 @@ struct ControlHandler: Sendable {
 enum ControlAnswer: Sendable {
     case document(any Encodable & Sendable)
     case list(any ListDocument)
+    /// The `events` list, read from the store as it is sent.
+    case events(EventCursor)
 }
+
+/// Where a reply's pieces go, in order; returns once the piece is written to the socket.
+typealias ReplySink = ([UInt8]) async throws -> Void

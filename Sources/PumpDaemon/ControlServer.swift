@@ -24,11 +24,20 @@ final class ControlServer: Service, Sendable {
         self.logger = logger
     }
 
-    /// Binds the control listener; every accepted connection carries its peer's credentials.
-    static func bind(_ endpoint: ListenEndpoint, group: any EventLoopGroup) async throws -> ControlListener {
+    /// Binds the control listener; every accepted connection carries its peer's credentials. At
+    /// most `budget` connections are open at once (their descriptors are kept apart from the ingest
+    /// ones); one that has not sent its request within `idleTimeout` is closed.
+    static func bind(
+        _ endpoint: ListenEndpoint, group: any EventLoopGroup, budget: ConnectionBudget, idleTimeout: TimeAmount
+    ) async throws -> ControlListener {
         try await endpoint.bind(
             ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 64)
+                .serverChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ConnectionCapHandler(budget: budget))
+                    }
+                }
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
         ) { channel in
             let credentials: EventLoopFuture<PeerCredentialsLayout?>
@@ -43,7 +52,10 @@ final class ControlServer: Service, Sendable {
                 groups = channel.eventLoop.makeSucceededFuture([])
             }
             return credentials.and(groups).flatMapThrowing { cred, groups in
-                try channel.pipeline.syncOperations.addHandler(LineFramer())
+                let framer = LineFramer()
+                try channel.pipeline.syncOperations.addHandler(framer)
+                try channel.pipeline.syncOperations.addHandler(
+                    IdleConnectionHandler(timeout: idleTimeout) { framer.framedLines == 0 })
                 let async = try NIOAsyncChannel<[InboundFrame], ByteBuffer>(wrappingChannelSynchronously: channel)
                 return ControlConnection(
                     channel: async,
@@ -112,15 +124,13 @@ final class ControlServer: Service, Sendable {
                     case .line(let buffer): line = Array(buffer.readableBytesView)
                     case .tooLarge: line = []
                     }
-                    // A long reply (every pump) comes in pieces of about 1 MiB, each handed to NIO
-                    // and released in turn, never copied whole; awaiting each write itself (not
-                    // only its hand-over) so that closing the connection cannot drop a reply
-                    // larger than the socket buffer.
-                    var pieces = await handler.respond(to: line, from: connection.peer)
-                    for index in pieces.indices {
-                        let buffer = ByteBuffer(bytes: pieces[index])
-                        pieces[index] = []
-                        try await connection.channel.channel.writeAndFlush(buffer).get()
+                    // A long reply (every pump, every message) comes in pieces of about 1 MiB, each
+                    // produced only after the one before it is on the socket (a reader that does not
+                    // read holds the daemon to one piece), never copied whole; awaiting each write
+                    // itself, not only its hand-over, so that closing the connection cannot drop a
+                    // reply larger than the socket buffer.
+                    try await handler.respond(to: line, from: connection.peer) { piece in
+                        try await connection.channel.channel.writeAndFlush(ByteBuffer(bytes: piece)).get()
                     }
                     return
                 }

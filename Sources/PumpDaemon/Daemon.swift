@@ -52,6 +52,23 @@ package struct Daemon: Sendable {
             writer: writer, clock: clock, configuration: configuration, counters: counters, alarm: alarm,
             logger: logger)
 
+        let fileLimit = OpenFileLimit.raise(logger: logger)
+        let caps = OpenFileLimit.caps(
+            ingest: configuration.maxConnections, control: configuration.maxControlConnections, limit: fileLimit)
+        if caps != (configuration.maxConnections, configuration.maxControlConnections) {
+            logger.warning(
+                "Connection limits lowered to fit under the open-file limit",
+                metadata: [
+                    "connections.ingest.limit": "\(caps.ingest)", "connections.control.limit": "\(caps.control)",
+                    "rlimit_nofile.soft": "\(fileLimit)",
+                ])
+        }
+        let ingestBudget = ConnectionBudget(kind: "ingest", limit: caps.ingest, logger: logger)
+        let controlBudget = ConnectionBudget(kind: "control", limit: caps.control, logger: logger)
+        let idleTimeout = TimeAmount.nanoseconds(
+            Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000
+                + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
+
         let group = MultiThreadedEventLoopGroup.singleton
         let inherited: [ListenedSocket]
         do {
@@ -79,12 +96,14 @@ package struct Daemon: Sendable {
         let controlListener: ControlListener
         do {
             for endpoint in ingestEndpoints {
-                listeners.append(try await IngestServer.bind(endpoint, group: group))
+                listeners.append(
+                    try await IngestServer.bind(endpoint, group: group, budget: ingestBudget, idleTimeout: idleTimeout))
                 if case .unix(let path) = endpoint {
                     chmod(path, configuration.controlSocketMode)
                 }
             }
-            controlListener = try await ControlServer.bind(controlEndpoint, group: group)
+            controlListener = try await ControlServer.bind(
+                controlEndpoint, group: group, budget: controlBudget, idleTimeout: idleTimeout)
             if case .unix(let path) = controlEndpoint {
                 chmod(path, configuration.controlSocketMode)
             }
@@ -93,7 +112,9 @@ package struct Daemon: Sendable {
             throw DaemonError.bind(reason: "\(error)")
         }
 
-        let ingest = IngestServer(listeners: listeners, committer: committer, clock: clock, logger: logger)
+        let ingest = IngestServer(
+            listeners: listeners, committer: committer, clock: clock,
+            maxPendingReplies: configuration.maxPendingReplies, logger: logger)
         let handler = ControlHandler(
             store: store, configuration: configuration,
             access: ControlAccessPolicy(groupName: configuration.controlGroup), clock: clock, startedAt: started,
@@ -122,7 +143,8 @@ package struct Daemon: Sendable {
             metadata: [
                 "message_id": "\(JournalMessageIDs.ready)", "store": "\(store.path)",
                 "ingest": "\(ingestEndpoints.map(\.description).joined(separator: ", "))",
-                "control": "\(controlEndpoint.description)",
+                "control": "\(controlEndpoint.description)", "connections.ingest.limit": "\(caps.ingest)",
+                "connections.control.limit": "\(caps.control)",
             ])
         var failure: (any Error)?
         do { try await serviceGroup.run() } catch { failure = error }

@@ -31,6 +31,19 @@ package struct DaemonConfiguration: Sendable {
     package var maxBatchLines: Int
     /// The most lines waiting for a commit before readers pause (back pressure).
     package var maxQueuedLines: Int
+    /// The most ingest connections open at once, every ingest listener together; lowered at start
+    /// to fit under the open-file limit (`--max-connections`).
+    package var maxConnections: Int
+    /// The most control connections open at once, kept apart from the ingest ones so that pumpctl
+    /// is answered whatever the gateways do (`--max-control-connections`).
+    package var maxControlConnections: Int
+    /// How long a connection may hold a partial line (ingest) or no request yet (control) while
+    /// nothing arrives, before it is closed (`--idle-timeout`). An ingest connection that holds no
+    /// partial line may stay open and quiet for as long as it likes.
+    package var idleTimeout: Duration
+    /// The most replies of one ingest connection waiting to be written before the daemon stops
+    /// reading it (its peer is not reading them).
+    package var maxPendingReplies: Int
 
     /// Creates a configuration; sockets default to the state directory.
     package init(
@@ -52,6 +65,10 @@ package struct DaemonConfiguration: Sendable {
         self.chainHeadInterval = .seconds(3600)
         self.maxBatchLines = 8192
         self.maxQueuedLines = 16384
+        self.maxConnections = 4096
+        self.maxControlConnections = 64
+        self.idleTimeout = .seconds(60)
+        self.maxPendingReplies = 4096
     }
 }
 

@@ -285,6 +285,7 @@ final class IngestCounters: Sendable {
         var lines = 0
         var unavailable = 0
         var connections = 0
+        var closed = 0
     }
     private let counts = Mutex(Counts())
 
@@ -298,7 +299,15 @@ final class IngestCounters: Sendable {
     }
 
     func connectionOpened() { counts.withLock { $0.connections += 1 } }
-    func connectionClosed() { counts.withLock { $0.connections -= 1 } }
+    func connectionClosed() {
+        counts.withLock {
+            $0.connections -= 1
+            $0.closed += 1
+        }
+    }
+
+    /// Connections closed since the start.
+    var connectionsClosed: Int { counts.withLock { $0.closed } }
 
     var snapshot: (accepted: Int, lines: Int, unavailable: Int, connections: Int) {
         counts.withLock { ($0.accepted, $0.lines, $0.unavailable, $0.connections) }

@@ -17,24 +17,42 @@ final class IngestServer: Service, Sendable {
     private let clock: any DaemonClock
     private let logger: Logger
     private let validator = FrameValidator()
+    private let maxPendingReplies: Int
 
-    init(listeners: [IngestListener], committer: IngestCommitter, clock: any DaemonClock, logger: Logger) {
+    init(
+        listeners: [IngestListener], committer: IngestCommitter, clock: any DaemonClock, maxPendingReplies: Int,
+        logger: Logger
+    ) {
         self.listeners = listeners
         self.committer = committer
         self.clock = clock
+        self.maxPendingReplies = maxPendingReplies
         self.logger = logger
     }
 
-    /// Binds a listener for ingest connections.
-    static func bind(_ endpoint: ListenEndpoint, group: any EventLoopGroup) async throws -> IngestListener {
+    /// Binds a listener for ingest connections: at most `budget` of them open at once (shared by
+    /// every ingest listener), each closed when it holds a partial line and sends nothing for
+    /// `idleTimeout`. A connection holding no partial line is never closed for idleness: gateways
+    /// keep one connection open for as long as they run, and quiet hours are normal.
+    static func bind(
+        _ endpoint: ListenEndpoint, group: any EventLoopGroup, budget: ConnectionBudget, idleTimeout: TimeAmount
+    ) async throws -> IngestListener {
         try await endpoint.bind(
             ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ConnectionCapHandler(budget: budget))
+                    }
+                }
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
         ) { channel in
             channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandler(LineFramer())
+                let framer = LineFramer()
+                try channel.pipeline.syncOperations.addHandler(framer)
+                try channel.pipeline.syncOperations.addHandler(
+                    IdleConnectionHandler(timeout: idleTimeout) { framer.holdsPartialLine })
                 return try NIOAsyncChannel<[InboundFrame], ByteBuffer>(wrappingChannelSynchronously: channel)
             }
         }
@@ -47,6 +65,10 @@ final class IngestServer: Service, Sendable {
                     group.addTask {
                         try await self.accept(on: listener)
                     }
+                }
+                group.addTask {
+                    // Ends with the shutdown: the sleep's cancellation is not a failure.
+                    try? await cancelWhenGracefulShutdown { try await self.releaseMemoryOfClosedConnections() }
                 }
             }
         } onGracefulShutdown: {
@@ -79,20 +101,30 @@ final class IngestServer: Service, Sendable {
         do {
             try await connection.executeThenClose { inbound, outbound in
                 let (replies, sink) = AsyncStream<[Reply]>.makeStream()
+                let window = ReplyWindow(limit: self.maxPendingReplies)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         var bytes: [UInt8] = []
-                        for await batch in replies {
-                            bytes.removeAll(keepingCapacity: true)
-                            for reply in batch { reply.appendLine(to: &bytes) }
-                            // Wait until the bytes are written to the socket: closing the connection
-                            // after the last batch must not drop replies still queued in NIO.
-                            try await connection.channel.writeAndFlush(ByteBuffer(bytes: bytes)).get()
+                        do {
+                            for await batch in replies {
+                                bytes.removeAll(keepingCapacity: bytes.capacity <= 1 << 16)
+                                for reply in batch { reply.appendLine(to: &bytes) }
+                                // Wait until the bytes are written to the socket: closing the
+                                // connection after the last batch must not drop replies still queued
+                                // in NIO, and the window opens only for replies the peer took.
+                                try await connection.channel.writeAndFlush(ByteBuffer(bytes: bytes)).get()
+                                window.release(batch.count)
+                            }
+                        } catch {
+                            window.openUp()
+                            throw error
                         }
                     }
                     await withGracefulShutdownHandler {
                         do {
                             for try await frames in inbound {
+                                // Replies the peer does not read hold its next lines unread.
+                                await window.reserve(frames.count)
                                 await self.committer.submit(IngestSubmission(items: self.items(frames), sink: sink))
                             }
                         } catch {
@@ -112,6 +144,19 @@ final class IngestServer: Service, Sendable {
             }
         } catch {
             logger.debug("Ingest connection closed with an error", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Every 10 s after connections closed, hands the memory they freed back to the system: glibc
+    /// keeps freed buffers mapped, so 2,000 connections' partial lines stayed resident after they
+    /// closed.
+    private func releaseMemoryOfClosedConnections() async throws {
+        var closed = committer.counters.connectionsClosed
+        while true {
+            try await Task.sleep(for: .seconds(10))
+            let now = committer.counters.connectionsClosed
+            if now != closed { MemoryTuning.releaseFreeMemory() }
+            closed = now
         }
     }
 

@@ -24,6 +24,11 @@ final class LineFramer: ChannelInboundHandler {
     private var partial: ByteBuffer?
     private var oversized: (prefix: ByteBuffer, length: Int)?
     private var pending: [InboundFrame] = []
+    /// Lines framed so far on this connection.
+    private(set) var framedLines = 0
+
+    /// Whether part of a line is held, waiting for its `\n`.
+    var holdsPartialLine: Bool { partial != nil || oversized != nil }
 
     init(maxLineBytes: Int = LineFramer.maxLineBytes) {
         self.maxLineBytes = maxLineBytes
@@ -65,6 +70,8 @@ final class LineFramer: ChannelInboundHandler {
 
     /// Frames `input` into `pending` (exposed to tests through `LineFramerTestHarness`).
     func frame(_ input: inout ByteBuffer) {
+        let before = pending.count
+        defer { framedLines += pending.count - before }
         while input.readableBytes > 0 {
             let view = input.readableBytesView
             let newline = view.firstIndex(of: UInt8(ascii: "\n")).map { $0 - view.startIndex }

@@ -21,4 +21,12 @@ enum MemoryTuning {
         _ = mallopt(arenaMax, 2)
         _ = mallopt(trimThreshold, 256 * 1024)
     }
+
+    /// Returns the free memory of every arena to the system (`malloc_trim(0)`), not only the top of
+    /// the heap the trim threshold covers; a few milliseconds.
+    static func releaseFreeMemory() {
+        typealias MallocTrim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(nil, "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+    }
 }

@@ -60,15 +60,24 @@ extension PumpStore {
         }
     }
 
-    /// `events SERIAL`: the pump's messages by `at`, newest first.
+    /// `events SERIAL`: the pump's messages by `at`, newest first, collected whole from
+    /// ``eventCursor(serial:limit:)`` (the daemon streams them instead).
     package func events(serial: String, limit: Int) async throws(StoreError) -> EventListDocument {
-        try await read { db in
-            let rows = try MessageRow.filter(MessageRow.Columns.serial == serial)
-                .order(MessageRow.Columns.at.desc, MessageRow.Columns.id.desc)
-                .limit(limit)
-                .fetchAll(db)
-            return EventListDocument(events: rows.map(\.document))
+        var cursor = try await eventCursor(serial: serial, limit: limit)
+        var events: [JSONValue] = []
+        while true {
+            let page = try await cursor.next()
+            if page.isEmpty { return EventListDocument(events: events) }
+            events += page
         }
+    }
+
+    /// `events SERIAL` read a page at a time (``EventCursor``), for a reply streamed as it is read.
+    package func eventCursor(serial: String, limit: Int) async throws(StoreError) -> EventCursor {
+        let newest = try await read { db in
+            try MessageRow.select(max(MessageRow.Columns.id), as: Int64.self).fetchOne(db) ?? 0
+        }
+        return EventCursor(store: self, serial: serial, remaining: limit, newestID: newest)
     }
 
     /// `eligibility`: records, newest first by `created_at`, then `id`.
@@ -166,5 +175,54 @@ extension MessageRow {
         }
         fields["received_at"] = receivedAt
         return .object(fields.sortedByKey())
+    }
+}
+
+/// The pump's messages, newest first by `at` then row id (the order of `events`), read in pages of
+/// about ``pageBytes`` bytes of raw messages, each page its own short read: a reply can be sent
+/// page by page while the daemon holds only one. The list is the one the first read saw (rows
+/// stored later are left out: row ids only grow), whatever is stored while it is sent.
+package struct EventCursor: Sendable {
+    /// About how many bytes of stored messages one page holds (at least one message).
+    package static let pageBytes = 1 << 20
+
+    private let store: PumpStore
+    private let serial: String
+    private var remaining: Int
+    private let newestID: Int64
+    /// The (`at`, row id) of the last message handed out.
+    private var last: (at: Int64, id: Int64)?
+    /// The largest stored message seen so far, to size the next page.
+    private var largest = 1
+    /// Rows the last page asked for: pages start at 16 rows (16 messages at the line limit are
+    /// 1 MiB) and at most double, so a page is sized by messages already seen.
+    private var pageRows = 8
+
+    init(store: PumpStore, serial: String, remaining: Int, newestID: Int64) {
+        self.store = store
+        self.serial = serial
+        self.remaining = remaining
+        self.newestID = newestID
+    }
+
+    /// The next page of messages as the control socket shows them; empty when there are no more.
+    package mutating func next() async throws(StoreError) -> [JSONValue] {
+        guard remaining > 0 else { return [] }
+        pageRows = max(1, min(4096, pageRows * 2, Self.pageBytes / largest))
+        let count = min(remaining, pageRows)
+        let (serial, newestID, last) = (serial, newestID, last)
+        let rows = try await store.read { db in
+            var request = MessageRow.filter(MessageRow.Columns.serial == serial && MessageRow.Columns.id <= newestID)
+            if let last {
+                request = request.filter(
+                    MessageRow.Columns.at < last.at
+                        || (MessageRow.Columns.at == last.at && MessageRow.Columns.id < last.id))
+            }
+            return try request.order(MessageRow.Columns.at.desc, MessageRow.Columns.id.desc).limit(count).fetchAll(db)
+        }
+        remaining = rows.count < count ? 0 : remaining - rows.count
+        if let final = rows.last, let id = final.id { self.last = (final.at, id) }
+        largest = max(largest, rows.map(\.raw.count).max() ?? 0)
+        return rows.map(\.document)
     }
 }

@@ -13,6 +13,8 @@ package final class DaemonProcess {
     /// The `pumpmond` executable run.
     package let executable: String
     private var process: Process?
+    /// When set, the daemon starts with this soft and hard open-file limit (`ulimit -n`).
+    package var openFileLimit: Int?
     /// Where the daemon's stderr goes.
     package let logPath: String
 
@@ -44,6 +46,11 @@ package final class DaemonProcess {
             [
                 "--state-dir", stateDirectory, "--ingest-socket", ingestSocket, "--control-socket", controlSocket,
             ] + extraArguments
+        if let openFileLimit {
+            // The shell sets the limit, then becomes the daemon (same pid).
+            p.arguments = ["-c", "ulimit -n \(openFileLimit) && exec \"$0\" \"$@\"", executable] + (p.arguments ?? [])
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        }
         var environment = ProcessInfo.processInfo.environment
         for key in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "JOURNAL_STREAM", "WATCHDOG_USEC"] {
             environment[key] = nil

@@ -25,7 +25,16 @@ struct Pumpmond: AsyncParsableCommand {
             runs on the state directory.
 
             A --config FILE is JSON with any of the keys state_dir, ingest_socket, control_socket, listen,
-            stall_grace, mri_stall_grace, chain_head_interval (seconds) and control_group; flags override it.
+            stall_grace, mri_stall_grace, chain_head_interval (seconds), control_group, max_connections, max_control_connections
+            and idle_timeout (seconds); flags override it.
+
+            Resource limits: at start the soft open-file limit is raised to the hard one (both logged) and
+            the connection caps are lowered to fit under it, the control connections' descriptors kept
+            apart so that pumpctl is always answered. A connection over a cap is accepted and closed at
+            once. An ingest connection is closed when it holds part of a line and sends nothing for the
+            idle timeout (one holding no partial line may stay open and quiet indefinitely: gateways keep
+            their connection); a control connection, when it sends no request within it. A connection whose
+            replies are not read stops being read once 4096 of its replies wait.
             """,
         version: PumpmondVersion.string)
 
@@ -65,6 +74,18 @@ struct Pumpmond: AsyncParsableCommand {
 
     @Option(help: "The group whose members may use the control socket. Default: pumpmon.")
     var controlGroup: String?
+
+    @Option(help: "The most ingest connections open at once (1 to 1000000). Default: 4096.")
+    var maxConnections: String?
+
+    @Option(help: "The most control connections open at once (1 to 10000). Default: 64.")
+    var maxControlConnections: String?
+
+    @Option(
+        help:
+            "Seconds a connection may hold a partial line (or no control request) with nothing arriving (1 to 86400). Default: 60."
+    )
+    var idleTimeout: String?
 
     @Option(help: "A JSON configuration file (see the discussion above).")
     var config: String?
@@ -122,6 +143,17 @@ struct Pumpmond: AsyncParsableCommand {
             try chainHeadInterval.map { try GraceSeconds.parse($0, name: "--chain-head-interval") }
             ?? file.chainHeadInterval ?? 3600
         configuration.chainHeadInterval = .seconds(headInterval)
+        configuration.maxConnections =
+            try maxConnections.map { try Bounded.parse($0, name: "--max-connections", range: Bounded.connections) }
+            ?? file.maxConnections ?? configuration.maxConnections
+        configuration.maxControlConnections =
+            try maxControlConnections.map {
+                try Bounded.parse($0, name: "--max-control-connections", range: Bounded.controlConnections)
+            } ?? file.maxControlConnections ?? configuration.maxControlConnections
+        let idle =
+            try idleTimeout.map { try Bounded.parse($0, name: "--idle-timeout", range: Bounded.idleSeconds) }
+            ?? file.idleTimeout
+        if let idle { configuration.idleTimeout = .seconds(idle) }
 
         LoggingSystem.bootstrap { label in JournalLogging.makeHandler(label: label, identifier: "pumpmond") }
         let logger = Logger(label: "pumpmond")
@@ -144,6 +176,9 @@ struct ConfigFile: Decodable {
     var mriStallGrace: Int?
     var controlGroup: String?
     var chainHeadInterval: Int?
+    var maxConnections: Int?
+    var maxControlConnections: Int?
+    var idleTimeout: Int?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case stateDir = "state_dir"
@@ -154,6 +189,9 @@ struct ConfigFile: Decodable {
         case mriStallGrace = "mri_stall_grace"
         case controlGroup = "control_group"
         case chainHeadInterval = "chain_head_interval"
+        case maxConnections = "max_connections"
+        case maxControlConnections = "max_control_connections"
+        case idleTimeout = "idle_timeout"
     }
 
     init() {}
@@ -175,6 +213,19 @@ struct ConfigFile: Decodable {
             let text = (value as? NSNumber).map { "\($0)" } ?? "\(value)"
             do {
                 _ = try GraceSeconds.parse(text, name: "'\(key.rawValue)' in \(path)")
+            } catch {
+                throw ConfigError(error.description)
+            }
+        }
+        let bounded: [(CodingKeys, ClosedRange<Int>)] = [
+            (.maxConnections, Bounded.connections), (.maxControlConnections, Bounded.controlConnections),
+            (.idleTimeout, Bounded.idleSeconds),
+        ]
+        for (key, range) in bounded {
+            guard let value = object[key.rawValue] else { continue }
+            let text = (value as? NSNumber).map { "\($0)" } ?? "\(value)"
+            do {
+                _ = try Bounded.parse(text, name: "'\(key.rawValue)' in \(path)", range: range)
             } catch {
                 throw ConfigError(error.description)
             }
@@ -203,6 +254,21 @@ enum GraceSeconds {
             )
         }
         return seconds
+    }
+}
+
+/// A whole number within a range: connection caps and the idle timeout.
+enum Bounded {
+    static let connections = 1...1_000_000
+    static let controlConnections = 1...10_000
+    static let idleSeconds = 1...86_400
+
+    static func parse(_ text: String, name: String, range: ClosedRange<Int>) throws(ValidationError) -> Int {
+        guard let value = Int(text), range.contains(value) else {
+            throw ValidationError(
+                "\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+        }
+        return value
     }
 }
 

@@ -159,6 +159,9 @@ struct EventsCommand: ControlCommand {
     static func render(_ document: EventListDocument, _ style: TextStyle) -> String {
         Render.events(document, style)
     }
+    static var textRows: TextRows? {
+        TextRows(listName: "events", row: Render.eventRow, text: Render.eventTable)
+    }
 }
 
 /// `pumpctl rejected [--limit N]`.

@@ -18,11 +18,26 @@ protocol ControlCommand: ParsableCommand {
     /// Whether `exitCode(for:)` reads the document (then `--json` keeps the reply as well as
     /// streaming it).
     static var reportsFindings: Bool { get }
+    /// For a list document that can be too long to hold whole: its text built row by row as the
+    /// reply arrives. Nil (the default): the document is decoded whole and given to `render`.
+    static var textRows: TextRows? { get }
+}
+
+/// How a list reply becomes text one element at a time: only the rows (a few short cells each)
+/// are kept, never the elements.
+struct TextRows {
+    /// The list's name in the document, `events` for `{"events":[...]}`.
+    var listName: String
+    /// One element's row.
+    var row: (JSONValue, TextStyle) -> [TextTable.Cell]
+    /// The text of every row (the same as `render` gives for the whole document).
+    var text: ([[TextTable.Cell]], TextStyle) -> String
 }
 
 extension ControlCommand {
     static func exitCode(for document: Document) -> Int32 { 0 }
     static var reportsFindings: Bool { false }
+    static var textRows: TextRows? { nil }
 
     /// The process's run: its environment, its stdout; a failure goes to stderr and sets the exit code.
     func run() throws {
@@ -55,6 +70,18 @@ extension ControlCommand {
             var reply = JSONReply(socket: client.path)
             try client.exchange(line) { (piece) throws(PumpCtlError) in try reply.receive(piece, into: &output) }
             try reply.finish(Document.self, into: &output)
+            return 0
+        }
+        if let textRows = Self.textRows, !global.json {
+            // (A command with text rows reports no findings: its exit code is 0.)
+            let style = environment.textStyle
+            var reply = ListElementReply(socket: client.path, listName: textRows.listName)
+            var rows: [[TextTable.Cell]] = []
+            try client.exchange(line) { (piece) throws(PumpCtlError) in
+                try reply.receive(piece) { (element) throws(PumpCtlError) in rows.append(textRows.row(element, style)) }
+            }
+            try reply.finish()
+            output.append(textRows.text(rows, style))
             return 0
         }
         var whole = WholeReply(socket: client.path)

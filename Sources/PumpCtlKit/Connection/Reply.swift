@@ -7,7 +7,8 @@ struct WholeReply {
     let socket: String
     private(set) var bytes: [UInt8] = []
 
-    /// The longest reply line collected (a `--json` document streams and has no limit).
+    /// The longest reply line collected (a `--json` document, and the `events` text, stream and
+    /// have no limit).
     static let maxBytes = 64 << 20
 
     init(socket: String) {
@@ -16,7 +17,10 @@ struct WholeReply {
 
     mutating func receive(_ piece: UnsafeBufferPointer<UInt8>) throws(PumpCtlError) {
         guard bytes.count + piece.count <= Self.maxBytes else {
-            throw .badReply(socket: socket, detail: "a reply longer than \(Self.maxBytes) bytes")
+            // Not a broken reply: more than text is shown from (exit 64, the request asks too much).
+            throw .badUsage(
+                "the reply is longer than \(Self.maxBytes >> 20) MiB, more than pumpctl shows as text: "
+                    + "ask for fewer with --limit N where the command has it, or use --json, which streams any length")
         }
         bytes.append(contentsOf: piece)
     }
@@ -139,5 +143,144 @@ struct JSONReply {
         printer.print(UnsafeBufferPointer(rebasing: piece.dropLast()), into: &output.pending)
         held = last
         output.flushIfLong()
+    }
+}
+
+/// A list reply read for text, element by element: a reply that starts
+/// `{"ok":true,"result":{"<name>":[` has each element decoded (`JSONDecoder`, as a whole reply is)
+/// and handed to `element` as soon as its last byte arrives, so only one element is held at a
+/// time, whatever the list's length. Any other reply (a failure) is collected and decoded for its
+/// error.
+struct ListElementReply {
+    private enum State {
+        /// Fewer bytes than the prefix so far, all of them matching it.
+        case head
+        /// Between elements (before the first, or after a `,`).
+        case between
+        /// Inside an element: its bytes so far, string and nesting state.
+        case element
+        /// After the list's `]`: the envelope's `}}` to come.
+        case tail
+        case whole
+    }
+
+    private let prefix: [UInt8]
+    private var state = State.head
+    private var whole: WholeReply
+    private var current: [UInt8] = []
+    private var depth = 0
+    private var inString = false
+    private var escaped = false
+    private var tail: [UInt8] = []
+
+    init(socket: String, listName: String) {
+        prefix = Array(#"{"ok":true,"result":{"\#(listName)":["#.utf8)
+        whole = WholeReply(socket: socket)
+    }
+
+    mutating func receive(
+        _ piece: UnsafeBufferPointer<UInt8>, element: (JSONValue) throws(PumpCtlError) -> Void
+    ) throws(PumpCtlError) {
+        var index = 0
+        if state == .head || state == .whole {
+            try whole.receive(piece)
+            guard state == .head else { return }
+            let bytes = whole.bytes
+            guard bytes.count >= prefix.count else {
+                if !prefix.starts(with: bytes) { state = .whole }
+                return
+            }
+            guard bytes.starts(with: prefix) else {
+                state = .whole
+                return
+            }
+            state = .between
+            index = piece.count - (bytes.count - prefix.count)
+            whole = WholeReply(socket: whole.socket)
+        }
+        while index < piece.count {
+            let byte = piece[index]
+            index += 1
+            switch state {
+            case .head, .whole:
+                return
+            case .tail:
+                tail.append(byte)
+            case .between:
+                switch byte {
+                case UInt8(ascii: "]"): state = .tail
+                case UInt8(ascii: ","), 0x20, 0x09, 0x0A, 0x0D: break
+                default:
+                    state = .element
+                    current = [byte]
+                    depth = byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") ? 1 : 0
+                    inString = byte == UInt8(ascii: "\"")
+                    escaped = false
+                }
+            case .element:
+                if inString {
+                    if !escaped && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "\"") {
+                        // The run up to the string's next quote or backslash, in one append.
+                        var end = index
+                        while end < piece.count && piece[end] != UInt8(ascii: "\"") && piece[end] != UInt8(ascii: "\\")
+                        {
+                            end += 1
+                        }
+                        current.append(contentsOf: UnsafeBufferPointer(rebasing: piece[(index - 1)..<end]))
+                        index = end
+                        continue
+                    }
+                    current.append(byte)
+                    if escaped {
+                        escaped = false
+                    } else if byte == UInt8(ascii: "\\") {
+                        escaped = true
+                    } else if byte == UInt8(ascii: "\"") {
+                        inString = false
+                    }
+                    continue
+                }
+                if depth == 0 && (byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]")) {
+                    try element(try decode(current))
+                    current = []
+                    state = byte == UInt8(ascii: "]") ? .tail : .between
+                    continue
+                }
+                current.append(byte)
+                switch byte {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 {
+                        try element(try decode(current))
+                        current = []
+                        state = .between
+                    }
+                default: break
+                }
+            }
+        }
+    }
+
+    /// Checks that the list ended as a reply does, or throws the failure the reply reports.
+    func finish() throws(PumpCtlError) {
+        switch state {
+        case .tail where tail == Array("}}".utf8):
+            return
+        case .whole, .head:
+            _ = try whole.document(JSONValue.self)
+            throw .badReply(socket: whole.socket, detail: #"a result not sent as {"ok":true,"result":...}"#)
+        default:
+            throw .badReply(socket: whole.socket, detail: "not JSON")
+        }
+    }
+
+    private func decode(_ bytes: [UInt8]) throws(PumpCtlError) -> JSONValue {
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        } catch {
+            throw .badReply(socket: whole.socket, detail: "an unreadable list element")
+        }
     }
 }

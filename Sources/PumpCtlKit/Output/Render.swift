@@ -74,16 +74,23 @@ package enum Render {
 
     /// `pumpctl events SERIAL`: newest first, as the daemon lists them.
     package static func events(_ doc: EventListDocument, _ style: TextStyle) -> String {
-        guard !doc.events.isEmpty else { return "No messages from this pump.\n" }
-        let rows: [[TextTable.Cell]] = doc.events.map { event in
-            let kind = event["kind"]?.stringValue ?? "?"
-            return [
-                .init(event["at"]?.stringValue.map { style.time($0) } ?? "-"),
-                .init(TextSanitizer.visible(kind)),
-                summary(of: event),
-                .init(event["id"]?.stringValue.map { TextSanitizer.visible($0, limit: 40) } ?? "-"),
-            ]
-        }
+        eventTable(doc.events.map { eventRow($0, style) }, style)
+    }
+
+    /// One message's row of the `events` table.
+    static func eventRow(_ event: JSONValue, _ style: TextStyle) -> [TextTable.Cell] {
+        let kind = event["kind"]?.stringValue ?? "?"
+        return [
+            .init(event["at"]?.stringValue.map { style.time($0) } ?? "-"),
+            .init(TextSanitizer.visible(kind)),
+            summary(of: event),
+            .init(event["id"]?.stringValue.map { TextSanitizer.visible($0, limit: 40) } ?? "-"),
+        ]
+    }
+
+    /// The `events` table of its rows.
+    static func eventTable(_ rows: [[TextTable.Cell]], _ style: TextStyle) -> String {
+        guard !rows.isEmpty else { return "No messages from this pump.\n" }
         return TextTable(header: ["AT", "KIND", "WHAT", "MESSAGE ID"], rows: rows).render(style)
     }
 
