@@ -5,7 +5,7 @@ import ServiceLifecycle
 
 /// A control connection and its caller's credentials.
 struct ControlConnection: Sendable {
-    var channel: NIOAsyncChannel<[InboundFrame], ByteBuffer>
+    var accepted: AcceptedChannel
     var peer: PeerCredentials?
 }
 
@@ -56,9 +56,8 @@ final class ControlServer: Service, Sendable {
                 try channel.pipeline.syncOperations.addHandler(framer)
                 try channel.pipeline.syncOperations.addHandler(
                     IdleConnectionHandler(timeout: idleTimeout) { framer.framedLines == 0 })
-                let async = try NIOAsyncChannel<[InboundFrame], ByteBuffer>(wrappingChannelSynchronously: channel)
                 return ControlConnection(
-                    channel: async,
+                    accepted: AcceptedChannel(try NIOAsyncChannel(wrappingChannelSynchronously: channel)),
                     peer: cred.map { PeerCredentials(pid: $0.pid, uid: $0.uid, gid: $0.gid, groups: groups) })
             }
         }
@@ -116,7 +115,7 @@ final class ControlServer: Service, Sendable {
 
     private func serve(_ connection: ControlConnection) async {
         do {
-            try await connection.channel.executeThenClose { inbound, _ in
+            try await connection.accepted.executeThenClose { inbound, _ in
                 for try await frames in inbound {
                     guard let first = frames.first else { continue }
                     let line: [UInt8]
@@ -130,7 +129,7 @@ final class ControlServer: Service, Sendable {
                     // itself, not only its hand-over, so that closing the connection cannot drop a
                     // reply larger than the socket buffer.
                     try await handler.respond(to: line, from: connection.peer) { piece in
-                        try await connection.channel.channel.writeAndFlush(ByteBuffer(bytes: piece)).get()
+                        try await connection.accepted.channel.channel.writeAndFlush(ByteBuffer(bytes: piece)).get()
                     }
                     return
                 }

@@ -6,7 +6,7 @@ import PumpTelemetry
 import ServiceLifecycle
 
 /// A bound listening socket whose connections speak protocol v1.
-typealias IngestListener = NIOAsyncChannel<NIOAsyncChannel<[InboundFrame], ByteBuffer>, Never>
+typealias IngestListener = NIOAsyncChannel<AcceptedChannel, Never>
 
 /// Accepts telemetry connections on every ingest listener (Unix socket, optional TCP) and serves
 /// each in its own child task: frames are validated here, off the event loop, then handed to the
@@ -53,7 +53,7 @@ final class IngestServer: Service, Sendable {
                 try channel.pipeline.syncOperations.addHandler(framer)
                 try channel.pipeline.syncOperations.addHandler(
                     IdleConnectionHandler(timeout: idleTimeout) { framer.holdsPartialLine })
-                return try NIOAsyncChannel<[InboundFrame], ByteBuffer>(wrappingChannelSynchronously: channel)
+                return AcceptedChannel(try NIOAsyncChannel(wrappingChannelSynchronously: channel))
             }
         }
     }
@@ -95,11 +95,12 @@ final class IngestServer: Service, Sendable {
     }
 
     /// Serves one connection until its input ends: reads lines, submits them, writes replies.
-    private func serve(_ connection: NIOAsyncChannel<[InboundFrame], ByteBuffer>) async {
+    private func serve(_ accepted: AcceptedChannel) async {
         committer.counters.connectionOpened()
         defer { committer.counters.connectionClosed() }
         do {
-            try await connection.executeThenClose { inbound, outbound in
+            let connection = accepted.channel
+            try await accepted.executeThenClose { inbound, outbound in
                 let (replies, sink) = AsyncStream<[Reply]>.makeStream()
                 let window = ReplyWindow(limit: self.maxPendingReplies)
                 try await withThrowingTaskGroup(of: Void.self) { group in
