@@ -25,7 +25,9 @@ struct ControlHandler: Sendable {
         let result = await answer(to: line, from: peer)
         switch result {
         case .success(.events(let cursor)):
-            try await Self.stream(cursor, send: send)
+            try await Self.stream(cursor, as: EventListDocument.self, send: send)
+        case .success(.devices(let cursor)):
+            try await Self.stream(cursor, as: DeviceListDocument.self, send: send)
         default:
             for piece in Self.encode(result) { try await send(piece) }
         }
@@ -88,17 +90,21 @@ struct ControlHandler: Sendable {
         return result
     }
 
-    /// Streams the `events` list: one page of the store read at a time, each piece sent before the
-    /// next is written, so memory stays about a page and a piece whatever the list's length.
-    private static func stream(_ cursor: consuming EventCursor, send: ReplySink) async throws {
-        guard var writer = ListReplyWriter<EventListDocument>() else {
+    /// Streams a list read from the store a page at a time: the next page is read (on the
+    /// store's thread) while this one is encoded and sent, and each piece is sent before the next
+    /// is written, so memory stays about two pages and a piece whatever the list's length.
+    private static func stream<Cursor: ListCursor, List: ListDocument>(
+        _ cursor: Cursor, as _: List.Type, send: ReplySink
+    ) async throws where List.Element == Cursor.Element {
+        guard var writer = ListReplyWriter<List>() else {
             for piece in ControlReplyWriter.cannotEncode { try await send(piece) }
             return
         }
+        var (cursor, page) = try await advance(cursor)
         var sent = false
-        while true {
-            let page = try await cursor.next()
-            if page.isEmpty { break }
+        while !page.isEmpty {
+            let current = cursor
+            async let following = advance(current)
             for element in page {
                 let piece: [UInt8]?
                 do {
@@ -116,8 +122,15 @@ struct ControlHandler: Sendable {
                     try await send(piece)
                 }
             }
+            (cursor, page) = try await following
         }
         try await send(writer.finish())
+    }
+
+    private static func advance<Cursor: ListCursor>(_ cursor: Cursor) async throws -> (Cursor, [Cursor.Element]) {
+        var cursor = cursor
+        let page = try await cursor.next()
+        return (cursor, page)
     }
 
     /// The reply line in pieces to write in order: keys in each document's declaration order
@@ -126,7 +139,7 @@ struct ControlHandler: Sendable {
         switch consume result {
         case .success(.document(let document)): ControlReplyWriter.success(document)
         case .success(.list(let list)): ControlReplyWriter.success(list: list)
-        case .success(.events): ControlReplyWriter.cannotEncode  // streamed by `respond`, never encoded whole
+        case .success(.events), .success(.devices): ControlReplyWriter.cannotEncode  // streamed by `respond`
         case .failure(let failure): ControlReplyWriter.failure(failure)
         }
     }
@@ -142,7 +155,7 @@ struct ControlHandler: Sendable {
                     pumps: c.pumps, messages: c.messages, records: c.records, rejected: c.rejected))
         case .devices:
             let state = try r.state.map { w throws(ControlFailure) in try word(PumpState.self, w).rawValue }
-            return .list(try await store.devices(state: state))
+            return .devices(DeviceCursor(store: store, state: state))
         case .device:
             let serial = try knownSerial(r.serial)
             guard let device = try await store.device(serial) else { throw notFound(serial) }
@@ -240,6 +253,8 @@ enum ControlAnswer: Sendable {
     case list(any ListDocument)
     /// The `events` list, read from the store as it is sent.
     case events(EventCursor)
+    /// The `devices` list, read from the store as it is sent.
+    case devices(DeviceCursor)
 }
 
 /// Where a reply's pieces go, in order; returns once the piece is written to the socket.

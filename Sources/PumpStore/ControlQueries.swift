@@ -33,14 +33,15 @@ extension PumpStore {
         }
     }
 
-    /// `devices`: pumps by serial, optionally only those in `state`.
+    /// `devices`: pumps by serial, optionally only those in `state`, collected whole from
+    /// ``DeviceCursor`` (the daemon streams them instead).
     package func devices(state: String?) async throws(StoreError) -> DeviceListDocument {
-        try await read { db in
-            var pumps = PumpListing.all()
-            if let state { pumps = pumps.filter(PumpRow.Columns.state == state) }
-            let statement = try pumps.order(PumpRow.Columns.serial).makePreparedRequest(db).statement
-            let columns = try PumpListing(statement)
-            return DeviceListDocument(devices: try Array(Row.fetchCursor(statement).map(columns.document)))
+        var cursor = DeviceCursor(store: self, state: state)
+        var devices: [DeviceSummaryDocument] = []
+        while true {
+            let page = try await cursor.next()
+            if page.isEmpty { return DeviceListDocument(devices: devices) }
+            devices += page
         }
     }
 
@@ -178,11 +179,53 @@ extension MessageRow {
     }
 }
 
+/// A list the control socket streams, read from the store a page at a time, each page its own
+/// short read: the daemon holds about a page whatever the list's length, and reads the next page
+/// while it writes this one.
+package protocol ListCursor: Sendable {
+    associatedtype Element: Encodable & Sendable
+    /// The next page; empty when there are no more.
+    mutating func next() async throws(StoreError) -> [Element]
+}
+
+/// `devices` by serial, a page of `pageRows` pumps at a time (after the last serial handed out).
+/// A pump first seen while the list is sent is in it when its serial comes later in the order.
+package struct DeviceCursor: ListCursor {
+    private let store: PumpStore
+    private let state: String?
+    private let pageRows: Int
+    private var lastSerial: String?
+    private var done = false
+
+    package init(store: PumpStore, state: String?, pageRows: Int = 8192) {
+        self.store = store
+        self.state = state
+        self.pageRows = max(1, pageRows)
+    }
+
+    package mutating func next() async throws(StoreError) -> [DeviceSummaryDocument] {
+        guard !done else { return [] }
+        let (state, lastSerial, pageRows) = (state, lastSerial, pageRows)
+        let page = try await store.read { db in
+            var pumps = PumpListing.all()
+            if let state { pumps = pumps.filter(PumpRow.Columns.state == state) }
+            if let lastSerial { pumps = pumps.filter(PumpRow.Columns.serial > lastSerial) }
+            let statement = try pumps.order(PumpRow.Columns.serial).limit(pageRows).makePreparedRequest(db)
+                .statement
+            let columns = try PumpListing(statement)
+            return try Array(Row.fetchCursor(statement).map(columns.document))
+        }
+        done = page.count < pageRows
+        self.lastSerial = page.last?.serial
+        return page
+    }
+}
+
 /// The pump's messages, newest first by `at` then row id (the order of `events`), read in pages of
 /// about ``pageBytes`` bytes of raw messages, each page its own short read: a reply can be sent
 /// page by page while the daemon holds only one. The list is the one the first read saw (rows
 /// stored later are left out: row ids only grow), whatever is stored while it is sent.
-package struct EventCursor: Sendable {
+package struct EventCursor: ListCursor {
     /// About how many bytes of stored messages one page holds (at least one message).
     package static let pageBytes = 1 << 20
 

@@ -4,32 +4,59 @@ package enum Timestamp {
     /// The daemon's own times (`received_at`, `created_at`): UTC with `Z` and milliseconds,
     /// e.g. `2026-11-28T10:15:00.412Z`. Sub-millisecond digits are cut (rounded toward the past).
     package static func format(micros: Int64) -> String {
+        let fixed = String(unsafeUninitializedCapacity: 24) { writeFixed(micros: micros, into: $0) ? 24 : 0 }
+        if !fixed.isEmpty { return fixed }
         var out: [UInt8] = []
-        out.reserveCapacity(24)
         append(micros: micros, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
     /// Appends the text of ``format(micros:)`` to `out` as UTF-8, without making a `String`.
     package static func append(micros: Int64, to out: inout [UInt8]) {
+        let written = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { b in
+            guard writeFixed(micros: micros, into: b) else { return false }
+            out.append(contentsOf: UnsafeBufferPointer(b))
+            return true
+        }
+        guard !written else { return }
         let (seconds, microsOfSecond) = floorDivide(micros, 1_000_000)
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
         let date = CivilDate(daysSinceEpoch: days)
         if date.year < 0 { out.append(UInt8(ascii: "-")) }
         appendDigits(Int64(date.year).magnitude, width: 4, to: &out)
-        out.append(UInt8(ascii: "-"))
-        appendDigits(UInt64(date.month), width: 2, to: &out)
-        out.append(UInt8(ascii: "-"))
-        appendDigits(UInt64(date.day), width: 2, to: &out)
-        out.append(UInt8(ascii: "T"))
-        appendDigits(UInt64(secondOfDay / 3600), width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        appendDigits(UInt64(secondOfDay / 60 % 60), width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        appendDigits(UInt64(secondOfDay % 60), width: 2, to: &out)
-        out.append(UInt8(ascii: "."))
-        appendDigits(UInt64(microsOfSecond / 1000), width: 3, to: &out)
+        for (separator, value, width) in [
+            ("-", date.month, 2), ("-", date.day, 2), ("T", secondOfDay / 3600, 2), (":", secondOfDay / 60 % 60, 2),
+            (":", secondOfDay % 60, 2), (".", microsOfSecond / 1000, 3),
+        ] as [(Character, Int64, Int)] {
+            out.append(separator.asciiValue ?? 0)
+            appendDigits(UInt64(value), width: width, to: &out)
+        }
         out.append(UInt8(ascii: "Z"))
+    }
+
+    /// Writes the 24 bytes of a time in the years 0000-9999 (every field a fixed width, no
+    /// allocation: a list of 100,000 pumps writes one time per pump); false for any other year.
+    private static func writeFixed(micros: Int64, into b: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        let (seconds, microsOfSecond) = floorDivide(micros, 1_000_000)
+        let (days, secondOfDay) = floorDivide(seconds, 86_400)
+        let date = CivilDate(daysSinceEpoch: days)
+        guard (0...9999).contains(date.year), b.count >= 24 else { return false }
+        func put(_ value: Int64, _ width: Int, endingAt end: Int, then separator: UInt8) {
+            var v = value
+            for i in stride(from: end - 1, through: end - width, by: -1) {
+                b[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
+                v /= 10
+            }
+            b[end] = separator
+        }
+        put(date.year, 4, endingAt: 4, then: UInt8(ascii: "-"))
+        put(date.month, 2, endingAt: 7, then: UInt8(ascii: "-"))
+        put(date.day, 2, endingAt: 10, then: UInt8(ascii: "T"))
+        put(secondOfDay / 3600, 2, endingAt: 13, then: UInt8(ascii: ":"))
+        put(secondOfDay / 60 % 60, 2, endingAt: 16, then: UInt8(ascii: ":"))
+        put(secondOfDay % 60, 2, endingAt: 19, then: UInt8(ascii: "."))
+        put(microsOfSecond / 1000, 3, endingAt: 23, then: UInt8(ascii: "Z"))
+        return true
     }
 
     /// Microseconds since the Unix epoch of an RFC 3339 date-time with a zone offset

@@ -75,6 +75,28 @@ import Testing
         #expect(try await f.store.devices(state: "non_functional").devices.map(\.serial) == ["SM2-000001"])
     }
 
+    /// The daemon streams `devices` a page at a time: pages of any size give the same list.
+    @Test(arguments: [1, 2, 3, 4]) func devicesReadInPagesListEveryPumpOnce(pageRows: Int) async throws {
+        let f = try await Fixture()
+        let whole = try await f.store.devices(state: nil).devices
+        var cursor = DeviceCursor(store: f.store, state: nil, pageRows: pageRows)
+        var paged: [DeviceSummaryDocument] = []
+        var pages = 0
+        while true {
+            let page = try await cursor.next()
+            if page.isEmpty { break }
+            #expect(page.count <= pageRows)
+            paged += page
+            pages += 1
+        }
+        #expect(whole.count == 3)
+        #expect(paged == whole)
+        #expect(pages == (whole.count + pageRows - 1) / pageRows)
+        var filtered = DeviceCursor(store: f.store, state: "non_functional", pageRows: pageRows)
+        #expect(try await filtered.next().map(\.serial) == ["SM2-000001"])
+        #expect(try await filtered.next().isEmpty)
+    }
+
     @Test func eventsAreTheStoredMessagesNewestFirstWithTheirReceiptTime() async throws {
         let f = try await Fixture()
         let events = try await f.store.events(serial: "SM2-000001", limit: 50).events
