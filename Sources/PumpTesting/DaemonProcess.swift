@@ -15,6 +15,8 @@ package final class DaemonProcess {
     private var process: Process?
     /// When set, the daemon starts with this soft and hard open-file limit (`ulimit -n`).
     package var openFileLimit: Int?
+    /// Variables set for the daemon on top of this process's environment.
+    package var environment: [String: String] = [:]
     /// Where the daemon's stderr goes.
     package let logPath: String
 
@@ -55,6 +57,7 @@ package final class DaemonProcess {
         for key in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "JOURNAL_STREAM", "WATCHDOG_USEC"] {
             environment[key] = nil
         }
+        environment.merge(self.environment) { _, set in set }
         p.environment = environment
         if !FileManager.default.fileExists(atPath: logPath) {
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)

@@ -16,9 +16,10 @@ final class DaemonHarness {
     let directory: TemporaryDirectory
     let daemon: DaemonProcess
 
-    init(extraArguments: [String] = []) throws {
+    init(extraArguments: [String] = [], environment: [String: String] = [:]) throws {
         directory = try TemporaryDirectory(prefix: "pmd")
         daemon = DaemonProcess(directory: directory.path, extraArguments: extraArguments)
+        daemon.environment = environment
         try daemon.start()
     }
 
