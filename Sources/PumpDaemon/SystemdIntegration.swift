@@ -17,7 +17,13 @@ final class SystemdIntegration: Service, Sendable {
     }
 
     func run() async throws {
-        guard notifier.isAvailable else { return }
+        guard notifier.isAvailable else {
+            // Without systemd there is nothing to say, but returning at once would race a SIGTERM
+            // that comes right after start: the service group then sees this service end during
+            // its shutdown, as if it had failed, and the daemon exits 1 instead of 0.
+            try? await gracefulShutdown()
+            return
+        }
         let watchdog = notifier.watchdogInterval().map { $0 / 2 }
         let tick = min(watchdog ?? statusInterval, statusInterval)
         do {
