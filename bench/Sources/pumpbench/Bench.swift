@@ -77,7 +77,10 @@ struct Bench {
         }
         let base = "\(data)/baseline.sqlite"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: base + suffix) }
-        try FileManager.default.copyItem(atPath: empty, toPath: base)
+        // With its WAL: the new store's schema may not be checkpointed into the main file yet.
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: empty + suffix) {
+            try FileManager.default.copyItem(atPath: empty + suffix, toPath: base + suffix)
+        }
         log("sqlite3 import baseline")
         let imp = try runTimed("/usr/bin/sqlite3", [base], stdinPath: sql)
         guard imp.status == 0 else { throw BenchError("sqlite3 import failed") }
