@@ -37,12 +37,7 @@ extension PumpStore {
     /// ``DeviceCursor`` (the daemon streams them instead).
     package func devices(state: String?) async throws(StoreError) -> DeviceListDocument {
         var cursor = DeviceCursor(store: self, state: state)
-        var devices: [DeviceSummaryDocument] = []
-        while true {
-            let page = try await cursor.next()
-            if page.isEmpty { return DeviceListDocument(devices: devices) }
-            devices += page
-        }
+        return DeviceListDocument(devices: try await cursor.rest())
     }
 
     /// `device SERIAL`, or nil when the pump is unknown.
@@ -65,12 +60,7 @@ extension PumpStore {
     /// ``eventCursor(serial:limit:)`` (the daemon streams them instead).
     package func events(serial: String, limit: Int) async throws(StoreError) -> EventListDocument {
         var cursor = try await eventCursor(serial: serial, limit: limit)
-        var events: [JSONValue] = []
-        while true {
-            let page = try await cursor.next()
-            if page.isEmpty { return EventListDocument(events: events) }
-            events += page
-        }
+        return EventListDocument(events: try await cursor.rest())
     }
 
     /// `events SERIAL` read a page at a time (``EventCursor``), for a reply streamed as it is read.
@@ -186,6 +176,18 @@ package protocol ListCursor: Sendable {
     associatedtype Element: Encodable & Sendable
     /// The next page; empty when there are no more.
     mutating func next() async throws(StoreError) -> [Element]
+}
+
+extension ListCursor {
+    /// Every page still to come, collected whole (for callers that do not stream).
+    package mutating func rest() async throws(StoreError) -> [Element] {
+        var elements: [Element] = []
+        while true {
+            let page = try await next()
+            if page.isEmpty { return elements }
+            elements += page
+        }
+    }
 }
 
 /// `devices` by serial, a page of `pageRows` pumps at a time (after the last serial handed out).
