@@ -148,16 +148,25 @@ final class IngestServer: Service, Sendable {
         }
     }
 
-    /// Every 10 s after connections closed, hands the memory they freed back to the system: glibc
-    /// keeps freed buffers mapped, so 2,000 connections' partial lines stayed resident after they
-    /// closed.
+    /// After connections closed, hands the memory they freed back to the system once ingest has
+    /// been quiet for a second: glibc keeps freed buffers mapped, so 2,000 connections' partial
+    /// lines stayed resident after they closed. `malloc_trim` walks every arena under its lock for
+    /// a few milliseconds, which held up replies when it ran under load (p99.9 at 1k msg/s 24.5 ms
+    /// with it, 2.9 ms without); under steady traffic the freed memory is reused anyway.
     private func releaseMemoryOfClosedConnections() async throws {
         var closed = committer.counters.connectionsClosed
         while true {
             try await Task.sleep(for: .seconds(10))
-            let now = committer.counters.connectionsClosed
-            if now != closed { MemoryTuning.releaseFreeMemory() }
-            closed = now
+            guard committer.counters.connectionsClosed != closed else { continue }
+            var lines = committer.counters.snapshot.lines
+            while true {
+                try await Task.sleep(for: .seconds(1))
+                let now = committer.counters.snapshot.lines
+                if now == lines { break }
+                lines = now
+            }
+            closed = committer.counters.connectionsClosed
+            MemoryTuning.releaseFreeMemory()
         }
     }
 
