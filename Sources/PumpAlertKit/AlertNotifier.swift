@@ -35,7 +35,7 @@ package struct AlertNotifier: Service {
                 "alert_resend": "\(configuration.alertResend)", "resolved_resend": "\(configuration.resolvedResend)",
             ])
         systemd.notify(.ready, .status("Connecting to pumpmond at \(configuration.controlSocket)"))
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await follow() }
                 group.addTask { await resendEvery() }

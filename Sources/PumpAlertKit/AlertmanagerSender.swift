@@ -20,9 +20,7 @@ package struct AlertmanagerSender: Sendable {
 
     /// The request body: the alerts as a JSON array (keys sorted, so equal sends are equal bytes).
     package static func body(_ alerts: [PostableAlert]) throws -> [UInt8] {
-        var writer = JSONWriter(sortedKeys: true, capacity: 512 * alerts.count)
-        try writer.encode(alerts)
-        return writer.bytes
+        try JSONWriter.bytes(JSONValueEncoder().encode(alerts), sortedKeys: true)
     }
 
     /// Sends `alerts` to every Alertmanager; returns how many accepted them.

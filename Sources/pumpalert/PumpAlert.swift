@@ -13,24 +13,24 @@ struct PumpAlert: AsyncParsableCommand {
         commandName: "pumpalert",
         abstract: "Sends pumpmond's alerts to Prometheus Alertmanager.",
         discussion: """
-            Follows pumpmond's watch stream on the control socket (a snapshot of every firing alert, then
-            every change) and posts the alerts to each Alertmanager's API v2 (POST /api/v2/alerts) the
-            way Prometheus does: a new firing or resolved alert at once; every --alert-resend seconds
-            every firing alert again, with endsAt four resend intervals ahead; a resolved alert with
-            endsAt at its resolve time, again at every resend for --resolved-resend seconds. Every
-            Alertmanager named gets every send (name both members of an HA pair). An Alertmanager that
-            is down is logged and skipped: the next send carries every alert. When pumpmond goes away
-            the notifier reconnects (100 ms, doubling up to 10 s) and takes the new snapshot as the
+            Follows pumpmond's watch stream on the control socket (a snapshot of every firing alert, then \
+            every change) and posts the alerts to each Alertmanager's API v2 (POST /api/v2/alerts) the \
+            way Prometheus does: a new firing or resolved alert at once; every --alert-resend seconds \
+            every firing alert again, with endsAt four resend intervals ahead; a resolved alert with \
+            endsAt at its resolve time, again at every resend for --resolved-resend seconds. Every \
+            Alertmanager named gets every send (name both members of an HA pair). An Alertmanager that \
+            is down is logged and skipped: the next send carries every alert. When pumpmond goes away \
+            the notifier reconnects (100 ms, doubling up to 10 s) and takes the new snapshot as the \
             truth: alerts that fired before and are not in it are sent resolved.
 
-            Alerts (labels alertname, severity, serial, model, reason, clause): PumpNonFunctional and
-            PumpReservoirEmpty (critical), PumpImpendingFailure, PumpReservoirLow and PumpSilent
+            Alerts (labels alertname, severity, serial, model, reason, clause): PumpNonFunctional and \
+            PumpReservoirEmpty (critical), PumpImpendingFailure, PumpReservoirLow and PumpSilent \
             (warning). pumpmond decides them; the notifier only forwards.
 
-            A --config FILE is JSON with any of the keys control_socket, alertmanager (a list of base
-            URLs), alert_resend, resolved_resend and send_timeout (seconds); flags override it.
-            Exit 64: a bad flag; exit 78: a configuration file that cannot be used.
-            The user needs the control socket's group (pumpmon). Under systemd it logs to the journal,
+            A --config FILE is JSON with any of the keys control_socket, alertmanager (a list of base \
+            URLs), alert_resend, resolved_resend and send_timeout (seconds); flags override it. \
+            Exit 64: a bad flag; exit 78: a configuration file that cannot be used. \
+            The user needs the control socket's group (pumpmon). Under systemd it logs to the journal, \
             tells systemd READY=1, keeps STATUS= current and pings the watchdog.
             """)
 

@@ -10,7 +10,7 @@ import Testing
         let run = try ProgramRun.run(Self.executable, ["--help"])
         #expect(run.status == 0)
         for text in [
-            "--alertmanager", "--alert-resend", "--resolved-resend", "--control-socket", "--config", "POST /api/v2/alerts",
+            "--alertmanager", "--alert-resend", "--resolved-resend", "--control-socket", "--config", "/api/v2/alerts",
             "Exit 64", "exit 78", "alert_resend",
         ] {
             #expect(run.stdout.contains(text), "help lacks \(text)")
