@@ -80,7 +80,8 @@ package struct AlertNotifier: Service {
                 logger.warning("pumpmond closed the watch stream; reconnecting")
             } catch {
                 guard !Task.isCancelled else { return }
-                logger.error("Lost pumpmond's watch stream; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
+                logger.error(
+                    "Lost pumpmond's watch stream; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
             }
             if synced { delay = .milliseconds(100) }
             systemd.notify(.status("Waiting for pumpmond at \(configuration.controlSocket)"))

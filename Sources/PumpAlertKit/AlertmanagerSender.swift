@@ -60,7 +60,8 @@ package struct AlertmanagerSender: Sendable {
                     ])
                 return false
             }
-            logger.debug("Alertmanager took the alerts", metadata: ["alertmanager": "\(endpoint)", "alerts": "\(count)"])
+            logger.debug(
+                "Alertmanager took the alerts", metadata: ["alertmanager": "\(endpoint)", "alerts": "\(count)"])
             return true
         } catch {
             logger.error(

@@ -118,7 +118,8 @@ package struct NotifierConfigFile: Decodable, Sendable, Hashable {
         for (key, value, range) in ranges {
             if let value, !range.contains(value) {
                 throw .init(
-                    "'\(key)' in \(path) takes whole seconds from \(range.lowerBound) to \(range.upperBound), not \(value)")
+                    "'\(key)' in \(path) takes whole seconds from \(range.lowerBound) to \(range.upperBound), not \(value)"
+                )
             }
         }
         return file

@@ -21,7 +21,8 @@ package struct PostableAlert: Codable, Sendable, Hashable {
     /// The postable alert for a document of the watch stream, ending at `endsAt`: the labels and
     /// annotations ``AlertDocument`` documents (`model`, `clause` and `record_id` only when not null).
     package init(_ alert: AlertDocument, endsAt: String) {
-        self.init(labels: Self.labels(of: alert), annotations: Self.annotations(of: alert), startsAt: alert.startsAt,
+        self.init(
+            labels: Self.labels(of: alert), annotations: Self.annotations(of: alert), startsAt: alert.startsAt,
             endsAt: endsAt)
     }
 

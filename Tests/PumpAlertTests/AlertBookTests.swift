@@ -121,7 +121,9 @@ import Testing
         var book = Self.following([Self.alert(serial: "SM2-000001"), Self.alert(serial: "SM2-000002")])
         book.beginSnapshot()
         _ = book.apply(Self.event(Self.alert(serial: "SM2-000002")), now: Self.t0 + 10)
-        _ = book.apply(Self.event(Self.alert(.pumpReservoirEmpty, serial: "SM2-000003", reason: "EMPTY_RESERVOIR")), now: Self.t0 + 10)
+        _ = book.apply(
+            Self.event(Self.alert(.pumpReservoirEmpty, serial: "SM2-000003", reason: "EMPTY_RESERVOIR")),
+            now: Self.t0 + 10)
         // Firing during the snapshot changes nothing yet: the old state still stands.
         #expect(book.firing.count == 2)
         let sends = book.apply(Self.synced, now: Self.t0 + 10)

@@ -31,7 +31,8 @@ import Testing
                 try await body(chain)
             } catch {
                 Issue.record(
-                    "notifier log:\n\(notifier.log)\nAlertmanager log:\n\(manager.logTail)\ndaemon log:\n\(daemon.log(tail: 30))")
+                    "notifier log:\n\(notifier.log)\nAlertmanager log:\n\(manager.logTail)\ndaemon log:\n\(daemon.log(tail: 30))"
+                )
                 throw error
             }
             #expect(notifier.stop() == 0, "\(notifier.log)")
@@ -94,7 +95,9 @@ import Testing
                 Self.status("SM2-200001", id: "s1"), Self.alert("SM2-200001", id: "a1", code: "BATTERY_EOS"),
             ])
             let seen = try await chain.webhook.waitFor("PumpNonFunctional for SM2-200001") { notifications in
-                notifications.contains { $0.status == "firing" && $0.alerts.contains { $0.labels["serial"] == "SM2-200001" } }
+                notifications.contains {
+                    $0.status == "firing" && $0.alerts.contains { $0.labels["serial"] == "SM2-200001" }
+                }
             }
             let alert = try #require(seen.flatMap(\.alerts).first { $0.labels["serial"] == "SM2-200001" })
             #expect(alert.labels["alertname"] == "PumpNonFunctional")
@@ -139,7 +142,9 @@ import Testing
     func nothingIsLostWhileAlertmanagerIsDownOrTheNotifierIsKilled() async throws {
         try await Self.withChain(resend: 1) { chain in
             chain.manager.stop()
-            try chain.send([Self.status("SM2-200003", id: "s1"), Self.alert("SM2-200003", id: "a1", code: "BATTERY_EOS")])
+            try chain.send([
+                Self.status("SM2-200003", id: "s1"), Self.alert("SM2-200003", id: "a1", code: "BATTERY_EOS"),
+            ])
             try await chain.waitForNotifierLog("Could not send alerts to Alertmanager")
             try await chain.manager.start()
             _ = try await chain.webhook.waitFor("the alert raised while Alertmanager was down") { notifications in
@@ -159,19 +164,24 @@ import Testing
             let records = try chain.pumpctl(["eligibility", "SM2-200003"])
             #expect(records.status == 0, "\(records.stderr)")
             let document = try JSONDecoder().decode(RecordListDocument.self, from: Data(records.stdout.utf8))
-            #expect(document.records.filter { $0.replacementCriterion == "non_function" }.count == 1, "\(records.stdout)")
+            #expect(
+                document.records.filter { $0.replacementCriterion == "non_function" }.count == 1, "\(records.stdout)")
         }
     }
 
     @Test(.timeLimit(.minutes(2)))
     func retiringAPumpResolvesItsAlerts() async throws {
         try await Self.withChain { chain in
-            try chain.send([Self.status("SM2-200004", id: "s1"), Self.alert("SM2-200004", id: "a1", code: "BATTERY_EOS")])
+            try chain.send([
+                Self.status("SM2-200004", id: "s1"), Self.alert("SM2-200004", id: "a1", code: "BATTERY_EOS"),
+            ])
             _ = try await chain.manager.waitForAlerts { $0.contains { $0.labels["serial"] == "SM2-200004" } }
             let retire = try chain.pumpctl(["retire", "SM2-200004", "--reason", "explanted"])
             #expect(retire.status == 0, "\(retire.stderr)")
             _ = try await chain.webhook.waitFor("PumpNonFunctional resolved by the retirement") { notifications in
-                notifications.contains { $0.status == "resolved" && $0.alerts.contains { $0.labels["serial"] == "SM2-200004" } }
+                notifications.contains {
+                    $0.status == "resolved" && $0.alerts.contains { $0.labels["serial"] == "SM2-200004" }
+                }
             }
             #expect(try await chain.manager.alerts().filter { $0.labels["serial"] == "SM2-200004" }.isEmpty)
         }

@@ -9,7 +9,8 @@ import Testing
     static func eos(_ serial: String, status: AlertDocument.Status = .firing) -> AlertDocument {
         AlertDocument(
             alertname: .pumpNonFunctional, status: status, serial: serial, model: "SynchroMed II",
-            reason: "end_of_service", clause: "non_function", summary: "Pump \(serial) stopped: battery at end of service",
+            reason: "end_of_service", clause: "non_function",
+            summary: "Pump \(serial) stopped: battery at end of service",
             recordID: "rec-\(serial)", evidence: ["msg-\(serial)-1"], command: "pumpctl device \(serial)",
             startsAt: WatchStreamServer.now(), endsAt: status == .resolved ? WatchStreamServer.now() : nil)
     }
@@ -60,7 +61,9 @@ import Testing
             #expect(daemon.requests == ["{\"op\":\"watch\"}"])
             try await daemon.publish(Self.eos("SM2-100001"))
             let seen = try await webhook.waitFor("the firing notification") { notifications in
-                notifications.contains { $0.status == "firing" && $0.alerts.contains { $0.labels["serial"] == "SM2-100001" } }
+                notifications.contains {
+                    $0.status == "firing" && $0.alerts.contains { $0.labels["serial"] == "SM2-100001" }
+                }
             }
             let alert = try #require(seen.flatMap(\.alerts).first { $0.labels["serial"] == "SM2-100001" })
             #expect(
@@ -87,11 +90,15 @@ import Testing
             try await daemon.waitForConnections(1)
             try await daemon.publish(Self.empty("SM2-100002"))
             _ = try await webhook.waitFor("the firing notification") { notifications in
-                notifications.contains { $0.status == "firing" && $0.alerts.contains { $0.labels["alertname"] == "PumpReservoirEmpty" } }
+                notifications.contains {
+                    $0.status == "firing" && $0.alerts.contains { $0.labels["alertname"] == "PumpReservoirEmpty" }
+                }
             }
             try await daemon.publish(Self.empty("SM2-100002", status: .resolved))
             let seen = try await webhook.waitFor("the resolved notification") { notifications in
-                notifications.contains { $0.status == "resolved" && $0.alerts.contains { $0.labels["serial"] == "SM2-100002" } }
+                notifications.contains {
+                    $0.status == "resolved" && $0.alerts.contains { $0.labels["serial"] == "SM2-100002" }
+                }
             }
             #expect(seen.last?.alerts.first?.labels["severity"] == "critical")
             #expect(try await managers[0].alerts().isEmpty)
@@ -154,7 +161,9 @@ import Testing
             let listed = try await managers[0].waitForAlerts { $0.count == 1 }
             #expect(listed.map { $0.labels["serial"] } == ["SM2-100006"])
             _ = try await webhook.waitFor("SM2-100005 resolved") { notifications in
-                notifications.contains { $0.status == "resolved" && $0.alerts.contains { $0.labels["serial"] == "SM2-100005" } }
+                notifications.contains {
+                    $0.status == "resolved" && $0.alerts.contains { $0.labels["serial"] == "SM2-100005" }
+                }
             }
             #expect(notifier.log.contains("pumpmond closed the watch stream; reconnecting"))
             #expect(notifier.log.contains("Following pumpmond again"))

@@ -18,7 +18,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ["--no-such-flag"], [], ["--alertmanager", "ftp://x"], ["--alertmanager", "http://a:9093", "--alert-resend", "0"],
+        ["--no-such-flag"], [], ["--alertmanager", "ftp://x"],
+        ["--alertmanager", "http://a:9093", "--alert-resend", "0"],
     ])
     func aBadCommandLineExits64(arguments: [String]) throws {
         let run = try ProgramRun.run(Self.executable, arguments)
@@ -29,7 +30,8 @@ import Testing
         let directory = try TemporaryDirectory(prefix: "pmcl")
         defer { directory.remove() }
         let path = directory.file("alert.json")
-        try "{\"alertmanager\": [\"http://a:9093\"], \"resend\": 5}".write(toFile: path, atomically: true, encoding: .utf8)
+        try "{\"alertmanager\": [\"http://a:9093\"], \"resend\": 5}".write(
+            toFile: path, atomically: true, encoding: .utf8)
         let run = try ProgramRun.run(Self.executable, ["--config", path])
         #expect(run.status == 78)
         #expect(run.stderr.contains("unknown key 'resend'"), "\(run.stderr)")

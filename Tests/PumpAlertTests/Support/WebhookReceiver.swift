@@ -88,7 +88,9 @@ final class WebhookReceiver: Sendable {
                 case .head: body.clear()
                 case .body(var chunk): body.writeBuffer(&chunk)
                 case .end:
-                    if let notification = try? JSONDecoder().decode(Notification.self, from: Data(body.readableBytesView)) {
+                    if let notification = try? JSONDecoder().decode(
+                        Notification.self, from: Data(body.readableBytesView))
+                    {
                         received.withLock { $0.append(notification) }
                     }
                     var head = HTTPResponseHead(version: .http1_1, status: .ok)

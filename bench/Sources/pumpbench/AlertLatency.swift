@@ -102,7 +102,9 @@ extension Bench {
 
     /// Polls `GET /api/v2/alerts` filtered on `serial` until it lists an alert (at most 30 s).
     private func pollListed(port: UInt16, serial: String) throws {
-        let path = "/api/v2/alerts?filter=" + "serial=\"\(serial)\"".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let path =
+            "/api/v2/alerts?filter=" + "serial=\"\(serial)\"".addingPercentEncoding(
+                withAllowedCharacters: .alphanumerics)!
         let deadline = monotonicNanos() + 30_000_000_000
         while monotonicNanos() < deadline {
             let (status, body) = try http(port: port, "GET", path)
@@ -163,7 +165,9 @@ private func freeLoopbackPort() throws -> UInt16 {
     address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let ok = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+        }
     }
     guard ok else { throw BenchError("no free loopback port") }
     return UInt16(bigEndian: address.sin_port)
@@ -171,7 +175,9 @@ private func freeLoopbackPort() throws -> UInt16 {
 
 /// One HTTP/1.1 request to Alertmanager on loopback (`Connection: close`): status and body. The
 /// bench's probe only; the notifier itself posts through async-http-client.
-private func http(port: UInt16, _ method: String, _ path: String, body: String = "") throws -> (status: Int, body: String) {
+private func http(port: UInt16, _ method: String, _ path: String, body: String = "") throws -> (
+    status: Int, body: String
+) {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
@@ -179,7 +185,9 @@ private func http(port: UInt16, _ method: String, _ path: String, body: String =
     address.sin_port = port.bigEndian
     address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
     let rc = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
     }
     guard rc == 0 else { throw BenchError("cannot connect to Alertmanager on port \(port)") }
     let request =
