@@ -207,7 +207,7 @@ import Testing
                 return (try runner.run(), failed)
             }
             #expect(result.passed, "\(result.summary.joined(separator: "\n"))")
-            #expect(failed.count > 100)
+            #expect(failed.count > 50, "the fleet should have failures to alert on")
             let listed = try await chain.manager.waitForAlerts(timeout: .seconds(120)) { alerts in
                 Set(alerts.filter { $0.labels["alertname"] == "PumpNonFunctional" }.compactMap { $0.labels["serial"] })
                     == failed
