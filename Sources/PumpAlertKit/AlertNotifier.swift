@@ -65,6 +65,8 @@ package struct AlertNotifier: Service {
                         logger.info(
                             alert.status == .firing ? "Alert firing" : "Alert resolved",
                             metadata: ["alertname": "\(alert.alertname.rawValue)", "pump.serial": "\(alert.serial)"])
+                        let firing = await dispatch.firingCount
+                        systemd.notify(.status("Following pumpmond; \(firing) alert(s) firing"))
                     }
                     if event.event == .synced {
                         synced = true
