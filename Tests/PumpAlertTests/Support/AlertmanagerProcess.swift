@@ -42,6 +42,9 @@ final class AlertmanagerProcess {
 
     /// Starts Alertmanager and waits until `/-/ready` answers 200.
     func start(timeout: Duration = .seconds(30)) async throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.executable) else {
+            throw AlertmanagerError.missing(Self.executable)
+        }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.executable)
         p.arguments = [
@@ -137,6 +140,7 @@ struct GettableAlert: Decodable, Sendable, Hashable {
 }
 
 enum AlertmanagerError: Error, CustomStringConvertible {
+    case missing(String)
     case exited(log: String)
     case notReady(log: String)
     case badAnswer(status: UInt, body: String)
@@ -144,6 +148,8 @@ enum AlertmanagerError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
+        case .missing(let path):
+            "\(path) is missing: install Debian's prometheus-alertmanager (scripts/ensure-deps.sh does, as root)"
         case .exited(let log): "Alertmanager exited while starting:\n\(log)"
         case .notReady(let log): "Alertmanager did not become ready:\n\(log)"
         case .badAnswer(let status, let body): "Alertmanager answered \(status): \(body)"
