@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "pumpmond", targets: ["pumpmond"]),
         .executable(name: "pumpctl", targets: ["pumpctl"]),
         .executable(name: "pumpsim", targets: ["pumpsim"]),
+        .executable(name: "pumpalert", targets: ["pumpalert"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
@@ -26,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        // The Alertmanager notifier's HTTP client only (PumpAlertKit); pumpmond and pumpctl stay off it.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // MARK: Pure core (the standard library only; PumpTelemetry and PumpControlProtocol read and
@@ -83,6 +86,18 @@ let package = Package(
             ],
             path: "simulator/Sources/PumpSimKit",
             swiftSettings: strict),
+        // The Alertmanager notifier: follows the control socket's watch stream, posts to Alertmanager.
+        .target(
+            name: "PumpAlertKit",
+            dependencies: [
+                "PumpJSON", "PumpControlProtocol", "SystemdSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .target(
             name: "PumpTesting",
             dependencies: ["PumpHealth", "PumpSimKit"],
@@ -107,6 +122,15 @@ let package = Package(
             name: "pumpctl", dependencies: ["PumpCtlKit"],
             swiftSettings: strict + [.unsafeFlags(["-static-executable"], .when(configuration: .release))],
             linkerSettings: [.unsafeFlags(["-static-executable", "-use-ld=lld"], .when(configuration: .release))]),
+        .executableTarget(
+            name: "pumpalert",
+            dependencies: [
+                "PumpAlertKit", "SystemdSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "pumpsim",
             dependencies: ["PumpSimKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -157,6 +181,17 @@ let package = Package(
         .testTarget(
             name: "PumpCtlTests", dependencies: ["PumpCtlKit", "PumpControlProtocol", "PumpTelemetry", "PumpTesting"],
             exclude: ["Goldens", "LiveGoldens"], swiftSettings: strict),
+        .testTarget(
+            name: "PumpAlertTests",
+            dependencies: [
+                "PumpAlertKit", "PumpControlProtocol", "PumpJSON", "PumpSimKit", "PumpTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "PumpStressTests",
             dependencies: [

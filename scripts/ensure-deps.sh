@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the system libraries the build links are installed: libsystemd (sd-daemon, sd-journal)
-# and SQLite's headers, plus the sqlite3 tool the benchmarks compare against. Installs them with apt
+# and SQLite's headers, plus the sqlite3 tool the benchmarks compare against, and Prometheus
+# Alertmanager (prometheus-alertmanager and amtool), which the alerting tests, the alert benchmark
+# and the demo start on loopback. Installs them with apt
 # when running as root; otherwise says what to install and stops.
 set -euo pipefail
 
@@ -9,6 +11,7 @@ pkg-config --exists libsystemd 2>/dev/null || missing+=(libsystemd-dev)
 [ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
+{ [ -x /usr/bin/prometheus-alertmanager ] && [ -x /usr/bin/amtool ]; } || missing+=(prometheus-alertmanager)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 
 if [ "$(id -u)" -eq 0 ]; then

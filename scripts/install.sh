@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs pumpmond the way a Debian system lays things out:
-#   $DESTDIR$PREFIX/bin/{pumpmond,pumpctl,pumpsim}
-#   $DESTDIR/lib/systemd/system/{pumpmond.service,pumpmond.socket,pumpmond-control.socket}
+#   $DESTDIR$PREFIX/bin/{pumpmond,pumpctl,pumpsim,pumpalert}
+#   $DESTDIR/lib/systemd/system/{pumpmond.service,pumpmond.socket,pumpmond-control.socket,
+#       pumpmond-alert.service}
 #   $DESTDIR/usr/lib/sysusers.d/pumpmond.conf, $DESTDIR/usr/lib/tmpfiles.d/pumpmond.conf
 #   $DESTDIR/usr/share/bash-completion/completions/pumpctl
 #   $DESTDIR/usr/share/zsh/vendor-completions/_pumpctl
@@ -24,7 +25,7 @@ if [ -z "${BIN_DIR:-}" ]; then
     swift build -c release 2>&1 | sed -u '/^\[[0-9]*\/[0-9]*\]/d' >&2
     BIN_DIR=$(swift build -c release --show-bin-path)
 fi
-for exe in pumpmond pumpctl pumpsim; do
+for exe in pumpmond pumpctl pumpsim pumpalert; do
     [ -x "$BIN_DIR/$exe" ] || { echo "install: $BIN_DIR/$exe is missing: build first" >&2; exit 66; }
 done
 
@@ -34,12 +35,12 @@ install -d "$bindir" "$unitdir" "$DESTDIR/usr/lib/sysusers.d" "$DESTDIR/usr/lib/
     "$DESTDIR/usr/share/bash-completion/completions" "$DESTDIR/usr/share/zsh/vendor-completions" \
     "$DESTDIR/usr/share/fish/vendor_completions.d" "$DESTDIR/usr/share/doc/pumpmond"
 
-for exe in pumpmond pumpctl pumpsim; do
+for exe in pumpmond pumpctl pumpsim pumpalert; do
     install -m 0755 "$BIN_DIR/$exe" "$bindir/$exe"
 done
 
 # The units name /usr/bin/pumpmond; another PREFIX is written into ExecStart= here.
-for unit in pumpmond.service pumpmond.socket pumpmond-control.socket; do
+for unit in pumpmond.service pumpmond.socket pumpmond-control.socket pumpmond-alert.service; do
     sed "s|^ExecStart=/usr/bin/|ExecStart=$PREFIX/bin/|" "systemd/$unit" >"$unitdir/$unit"
     chmod 0644 "$unitdir/$unit"
 done
@@ -71,4 +72,5 @@ if [ -z "$DESTDIR" ] && [ -d /run/systemd/system ]; then
     systemd-tmpfiles --create pumpmond.conf
     systemctl daemon-reload
     echo "install: now run: systemctl enable --now pumpmond.socket pumpmond-control.socket" >&2
+    echo "install: for alerts, write /etc/pumpmond/alert.json, then: systemctl enable --now pumpmond-alert" >&2
 fi

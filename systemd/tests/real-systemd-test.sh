@@ -66,11 +66,13 @@ bins=$work/bin
 mkdir -p "$bins"
 ln -s "$BIN_DIR/pumpmond" "$bins/pumpmond"
 have_pumpctl=1
-for exe in pumpctl pumpsim; do
+have_pumpalert=1
+for exe in pumpctl pumpsim pumpalert; do
     if [ -x "$BIN_DIR/$exe" ] && "$BIN_DIR/$exe" --help 2>&1 | grep -qi usage; then
         ln -s "$BIN_DIR/$exe" "$bins/$exe"
     else
         [ $exe = pumpctl ] && have_pumpctl=0
+        [ $exe = pumpalert ] && have_pumpalert=0
         printf '#!/bin/sh\n[ "$1" = --generate-completion-script ] && echo "# %s not built" && exit 0\necho "%s: not built" >&2; exit 1\n' $exe $exe >"$bins/$exe"
         chmod +x "$bins/$exe"
     fi
@@ -378,6 +380,72 @@ sc reset-failed pumpmond
 sc start pumpmond 2>/dev/null
 if wait_for 10 '[ "$(prop pumpmond ActiveState)" = active ]'; then pass "the restored store starts again"
 else fail "the restored store starts again ($(prop pumpmond ActiveState))"; fi
+
+# ---- the alert notifier: starts, posts to a real Alertmanager, survives a restart of pumpmond ------
+# Alertmanager (Debian's prometheus-alertmanager, from the machine's /usr/bin in the overlay) runs as
+# a transient unit on loopback, which pumpmond-alert.service's IPAddressAllow=localhost lets through.
+if [ $have_pumpalert = 0 ]; then skip "the alert notifier (pumpalert is not built yet)"
+elif ! in_boot test -x /usr/bin/prometheus-alertmanager; then
+    skip "the alert notifier (no /usr/bin/prometheus-alertmanager: scripts/ensure-deps.sh installs it)"
+else
+    in_boot mkdir -p /etc/pumpmond /run/pmtest-am
+    in_boot sh -c 'printf "route:\n  receiver: none\n  group_wait: 0s\nreceivers:\n  - name: none\n" >/run/pmtest-am/am.yml'
+    in_boot systemd-run --unit=pmtest-alertmanager --quiet /usr/bin/prometheus-alertmanager \
+        --config.file=/run/pmtest-am/am.yml --storage.path=/run/pmtest-am --web.listen-address=127.0.0.1:19093 \
+        --cluster.listen-address=
+    alert_journal() {  # the notifier's journal with its metadata fields (ERROR=, ...), for failure notes
+        in_boot journalctl --no-pager -q -o verbose -u pumpmond-alert |
+            grep -E '^ +(MESSAGE|ERROR|RETRY_IN|ALERTMANAGER)=' | sed 's/^ */    /'
+    }
+    am_alerts() {  # the alertnames and serials Alertmanager holds, one "NAME SERIAL" a line
+        in_boot python3 -c 'import json,urllib.request
+for a in json.load(urllib.request.urlopen("http://127.0.0.1:19093/api/v2/alerts", timeout=5)):
+    print(a["labels"].get("alertname"), a["labels"].get("serial"))' 2>/dev/null
+    }
+    wait_for 30 'in_boot python3 -c "import urllib.request; urllib.request.urlopen(\"http://127.0.0.1:19093/-/ready\", timeout=2)" 2>/dev/null'
+    in_boot sh -c 'printf "{\"alertmanager\": [\"http://127.0.0.1:19093\"], \"alert_resend\": 2}\n" >/etc/pumpmond/alert.json'
+    since=$(in_boot date '+%Y-%m-%d %H:%M:%S')
+    sc start pumpmond-alert
+    if wait_for 20 '[ "$(prop pumpmond-alert ActiveState)" = active ] && in_boot journalctl --no-pager -q -o cat -u pumpmond-alert --since "$since" | grep -q "^Following pumpmond"'; then
+        pass "pumpmond-alert starts (Type=notify, READY=1) as a member of pumpmon and follows pumpmond's watch stream"
+    else
+        fail "pumpmond-alert starts and follows pumpmond's watch stream ($(sc show -p ActiveState,SubState,Result pumpmond-alert | tr '\n' ' '))"
+        alert_journal | tail -10
+    fi
+    client send /run/pumpmond/ingest.sock \
+        '{"v":1,"id":"eos-1","serial":"SM2-900005","kind":"alert","at":"{now}","code":"BATTERY_EOS","severity":"critical"}' >/dev/null 2>&1
+    if wait_for 20 'am_alerts | grep -qx "PumpNonFunctional SM2-900005"'; then
+        pass "an EOS alert reaches Alertmanager through the notifier's IPAddressAllow= (PumpNonFunctional SM2-900005)"
+    else
+        fail "an EOS alert reaches Alertmanager through the notifier (Alertmanager holds: $(am_alerts | tr '\n' ';'))"
+        alert_journal | tail -10
+    fi
+    alert_pid=$(prop pumpmond-alert MainPID)
+    alert_restarts=$(prop pumpmond-alert NRestarts)
+    since=$(in_boot date '+%Y-%m-%d %H:%M:%S')
+    sc restart pumpmond
+    if wait_for 30 'in_boot journalctl --no-pager -q -o cat -u pumpmond-alert --since "$since" | grep -q "^Following pumpmond again"' &&
+        [ "$(prop pumpmond-alert MainPID)" = "$alert_pid" ] && [ "$(prop pumpmond-alert NRestarts)" = "$alert_restarts" ] &&
+        [ "$(prop pumpmond-alert ActiveState)" = active ]; then
+        pass "pumpmond-alert survives a restart of pumpmond: same PID, reconnected (logged), still active"
+    else
+        fail "pumpmond-alert survives a restart of pumpmond (PID $alert_pid -> $(prop pumpmond-alert MainPID), $(prop pumpmond-alert ActiveState))"
+        alert_journal | tail -10
+    fi
+    if am_alerts | grep -qx "PumpNonFunctional SM2-900005"; then pass "after the restart Alertmanager still holds the firing alert"
+    else fail "after the restart Alertmanager still holds the firing alert ($(am_alerts | tr '\n' ';'))"; fi
+    denied=$(in_boot journalctl --no-pager -q -o cat _SYSTEMD_UNIT=pumpmond-alert.service |
+        grep -Ei 'operation not permitted|permission denied|errno=(1|13)\b|could not send|cannot connect|refused' |
+        grep -v 'Failed to set thread priority for worker thread' | sort | uniq -c | head -5)
+    alert_failures=$(in_boot journalctl --no-pager -q -o cat -u pumpmond-alert | grep -Ei 'failed|watchdog timeout' |
+        grep -v 'Failed to set thread priority for worker thread' | head -3)
+    if [ -z "$denied" ] && [ -z "$alert_failures" ]; then
+        pass "the hardening denies pumpmond-alert nothing it asks for (no EPERM/EACCES or failed send in its journal)"
+    else
+        fail "the hardening denies pumpmond-alert nothing it asks for"; sed 's/^/    /' <<<"$denied$alert_failures"
+    fi
+    sc stop pumpmond-alert pmtest-alertmanager 2>/dev/null
+fi
 
 # ---- the sandbox costs the daemon nothing it needs -------------------------------------------------
 denied=$(in_boot journalctl --no-pager -q -o cat _SYSTEMD_UNIT=pumpmond.service |

@@ -26,7 +26,7 @@ struct Bench {
     let bigMessages: Int
     let only: Set<String>?
 
-    private func log(_ s: String) { FileHandle.standardError.write(Data("bench: \(s)\n".utf8)) }
+    func log(_ s: String) { FileHandle.standardError.write(Data("bench: \(s)\n".utf8)) }
     private func wants(_ k: String) -> Bool { only?.contains(k) ?? true }
 
     func run() async throws {
@@ -35,6 +35,7 @@ struct Bench {
         var rows: [Row] = []
         if wants("ingest") { rows += try ingestAndLatency() }
         if wants("big") { rows += try await bigStore() }
+        if wants("alert") { rows += try alertLatency() }
         printTable(rows)
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
         let out = "\(results)/bench-\(stamp).json"

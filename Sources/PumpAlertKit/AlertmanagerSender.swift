@@ -1,0 +1,82 @@
+import AsyncHTTPClient
+import Logging
+import NIOCore
+import PumpJSON
+
+/// Posts alerts to every configured Alertmanager (`POST /api/v2/alerts`), all of them at once; a
+/// failure is logged and forgotten, since the next periodic send carries every alert again.
+package struct AlertmanagerSender: Sendable {
+    package let endpoints: [String]
+    package let timeout: Duration
+    let client: HTTPClient
+    let logger: Logger
+
+    package init(endpoints: [String], timeout: Duration, client: HTTPClient, logger: Logger) {
+        self.endpoints = endpoints
+        self.timeout = timeout
+        self.client = client
+        self.logger = logger
+    }
+
+    /// The request body: the alerts as a JSON array (keys sorted, so equal sends are equal bytes).
+    package static func body(_ alerts: [PostableAlert]) throws -> [UInt8] {
+        try JSONWriter.bytes(JSONValueEncoder().encode(alerts), sortedKeys: true)
+    }
+
+    /// Sends `alerts` to every Alertmanager; returns how many accepted them.
+    @discardableResult
+    package func send(_ alerts: [PostableAlert]) async -> Int {
+        guard !alerts.isEmpty else { return 0 }
+        let body: [UInt8]
+        do {
+            body = try Self.body(alerts)
+        } catch {
+            logger.error("Could not encode alerts for Alertmanager", metadata: ["error": "\(error)"])
+            return 0
+        }
+        return await withTaskGroup(of: Bool.self) { group in
+            for endpoint in endpoints {
+                group.addTask { await post(body, count: alerts.count, to: endpoint) }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+    }
+
+    private func post(_ body: [UInt8], count: Int, to endpoint: String) async -> Bool {
+        var request = HTTPClientRequest(url: endpoint)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "pumpalert")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+            let answer = try await response.body.collect(upTo: 64 << 10)
+            guard (200..<300).contains(response.status.code) else {
+                logger.error(
+                    "Alertmanager refused the alerts",
+                    metadata: [
+                        "alertmanager": "\(endpoint)", "status": "\(response.status.code)",
+                        "answer": "\(String(buffer: answer).prefix(500))", "alerts": "\(count)",
+                    ])
+                return false
+            }
+            logger.debug(
+                "Alertmanager took the alerts", metadata: ["alertmanager": "\(endpoint)", "alerts": "\(count)"])
+            return true
+        } catch {
+            logger.error(
+                "Could not send alerts to Alertmanager; the next send carries them again",
+                metadata: ["alertmanager": "\(endpoint)", "error": "\(error)", "alerts": "\(count)"])
+            return false
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds (saturating).
+    package var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : scaled + attoseconds / 1_000_000_000
+    }
+}
