@@ -27,7 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
-        // The Alertmanager notifier's HTTP client only (PumpAlertKit); pumpmond and pumpctl stay off it.
+        // The Alertmanager notifier's HTTP client, in pumpalert alone: pumpmond, pumpctl and the tests stay off it.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
@@ -91,7 +91,6 @@ let package = Package(
             name: "PumpAlertKit",
             dependencies: [
                 "PumpJSON", "PumpControlProtocol", "SystemdSupport",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -126,6 +125,8 @@ let package = Package(
             name: "pumpalert",
             dependencies: [
                 "PumpAlertKit", "SystemdSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -185,7 +186,6 @@ let package = Package(
             name: "PumpAlertTests",
             dependencies: [
                 "PumpAlertKit", "PumpControlProtocol", "PumpJSON", "PumpSimKit", "PumpTesting",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -8,18 +8,20 @@ import SystemdSupport
 /// the firing set, and posts to every Alertmanager at once on a change and every resend interval.
 package struct AlertNotifier: Service {
     package let configuration: NotifierConfiguration
-    let sender: AlertmanagerSender
+    /// Posts alerts to every Alertmanager (pumpalert's async-http-client sender; kept out of this
+    /// library so the tests, and the sanitizer builds of them, do not compile the HTTP stack).
+    let send: @Sendable ([PostableAlert]) async -> Void
     let logger: Logger
     let systemd: SystemdNotifier
     /// The firing set and its send queue (shared with tests that look inside).
     package let dispatch: AlertDispatch
 
     package init(
-        configuration: NotifierConfiguration, sender: AlertmanagerSender, logger: Logger,
-        systemd: SystemdNotifier = SystemdNotifier()
+        configuration: NotifierConfiguration, logger: Logger, systemd: SystemdNotifier = SystemdNotifier(),
+        send: @escaping @Sendable ([PostableAlert]) async -> Void
     ) {
         self.configuration = configuration
-        self.sender = sender
+        self.send = send
         self.logger = logger
         self.systemd = systemd
         self.dispatch = AlertDispatch(
@@ -102,7 +104,8 @@ package struct AlertNotifier: Service {
     private func sendPending() async {
         for await _ in dispatch.ready {
             let alerts = await dispatch.takePending()
-            await sender.send(alerts)
+            guard !alerts.isEmpty else { continue }
+            await send(alerts)
         }
     }
 

@@ -1,4 +1,5 @@
 import PumpControlProtocol
+import PumpJSON
 
 /// One element of the JSON array Alertmanager's API v2 takes at `POST /api/v2/alerts` (its
 /// `postableAlert`): the alert's identity is its label set; `endsAt` in the future means firing,
@@ -44,5 +45,13 @@ package struct PostableAlert: Codable, Sendable, Hashable {
         ]
         if let record = alert.recordID { annotations["record_id"] = record }
         return annotations
+    }
+}
+
+extension PostableAlert {
+    /// The request body of a send: the alerts as a JSON array (keys sorted, so equal sends are
+    /// equal bytes).
+    package static func body(_ alerts: [PostableAlert]) throws -> [UInt8] {
+        try JSONWriter.bytes(JSONValueEncoder().encode(alerts), sortedKeys: true)
     }
 }

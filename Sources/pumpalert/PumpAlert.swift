@@ -93,12 +93,10 @@ struct PumpAlert: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in JournalLogging.makeHandler(label: label, identifier: "pumpalert") }
         let logger = Logger(label: "pumpalert")
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, backgroundActivityLogger: logger)
-        let notifier = AlertNotifier(
-            configuration: configuration,
-            sender: AlertmanagerSender(
-                endpoints: configuration.alertsEndpoints, timeout: configuration.sendTimeout, client: client,
-                logger: logger),
+        let sender = AlertmanagerSender(
+            endpoints: configuration.alertsEndpoints, timeout: configuration.sendTimeout, client: client,
             logger: logger)
+        let notifier = AlertNotifier(configuration: configuration, logger: logger) { await sender.send($0) }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [notifier], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

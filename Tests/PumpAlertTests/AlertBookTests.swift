@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func theBodyIsAJSONArrayOfPostableAlerts() throws {
-        let body = try AlertmanagerSender.body([PostableAlert(Self.alert(), endsAt: "2026-11-30T10:04:00.000Z")])
+        let body = try PostableAlert.body([PostableAlert(Self.alert(), endsAt: "2026-11-30T10:04:00.000Z")])
         let text = String(decoding: body, as: UTF8.self)
         #expect(text.hasPrefix("[{\"annotations\":{"))
         #expect(text.contains("\"endsAt\":\"2026-11-30T10:04:00.000Z\""))

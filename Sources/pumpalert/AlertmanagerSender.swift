@@ -1,35 +1,23 @@
 import AsyncHTTPClient
 import Logging
 import NIOCore
-import PumpJSON
+import PumpAlertKit
 
 /// Posts alerts to every configured Alertmanager (`POST /api/v2/alerts`), all of them at once; a
 /// failure is logged and forgotten, since the next periodic send carries every alert again.
-package struct AlertmanagerSender: Sendable {
-    package let endpoints: [String]
-    package let timeout: Duration
+struct AlertmanagerSender: Sendable {
+    let endpoints: [String]
+    let timeout: Duration
     let client: HTTPClient
     let logger: Logger
 
-    package init(endpoints: [String], timeout: Duration, client: HTTPClient, logger: Logger) {
-        self.endpoints = endpoints
-        self.timeout = timeout
-        self.client = client
-        self.logger = logger
-    }
-
-    /// The request body: the alerts as a JSON array (keys sorted, so equal sends are equal bytes).
-    package static func body(_ alerts: [PostableAlert]) throws -> [UInt8] {
-        try JSONWriter.bytes(JSONValueEncoder().encode(alerts), sortedKeys: true)
-    }
-
     /// Sends `alerts` to every Alertmanager; returns how many accepted them.
     @discardableResult
-    package func send(_ alerts: [PostableAlert]) async -> Int {
+    func send(_ alerts: [PostableAlert]) async -> Int {
         guard !alerts.isEmpty else { return 0 }
         let body: [UInt8]
         do {
-            body = try Self.body(alerts)
+            body = try PostableAlert.body(alerts)
         } catch {
             logger.error("Could not encode alerts for Alertmanager", metadata: ["error": "\(error)"])
             return 0
@@ -74,7 +62,7 @@ package struct AlertmanagerSender: Sendable {
 
 extension Duration {
     /// The duration in whole nanoseconds (saturating).
-    package var nanoseconds: Int64 {
+    var nanoseconds: Int64 {
         let (seconds, attoseconds) = components
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         return overflow ? .max : scaled + attoseconds / 1_000_000_000
