@@ -11,6 +11,9 @@ import PumpTelemetry
 /// writes the audit row (committed before the answer), and returns the reply line.
 struct ControlHandler: Sendable {
     let store: PumpStore
+    /// The commit loop: control writes that change pumps or raise records run in its order.
+    let committer: IngestCommitter
+    let writer: IngestWriter
     let configuration: DaemonConfiguration
     let access: ControlAccessPolicy
     let clock: any DaemonClock
@@ -21,9 +24,13 @@ struct ControlHandler: Sendable {
     /// in order, each after the one before it was sent. An `events` reply is read from the store a
     /// page at a time as it is sent. Throws what `send` throws, or the store's error when the
     /// store fails after the reply began (the line is then cut short, and the caller closes).
-    func respond(to line: [UInt8], from peer: PeerCredentials?, send: ReplySink) async throws {
+    func respond(
+        to line: [UInt8], from peer: PeerCredentials?, watch hooks: WatchHooks = .none, send: ReplySink
+    ) async throws {
         let result = await answer(to: line, from: peer)
         switch result {
+        case .success(.watch):
+            try await Self.watch(board: committer.board, now: clock.nowMicros(), hooks: hooks, send: send)
         case .success(.events(let cursor)):
             try await Self.stream(cursor, as: EventListDocument.self, send: send)
         case .success(.devices(let cursor)):
@@ -56,6 +63,8 @@ struct ControlHandler: Sendable {
             result = .success(try await perform(request))
         } catch let failure as ControlFailure {
             result = .failure(failure)
+        } catch let error as CommitterClosed {
+            result = .failure(ControlFailure(code: .unavailable, message: error.description))
         } catch let error as StoreError {
             result = .failure(ControlFailure(code: .unavailable, message: error.description))
         } catch {
@@ -139,7 +148,7 @@ struct ControlHandler: Sendable {
         switch consume result {
         case .success(.document(let document)): ControlReplyWriter.success(document)
         case .success(.list(let list)): ControlReplyWriter.success(list: list)
-        case .success(.events), .success(.devices): ControlReplyWriter.cannotEncode  // streamed by `respond`
+        case .success(.events), .success(.devices), .success(.watch): ControlReplyWriter.cannotEncode  // by `respond`
         case .failure(let failure): ControlReplyWriter.failure(failure)
         }
     }
@@ -176,24 +185,38 @@ struct ControlHandler: Sendable {
                 throw ControlFailure(code: .badUsage, message: "enroll needs a therapy")
             }
             let therapy = try therapy(from: enrollment)
+            let (store, board) = (store, committer.board)
             return .document(
-                try await Eligibility(store: store).enroll(
-                    serial: serial, enrollment: enrollment, therapy: therapy, now: now))
+                try await committer.serialized {
+                    let record = try await Eligibility(store: store).enroll(
+                        serial: serial, enrollment: enrollment, therapy: therapy, now: now)
+                    board.noteEnrolled(serial: serial, now: now)
+                    board.apply(records: [record], changes: [], now: now)
+                    return record
+                })
         case .requestReplacement:
             let serial = try knownSerial(r.serial)
             guard let reasonWord = r.reason else {
                 throw ControlFailure(code: .badUsage, message: "request-replacement needs --reason")
             }
             let reason = try word(RequestReason.self, reasonWord)
-            guard
+            let (store, board, rules, note) = (store, committer.board, configuration.stallRules, r.note)
+            let answer = try await committer.serialized {
                 let record = try await Eligibility(store: store).requestReplacement(
-                    serial: serial, reason: reason, note: r.note, rules: configuration.stallRules, now: now)
-            else { throw notFound(serial) }
+                    serial: serial, reason: reason, note: note, rules: rules, now: now)
+                if let record { board.apply(records: [record], changes: [], now: now) }
+                return record
+            }
+            guard let record = answer else { throw notFound(serial) }
             return .document(record)
         case .rejected:
             return .list(try await store.rejected(limit: try limit(r.limit)))
         case .verify:
             return .document(try await store.verify())
+        case .retire:
+            return .document(try await retire(r, now: now))
+        case .watch:
+            return .watch
         }
     }
 
@@ -226,7 +249,7 @@ struct ControlHandler: Sendable {
         return limit
     }
 
-    private func knownSerial(_ serial: String?) throws(ControlFailure) -> String {
+    func knownSerial(_ serial: String?) throws(ControlFailure) -> String {
         guard let serial else { throw ControlFailure(code: .badUsage, message: "a pump serial is required") }
         guard PumpSerial.isValid(serial) else {
             throw ControlFailure(code: .badData, message: "'\(serial)' is not a pump serial: \(PumpSerial.rule)")
@@ -240,7 +263,7 @@ struct ControlHandler: Sendable {
         return serial
     }
 
-    private func notFound(_ serial: String) -> ControlFailure {
+    func notFound(_ serial: String) -> ControlFailure {
         ControlFailure(
             code: .notFound,
             message: "no pump with serial \(serial) is known: it has never reported nor been enrolled")
@@ -249,6 +272,8 @@ struct ControlHandler: Sendable {
 
 /// A successful answer: a document, or a list document to write element by element.
 enum ControlAnswer: Sendable {
+    /// The `watch` stream: the snapshot, then every change, until either side closes.
+    case watch
     case document(any Encodable & Sendable)
     case list(any ListDocument)
     /// The `events` list, read from the store as it is sent.

@@ -17,6 +17,17 @@ struct BatchState {
     var dirty: [String: PumpEntry] = [:]
     var raised: [RaisedRecord] = []
     var accepted = 0
+    /// What the batch did to each pump beyond its row: the message received last, when its state
+    /// or reason last changed, the reservoir alerts stored.
+    var touched: [String: Touch] = [:]
+    /// Messages stored for retired pumps.
+    var retiredMessages: [RetiredPumpMessage] = []
+
+    struct Touch {
+        var lastMessageID: String?
+        var changedAt: Int64?
+        var reservoirAlerts: [ReservoirMark] = []
+    }
 
     init(_ tx: StoreTransaction, writer: IngestWriter, now: Int64) {
         self.tx = tx
@@ -70,8 +81,22 @@ struct BatchState {
         let replayed =
             dirty.values[i].health.isInOrder(m.signal)
             ? nil : PumpHealth.replaying(try storedSignals(serial: m.serial), rules: rules)
+        let before = (dirty.values[i].row.state, dirty.values[i].row.reason)
         Self.update(&dirty.values[i], with: m, rowID: rowID, replayed: replayed)
         try assessAndRaise(at: i)
+        var touch = touched[m.serial] ?? Touch()
+        touch.lastMessageID = m.id
+        if (dirty.values[i].row.state, dirty.values[i].row.reason) != before { touch.changedAt = m.receivedAt }
+        if let code = m.signal.code, m.signal.kind == .alert, ReservoirMark.codes.contains(code) {
+            touch.reservoirAlerts.append(
+                ReservoirMark(
+                    code: code, raised: !m.signal.cleared, at: m.signal.at, arrival: rowID, messageID: m.id,
+                    receivedAt: m.receivedAt))
+        }
+        touched[m.serial] = touch
+        if dirty.values[i].row.state == Self.retired {
+            retiredMessages.append(RetiredPumpMessage(serial: m.serial, messageID: m.id))
+        }
         return Reply(id: m.id, result: .accepted, reason: nil, detail: nil)
     }
 
@@ -126,9 +151,13 @@ struct BatchState {
 
     /// `assessAndRaise(_:)` for the entry at `i` in `dirty`, changed in place unless a record is raised.
     private mutating func assessAndRaise(at i: Dictionary<String, PumpEntry>.Index) throws {
+        // A retired pump keeps its state and raises nothing: its messages are only stored.
+        guard dirty.values[i].row.state != Self.retired else { return }
         let assessment = dirty.values[i].health.assess(now: now)
         let state = assessment.state.rawValue
         if dirty.values[i].row.state != state { dirty.values[i].row.state = state }
+        let reason = dirty.values[i].health.reason(for: assessment.state)?.rawValue
+        if dirty.values[i].row.reason != reason { dirty.values[i].row.reason = reason }
         guard Self.raisable(assessment, dirty.values[i]) != nil else { return }
         var entry = dirty.values[i]
         try raise(assessment, for: &entry)
@@ -167,9 +196,25 @@ struct BatchState {
     /// non-function record once, an impending-failure record once and only while no non-function
     /// record exists.
     mutating func assessAndRaise(_ entry: inout PumpEntry) throws {
+        guard entry.row.state != Self.retired else { return }
         let assessment = entry.health.assess(now: now)
         entry.row.state = assessment.state.rawValue
+        entry.row.reason = entry.health.reason(for: assessment.state)?.rawValue
         try raise(assessment, for: &entry)
+    }
+
+    /// The state word of a retired pump.
+    static let retired = PumpState.retired.rawValue
+
+    /// The pumps this batch touched, as it leaves them.
+    var changes: [PumpChange] {
+        dirty.values.map { entry in
+            let touch = touched[entry.serial]
+            return PumpChange(
+                serial: entry.serial, model: entry.row.model, state: entry.row.state, reason: entry.row.reason,
+                battery: entry.row.battery, lastSeen: entry.row.lastSeen, lastMessageID: touch?.lastMessageID,
+                changedAt: touch?.changedAt ?? now, reservoirAlerts: touch?.reservoirAlerts ?? [])
+        }
     }
 
     private mutating func raise(
@@ -185,7 +230,8 @@ struct BatchState {
         raised.append(
             RaisedRecord(
                 recordID: record.recordID, serial: entry.serial, criterion: criterion.rawValue,
-                determination: assessment.determination.rawValue, clause: assessment.clause.rawValue))
+                determination: assessment.determination.rawValue, clause: assessment.clause.rawValue,
+                document: record.document))
     }
 
     func saveDirtyPumps() throws {

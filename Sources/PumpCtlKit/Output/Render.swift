@@ -51,11 +51,13 @@ package enum Render {
                 .init(TextSanitizer.visible(device.serial)),
                 .init(device.model.map { TextSanitizer.visible($0, limit: 32) } ?? "-"),
                 Words.state(device.state),
+                Words.reason(device.reason),
                 Words.battery(device.battery),
                 .init(style.time(device.lastSeen, else: "never reported")),
             ]
         }
-        return TextTable(header: ["SERIAL", "MODEL", "STATE", "BATTERY", "LAST SEEN"], rows: rows).render(style)
+        return TextTable(header: ["SERIAL", "MODEL", "STATE", "REASON", "BATTERY", "LAST SEEN"], rows: rows).render(
+            style)
     }
 
     /// `pumpctl rejected`.
