@@ -96,17 +96,19 @@ final class AlertBoard: Sendable {
         let at = Timestamp.format(micros: now)
         let overflowed: [Watcher] = state.withLock { s in
             var events: [WatchEventDocument] = []
+            var recordsBySerial: [String: [EligibilityRecordDocument]] = [:]
             for record in records {
                 events.append(WatchEventDocument(event: .record, at: at, record: record))
-                s.pumps[record.serial]?.attach(record)
+                recordsBySerial[record.serial, default: []].append(record)
             }
             for change in changes {
-                update(&s, with: change, now: now, at: at, into: &events)
+                let records = recordsBySerial.removeValue(forKey: change.serial) ?? []
+                update(&s, with: change, records: records, now: now, at: at, into: &events)
             }
-            // Pumps whose record came without a change of their row (none today) still get their
-            // alerts recomputed.
-            for record in records where !changes.contains(where: { $0.serial == record.serial }) {
-                recompute(&s, serial: record.serial, now: now, at: at, into: &events)
+            // Records of pumps whose row did not change (requests, implants).
+            for (serial, records) in recordsBySerial.sorted(by: { $0.key < $1.key }) {
+                for record in records { s.pumps[serial]?.attach(record) }
+                recompute(&s, serial: serial, now: now, at: at, into: &events)
             }
             return publish(&s, events)
         }
@@ -207,7 +209,8 @@ final class AlertBoard: Sendable {
     // MARK: Under the lock
 
     private func update(
-        _ s: inout State, with change: PumpChange, now: Int64, at: String, into events: inout [WatchEventDocument]
+        _ s: inout State, with change: PumpChange, records: [EligibilityRecordDocument], now: Int64, at: String,
+        into events: inout [WatchEventDocument]
     ) {
         var pump =
             s.pumps[change.serial]
@@ -223,6 +226,7 @@ final class AlertBoard: Sendable {
         pump.battery = change.battery
         if let id = change.lastMessageID { pump.input.lastMessageID = id }
         for mark in change.reservoirAlerts { pump.note(mark) }
+        for record in records { pump.attach(record) }
         if (change.state, change.reason) != (before.0, before.1) { pump.input.stateSince = change.changedAt }
         if (change.state, change.reason, change.model) != before {
             events.append(WatchEventDocument(event: .pump, at: at, pump: pump.summary))

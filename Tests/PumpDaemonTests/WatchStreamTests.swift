@@ -162,14 +162,23 @@ struct WatchStreamTests {
 
     @Test func watchConnectionsCountAgainstTheControlConnectionCap() throws {
         let h = try DaemonHarness(extraArguments: ["--max-control-connections", "2"])
-        let first = try WatchClient(controlSocket: h.daemon.controlSocket)
-        let second = try WatchClient(controlSocket: h.daemon.controlSocket)
-        _ = try first.snapshot()
-        _ = try second.snapshot()
+        // The harness's readiness probe may hold a slot for a moment after the start.
+        func watcher() throws -> WatchClient {
+            for _ in 0..<50 {
+                if let watch = try? WatchClient(controlSocket: h.daemon.controlSocket), (try? watch.snapshot()) != nil {
+                    return watch
+                }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            throw HarnessError.noReply
+        }
+        let first = try watcher()
+        let second = try watcher()
         let third = try LineSocket(unixPath: h.daemon.controlSocket)
         third.setReceiveTimeout(seconds: 10)
         try? third.send(#"{"op":"status"}"# + "\n")
         #expect((try? third.readLine()) == nil)
+        withExtendedLifetime((first, second)) {}
     }
 
     @Test func silentPumpsFireAndAMessageResolvesIt() throws {
