@@ -175,7 +175,9 @@ final class AlertBoard: Sendable {
         var snapshot: [WatchEventDocument] = []
         snapshot.reserveCapacity(pumps.count + firing.count + 1)
         for serial in pumps.keys.sorted() {
-            if let pump = pumps[serial] { snapshot.append(WatchEventDocument(event: .pump, at: at, pump: pump.summary)) }
+            if let pump = pumps[serial] {
+                snapshot.append(WatchEventDocument(event: .pump, at: at, pump: pump.summary))
+            }
         }
         for serial in firing.keys.sorted() {
             for (_, alert) in (firing[serial] ?? [:]).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
@@ -240,9 +242,12 @@ final class AlertBoard: Sendable {
     }
 
     /// Derives the pump's alerts again and appends what began firing (or changed) and what ended.
-    private func recompute(_ s: inout State, serial: String, now: Int64, at: String, into events: inout [WatchEventDocument]) {
+    private func recompute(
+        _ s: inout State, serial: String, now: Int64, at: String, into events: inout [WatchEventDocument]
+    ) {
         let current =
-            s.pumps[serial].map { AlertRules.alerts(for: $0.input, now: now, silenceThreshold: silenceThreshold) } ?? [:]
+            s.pumps[serial].map { AlertRules.alerts(for: $0.input, now: now, silenceThreshold: silenceThreshold) }
+            ?? [:]
         let earlier = s.firing[serial] ?? [:]
         for name in AlertName.allCases {
             if let alert = current[name], alert != earlier[name] {

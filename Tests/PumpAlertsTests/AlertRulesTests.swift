@@ -26,9 +26,15 @@ struct AlertRulesTests {
         (pump(state: "stalled", reason: "stall"), nil, 10, []),
         (pump(state: "impending_failure", reason: "battery_eri"), nil, 10, [.pumpImpendingFailure]),
         (pump(state: "non_functional", reason: "end_of_service"), nil, 10, [.pumpNonFunctional]),
-        (pump(state: "non_functional", reason: "motor_stall", open: empty), nil, 10, [.pumpNonFunctional, .pumpReservoirEmpty]),
+        (
+            pump(state: "non_functional", reason: "motor_stall", open: empty), nil, 10,
+            [.pumpNonFunctional, .pumpReservoirEmpty]
+        ),
         (pump(state: "functional", open: low), nil, 10, [.pumpReservoirLow]),
-        (pump(state: "functional", open: empty.merging(low) { a, _ in a }), nil, 10, [.pumpReservoirEmpty, .pumpReservoirLow]),
+        (
+            pump(state: "functional", open: empty.merging(low) { a, _ in a }), nil, 10,
+            [.pumpReservoirEmpty, .pumpReservoirLow]
+        ),
         (pump(state: "functional"), 60, 60, []),
         (pump(state: "functional"), 60, 61, [.pumpSilent]),
         (pump(state: "functional"), nil, 1_000_000, []),
@@ -63,7 +69,9 @@ struct AlertRulesTests {
         #expect(alert.evidence == ["m1", "m2"])
         #expect(alert.model == "SynchroMed II")
         #expect(alert.startsAt == "2026-11-18T11:06:40.000Z")
-        #expect(alert.summary == "Pump SM2-000001 (SynchroMed II) is not functioning (end of service): no drug may be delivered")
+        #expect(
+            alert.summary
+                == "Pump SM2-000001 (SynchroMed II) is not functioning (end of service): no drug may be delivered")
     }
 
     @Test func impendingFailureCarriesTheImpendingRecord() throws {

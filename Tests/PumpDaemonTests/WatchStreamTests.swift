@@ -54,8 +54,9 @@ struct WatchStreamTests {
         #expect(empty.evidence == ["b1"])
 
         // An EOS frame: the record, the pump's new state, the alert, in that order.
-        #expect(try h.send([Lines.status("SM2-000001", id: "a2", at: Lines.time(-60), battery: #"{"state":"EOS"}"#)])
-            .map(\.result) == ["accepted"])
+        #expect(
+            try h.send([Lines.status("SM2-000001", id: "a2", at: Lines.time(-60), battery: #"{"state":"EOS"}"#)])
+                .map(\.result) == ["accepted"])
         let record = try #require(try watch.next().record)
         #expect(record.serial == "SM2-000001")
         #expect(record.replacementCriterion == "non_function")

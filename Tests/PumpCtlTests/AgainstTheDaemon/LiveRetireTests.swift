@@ -7,7 +7,9 @@ import Testing
 /// `pumpctl retire` and the `reason` of `devices` and `device`, against a real daemon.
 @Suite("Retirement and reasons against the daemon")
 struct LiveRetireTests {
-    static func status(_ serial: String, id: String, at: String, battery: String = #"{"state":"MOS"}"#, motor: String = "ok") -> String {
+    static func status(
+        _ serial: String, id: String, at: String, battery: String = #"{"state":"MOS"}"#, motor: String = "ok"
+    ) -> String {
         #"{"v":1,"id":"\#(id)","serial":"\#(serial)","kind":"status","at":"\#(at)","model":"SynchroMed II","battery":\#(battery),"motor":"\#(motor)"}"#
     }
 
