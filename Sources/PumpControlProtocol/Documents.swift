@@ -138,7 +138,7 @@ package struct DeviceSummaryDocument: Codable, Sendable, Hashable {
     package var serial: String
     /// Model from the latest status, or null.
     package var model: String?
-    /// `functional`, `impending_failure`, `non_functional`, `stalled` or `unknown`.
+    /// `functional`, `impending_failure`, `non_functional`, `stalled`, `unknown` or `retired`.
     package var state: String
     /// The battery state word (`BOS`...`EOS`) or null.
     package var battery: String?

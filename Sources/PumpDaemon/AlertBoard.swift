@@ -38,6 +38,9 @@ final class AlertBoard: Sendable {
         var nextWatcher = 0
         /// The daemon is shutting down: watchers are ended, new ones get their snapshot and end.
         var closed = false
+        /// No pump that is not silent yet can become silent before this moment (µs): the silence
+        /// check skips its pass over the pumps until then. Nil: look at the next check.
+        var nextSilence: Int64?
     }
 
     /// `--silence-alert` in µs, nil when off.
@@ -129,18 +132,23 @@ final class AlertBoard: Sendable {
         close(overflowed)
     }
 
-    /// Fires `PumpSilent` for the pumps that just passed the silence threshold. A pass over every
-    /// pump, a comparison each: about a millisecond for 100,000 pumps.
+    /// Fires `PumpSilent` for the pumps that passed the silence threshold. A pass over every pump,
+    /// a comparison each, and only once the earliest moment a pump could fall silent has come (a
+    /// message resolves `PumpSilent` at its commit, so a pass never has to look for that).
     func checkSilence(now: Int64) {
         guard let threshold = silenceThreshold else { return }
         let at = Timestamp.format(micros: now)
         let overflowed: [Watcher] = state.withLock { s in
+            if let next = s.nextSilence, now <= next { return [] }
             var flipped: [String] = []
+            var next: Int64?
             for (serial, pump) in s.pumps {
                 guard let lastSeen = pump.input.lastSeen else { continue }
                 let silent = now - lastSeen > threshold
                 if silent != (s.firing[serial]?[.pumpSilent] != nil) { flipped.append(serial) }
+                if !silent { next = min(next ?? .max, lastSeen + threshold) }
             }
+            s.nextSilence = next
             var events: [WatchEventDocument] = []
             for serial in flipped { recompute(&s, serial: serial, now: now, at: at, into: &events) }
             return publish(&s, events)
@@ -227,6 +235,9 @@ final class AlertBoard: Sendable {
         pump.input.lastSeen = change.lastSeen
         pump.battery = change.battery
         if let id = change.lastMessageID { pump.input.lastMessageID = id }
+        if let threshold = silenceThreshold, let lastSeen = change.lastSeen {
+            s.nextSilence = s.nextSilence.map { min($0, lastSeen + threshold) }
+        }
         for mark in change.reservoirAlerts { pump.note(mark) }
         for record in records { pump.attach(record) }
         if (change.state, change.reason) != (before.0, before.1) { pump.input.stateSince = change.changedAt }

@@ -16,9 +16,16 @@ extension ControlHandler {
             board.unsubscribe(subscription.id)
             return
         }
+        // The snapshot in pieces of about 256 KiB (a line each would be a write per pump).
+        var pending: [UInt8] = []
         for event in subscription.snapshot {
-            for piece in ControlReplyWriter.success(event) { try await send(piece) }
+            for piece in ControlReplyWriter.success(event) { pending += piece }
+            if pending.count >= 1 << 18 {
+                try await send(pending)
+                pending.removeAll(keepingCapacity: true)
+            }
         }
+        if !pending.isEmpty { try await send(pending) }
         for await event in subscription.changes {
             for piece in ControlReplyWriter.success(event) { try await send(piece) }
         }
