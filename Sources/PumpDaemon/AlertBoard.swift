@@ -12,27 +12,20 @@ import Synchronization
 /// order right after each commit. A watcher subscribes and takes its snapshot under the same lock
 /// the commit loop publishes under: no change is lost or sent twice between the two.
 final class AlertBoard: Sendable {
-    /// One pump in service.
-    struct Pump: Sendable {
-        var input: PumpAlertInput
-        var battery: String?
-        /// The latest reservoir message per code, raised or cleared.
-        var reservoir: [String: ReservoirMark] = [:]
-
-        var summary: DeviceSummaryDocument {
-            DeviceSummaryDocument(
-                serial: input.serial, model: input.model, state: input.state, battery: battery,
-                lastSeen: input.lastSeen.map(Timestamp.format(micros:)), reason: input.reason)
-        }
-    }
-
     private struct Watcher {
         var continuation: AsyncStream<WatchEventDocument>.Continuation
         var overflow: @Sendable () -> Void
     }
 
     private struct State {
-        var pumps: [String: Pump] = [:]
+        var words = WordTable()
+        /// Every pump in service, compact.
+        var pumps: [String: CompactPump] = [:]
+        /// What only some pumps have (records, reservoir alerts, a failing state's start).
+        var details: [String: PumpDetail] = [:]
+        /// With `--silence-alert`: the id of each pump's last message since the start (the evidence
+        /// of `PumpSilent`).
+        var lastMessage: [String: String] = [:]
         var firing: [String: [AlertName: AlertDocument]] = [:]
         var watchers: [Int: Watcher] = [:]
         var nextWatcher = 0
@@ -56,39 +49,45 @@ final class AlertBoard: Sendable {
         self.logger = logger
     }
 
-    /// Fills the board from the store (at start, before any commit).
-    func load(_ seed: AlertSeed, now: Int64) {
-        var pumps: [String: Pump] = [:]
-        pumps.reserveCapacity(seed.pumps.count)
-        for p in seed.pumps {
-            pumps[p.summary.serial] = Pump(
-                input: PumpAlertInput(
-                    serial: p.summary.serial, model: p.summary.model, state: p.summary.state,
-                    reason: p.summary.reason, stateSince: p.lastSeen ?? now, lastSeen: p.lastSeen,
-                    lastMessageID: p.latestStatusID),
-                battery: p.summary.battery)
-        }
-        for record in seed.records {
-            pumps[record.serial]?.attach(record)
-            if let createdAt = Timestamp.parseRFC3339(record.createdAt), pumps[record.serial] != nil {
-                // The record was raised when the pump entered its state: the best start time kept.
-                pumps[record.serial]?.input.stateSince = createdAt
+    /// Fills the board from the store (at start, before any commit): the pumps one at a time as the
+    /// store reads them, then their records and reservoir alerts.
+    func load(from store: PumpStore, now: Int64) async throws(StoreError) {
+        let seed = try await store.alertSeed { pump in
+            self.state.withLock { s in
+                s.pumps[pump.serial] = CompactPump(
+                    state: s.words.number(pump.state), reason: s.words.number(pump.reason),
+                    model: s.words.number(pump.model), battery: s.words.number(pump.battery),
+                    lastSeen: pump.lastSeen ?? .min)
             }
         }
-        for r in seed.reservoirs {
-            pumps[r.serial]?.note(
-                ReservoirMark(
-                    code: r.code, raised: r.raised, at: r.at, arrival: r.arrival, messageID: r.messageID,
-                    receivedAt: r.receivedAt))
-        }
-        var firing: [String: [AlertName: AlertDocument]] = [:]
-        for (serial, pump) in pumps {
-            let alerts = AlertRules.alerts(for: pump.input, now: now, silenceThreshold: silenceThreshold)
-            if !alerts.isEmpty { firing[serial] = alerts }
-        }
         state.withLock { s in
-            s.pumps = pumps
-            s.firing = firing
+            for record in seed.records {
+                guard let pump = s.pumps[record.serial] else { continue }
+                var detail = s.details[record.serial] ?? PumpDetail(stateSince: pump.lastSeenOrNil ?? now)
+                detail.attach(record)
+                // The record of the pump's state was raised when it entered it: the best start time
+                // kept (the time of the message that changed the state is not stored).
+                let state = s.words.word(pump.state)
+                let matches =
+                    (record.replacementCriterion == "non_function" && state == "non_functional")
+                    || (record.replacementCriterion == "impending_failure" && state == "impending_failure")
+                if matches, let createdAt = Timestamp.parseRFC3339(record.createdAt) { detail.stateSince = createdAt }
+                s.details[record.serial] = detail
+            }
+            for r in seed.reservoirs {
+                guard let pump = s.pumps[r.serial] else { continue }
+                var detail = s.details[r.serial] ?? PumpDetail(stateSince: pump.lastSeenOrNil ?? now)
+                detail.note(
+                    ReservoirMark(
+                        code: r.code, raised: r.raised, at: r.at, arrival: r.arrival, messageID: r.messageID,
+                        receivedAt: r.receivedAt))
+                s.details[r.serial] = detail
+            }
+            for serial in s.pumps.keys {
+                guard let input = Self.input(s, serial: serial, now: now) else { continue }
+                let alerts = AlertRules.alerts(for: input, now: now, silenceThreshold: silenceThreshold)
+                if !alerts.isEmpty { s.firing[serial] = alerts }
+            }
         }
     }
 
@@ -110,7 +109,10 @@ final class AlertBoard: Sendable {
             }
             // Records of pumps whose row did not change (requests, implants).
             for (serial, records) in recordsBySerial.sorted(by: { $0.key < $1.key }) {
-                for record in records { s.pumps[serial]?.attach(record) }
+                guard let pump = s.pumps[serial] else { continue }
+                var detail = s.details[serial] ?? PumpDetail(stateSince: pump.lastSeenOrNil ?? now)
+                for record in records { detail.attach(record) }
+                s.details[serial] = detail
                 recompute(&s, serial: serial, now: now, at: at, into: &events)
             }
             return publish(&s, events)
@@ -122,11 +124,10 @@ final class AlertBoard: Sendable {
     func noteEnrolled(serial: String, now: Int64) {
         let overflowed: [Watcher] = state.withLock { s in
             guard s.pumps[serial] == nil else { return [] }
-            let pump = Pump(
-                input: PumpAlertInput(
-                    serial: serial, model: nil, state: "unknown", reason: nil, stateSince: now, lastSeen: nil))
+            let pump = CompactPump(state: s.words.number("unknown"), reason: 0, model: 0, battery: 0, lastSeen: .min)
             s.pumps[serial] = pump
-            let event = WatchEventDocument(event: .pump, at: Timestamp.format(micros: now), pump: pump.summary)
+            let event = WatchEventDocument(
+                event: .pump, at: Timestamp.format(micros: now), pump: Self.summary(serial, pump, s.words))
             return publish(&s, [event])
         }
         close(overflowed)
@@ -143,7 +144,7 @@ final class AlertBoard: Sendable {
             var flipped: [String] = []
             var next: Int64?
             for (serial, pump) in s.pumps {
-                guard let lastSeen = pump.input.lastSeen else { continue }
+                guard let lastSeen = pump.lastSeenOrNil else { continue }
                 let silent = now - lastSeen > threshold
                 if silent != (s.firing[serial]?[.pumpSilent] != nil) { flipped.append(serial) }
                 if !silent { next = min(next ?? .max, lastSeen + threshold) }
@@ -156,20 +157,13 @@ final class AlertBoard: Sendable {
         close(overflowed)
     }
 
-    /// The alerts firing now, by serial then name.
-    var firingAlerts: [AlertDocument] {
-        state.withLock { s in s.firing }.sorted { $0.key < $1.key }.flatMap { _, alerts in
-            alerts.sorted { $0.key.rawValue < $1.key.rawValue }.map(\.value)
-        }
-    }
-
     /// Starts a watcher: its snapshot (every pump in service, every firing alert, `synced`) and the
     /// stream of the changes published after it. `overflow` is called (once) when the watcher falls
     /// `queueLimit` changes behind; the stream then ends.
     func subscribe(now: Int64, overflow: @escaping @Sendable () -> Void) -> WatchSubscription {
         let (stream, continuation) = AsyncStream<WatchEventDocument>.makeStream(
             bufferingPolicy: .bufferingOldest(queueLimit))
-        let (id, pumps, firing) = state.withLock { s in
+        let (id, snapshot) = state.withLock { s in
             let id = s.nextWatcher
             s.nextWatcher += 1
             if s.closed {
@@ -177,22 +171,11 @@ final class AlertBoard: Sendable {
             } else {
                 s.watchers[id] = Watcher(continuation: continuation, overflow: overflow)
             }
-            return (id, s.pumps, s.firing)  // copies on write: the lock is held for no longer than this
+            // Copies on write: the lock is held for no longer than this.
+            return (
+                id, WatchSnapshot(pumps: s.pumps, words: s.words, firing: s.firing, at: Timestamp.format(micros: now))
+            )
         }
-        let at = Timestamp.format(micros: now)
-        var snapshot: [WatchEventDocument] = []
-        snapshot.reserveCapacity(pumps.count + firing.count + 1)
-        for serial in pumps.keys.sorted() {
-            if let pump = pumps[serial] {
-                snapshot.append(WatchEventDocument(event: .pump, at: at, pump: pump.summary))
-            }
-        }
-        for serial in firing.keys.sorted() {
-            for (_, alert) in (firing[serial] ?? [:]).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                snapshot.append(WatchEventDocument(event: .alert, at: at, alert: alert))
-            }
-        }
-        snapshot.append(WatchEventDocument(event: .synced, at: at))
         continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
         return WatchSubscription(id: id, snapshot: snapshot, changes: stream)
     }
@@ -218,38 +201,56 @@ final class AlertBoard: Sendable {
 
     // MARK: Under the lock
 
+    /// The rules' view of a pump, nil when it is not in service.
+    private static func input(_ s: State, serial: String, now: Int64) -> PumpAlertInput? {
+        guard let pump = s.pumps[serial] else { return nil }
+        let detail = s.details[serial]
+        return PumpAlertInput(
+            serial: serial, model: s.words.word(pump.model), state: s.words.word(pump.state) ?? "unknown",
+            reason: s.words.word(pump.reason), stateSince: detail?.stateSince ?? pump.lastSeenOrNil ?? now,
+            openAlerts: detail?.openAlerts ?? [:], nonFunctionRecord: detail?.nonFunctionRecord,
+            impendingRecord: detail?.impendingRecord, lastSeen: pump.lastSeenOrNil,
+            lastMessageID: detail?.lastMessageID ?? s.lastMessage[serial])
+    }
+
     private func update(
         _ s: inout State, with change: PumpChange, records: [EligibilityRecordDocument], now: Int64, at: String,
         into events: inout [WatchEventDocument]
     ) {
-        var pump =
-            s.pumps[change.serial]
-            ?? Pump(
-                input: PumpAlertInput(
-                    serial: change.serial, model: nil, state: "", reason: nil, stateSince: change.changedAt,
-                    lastSeen: nil))
-        let before = (pump.input.state, pump.input.reason, pump.input.model)
-        pump.input.model = change.model
-        pump.input.state = change.state
-        pump.input.reason = change.reason
-        pump.input.lastSeen = change.lastSeen
-        pump.battery = change.battery
-        if let id = change.lastMessageID { pump.input.lastMessageID = id }
+        let serial = change.serial
+        let earlier = s.pumps[serial]
+        let pump = CompactPump(
+            state: s.words.number(change.state), reason: s.words.number(change.reason),
+            model: s.words.number(change.model), battery: s.words.number(change.battery),
+            lastSeen: change.lastSeen ?? .min)
+        let stateChanged = earlier.map { ($0.state, $0.reason) != (pump.state, pump.reason) } ?? true
+        let shown = stateChanged || earlier?.model != pump.model
+        let failing = change.state == "non_functional" || change.state == "impending_failure"
+        var detail = s.details[serial]
+        if detail == nil, !records.isEmpty || !change.reservoirAlerts.isEmpty || failing {
+            detail = PumpDetail(stateSince: change.changedAt)
+        }
+        if var d = detail {
+            for mark in change.reservoirAlerts { d.note(mark) }
+            for record in records { d.attach(record) }
+            if stateChanged { d.stateSince = change.changedAt }
+            if let id = change.lastMessageID { d.lastMessageID = id }
+            detail = d
+        }
+        if silenceThreshold != nil, let id = change.lastMessageID { s.lastMessage[serial] = id }
+        if change.state == "retired" {
+            s.pumps[serial] = nil
+            s.details[serial] = nil
+            s.lastMessage[serial] = nil
+        } else {
+            s.pumps[serial] = pump
+            s.details[serial] = detail
+        }
+        if shown { events.append(WatchEventDocument(event: .pump, at: at, pump: Self.summary(serial, pump, s.words))) }
         if let threshold = silenceThreshold, let lastSeen = change.lastSeen {
             s.nextSilence = s.nextSilence.map { min($0, lastSeen + threshold) }
         }
-        for mark in change.reservoirAlerts { pump.note(mark) }
-        for record in records { pump.attach(record) }
-        if (change.state, change.reason) != (before.0, before.1) { pump.input.stateSince = change.changedAt }
-        if (change.state, change.reason, change.model) != before {
-            events.append(WatchEventDocument(event: .pump, at: at, pump: pump.summary))
-        }
-        if change.state == "retired" {
-            s.pumps[change.serial] = nil
-        } else {
-            s.pumps[change.serial] = pump
-        }
-        recompute(&s, serial: change.serial, now: now, at: at, into: &events)
+        recompute(&s, serial: serial, now: now, at: at, into: &events)
     }
 
     /// Derives the pump's alerts again and appends what began firing (or changed) and what ended.
@@ -257,9 +258,11 @@ final class AlertBoard: Sendable {
         _ s: inout State, serial: String, now: Int64, at: String, into events: inout [WatchEventDocument]
     ) {
         let current =
-            s.pumps[serial].map { AlertRules.alerts(for: $0.input, now: now, silenceThreshold: silenceThreshold) }
-            ?? [:]
+            Self.input(s, serial: serial, now: now).map {
+                AlertRules.alerts(for: $0, now: now, silenceThreshold: silenceThreshold)
+            } ?? [:]
         let earlier = s.firing[serial] ?? [:]
+        guard !current.isEmpty || !earlier.isEmpty else { return }
         for name in AlertName.allCases {
             if let alert = current[name], alert != earlier[name] {
                 events.append(WatchEventDocument(event: .alert, at: at, alert: alert))
@@ -306,27 +309,6 @@ final class AlertBoard: Sendable {
 /// A watcher's start: the snapshot to send, then the changes.
 struct WatchSubscription: Sendable {
     var id: Int
-    var snapshot: [WatchEventDocument]
+    var snapshot: WatchSnapshot
     var changes: AsyncStream<WatchEventDocument>
-}
-
-extension AlertBoard.Pump {
-    /// Keeps a telemetry record as the one behind the pump's non-functional or impending alert.
-    mutating func attach(_ record: EligibilityRecordDocument) {
-        guard record.trigger == "telemetry" else { return }
-        let mark = RecordMark(id: record.id, clause: record.clause, evidence: record.evidence.map(\.messageID))
-        switch record.replacementCriterion {
-        case "non_function": input.nonFunctionRecord = mark
-        case "impending_failure": input.impendingRecord = mark
-        default: break
-        }
-    }
-
-    /// Keeps the latest reservoir message of its code; the code's alert is open while it is a raise.
-    mutating func note(_ mark: ReservoirMark) {
-        if let kept = reservoir[mark.code], !mark.supersedes(kept) { return }
-        reservoir[mark.code] = mark
-        input.openAlerts[mark.code] =
-            mark.raised ? OpenAlertMark(messageID: mark.messageID, receivedAt: mark.receivedAt) : nil
-    }
 }

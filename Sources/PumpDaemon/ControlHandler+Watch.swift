@@ -18,7 +18,7 @@ extension ControlHandler {
         }
         // The snapshot in pieces of about 256 KiB (a line each would be a write per pump).
         var pending: [UInt8] = []
-        for event in subscription.snapshot {
+        try await subscription.snapshot.forEachEvent { event in
             for piece in ControlReplyWriter.success(event) { pending += piece }
             if pending.count >= 1 << 18 {
                 try await send(pending)

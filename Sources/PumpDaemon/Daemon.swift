@@ -52,7 +52,7 @@ package struct Daemon: Sendable {
             silenceThreshold: configuration.silenceAlert.map(Self.micros), queueLimit: configuration.maxWatchQueue,
             logger: logger)
         do {
-            board.load(try await store.alertSeed(), now: clock.nowMicros())
+            try await board.load(from: store, now: clock.nowMicros())
         } catch {
             throw DaemonError.store(error)
         }

@@ -2,15 +2,18 @@ import GRDB
 import PumpControlProtocol
 import PumpTelemetry
 
-/// What the daemon's alert board is built from at start: every pump in service with the id of
-/// its latest status, the telemetry records, and the latest reservoir alert per pump and code.
+/// What the daemon's alert board is built from at start, besides the pumps (which it reads one at
+/// a time): the telemetry records and the latest reservoir alert per pump and code.
 package struct AlertSeed: Sendable {
-    /// A pump in service, as `devices` lists it, plus what the alert rules need.
+    /// A pump in service, as `devices` lists it.
     package struct Pump: Sendable {
-        package var summary: DeviceSummaryDocument
+        package var serial: String
+        package var model: String?
+        package var state: String
+        package var reason: String?
+        package var battery: String?
+        /// The latest `received_at` (µs), nil for a pump that never reported.
         package var lastSeen: Int64?
-        /// The `message_id` of its latest status, when it has one.
-        package var latestStatusID: String?
     }
 
     /// The latest message of one reservoir code of one pump.
@@ -24,7 +27,6 @@ package struct AlertSeed: Sendable {
         package var receivedAt: Int64
     }
 
-    package var pumps: [Pump]
     /// Telemetry records (`trigger` = `telemetry`), oldest first.
     package var records: [EligibilityRecordDocument]
     /// Per pump and code (`LOW_RESERVOIR`, `EMPTY_RESERVOIR`), the latest message by (`at`, row id).
@@ -32,24 +34,20 @@ package struct AlertSeed: Sendable {
 }
 
 extension PumpStore {
-    /// Reads the alert board's seed in one snapshot. Costs a scan of the pumps and of the stored
-    /// alert messages (reservoir codes have no index of their own); run once at start.
-    package func alertSeed() async throws(StoreError) -> AlertSeed {
+    /// Reads the alert board's seed in one snapshot: hands every pump in service to `eachPump` as it
+    /// reads it (none is held), and returns the records and reservoir alerts. Costs a scan of the
+    /// pumps and of the stored alert messages (reservoir codes have no index of their own); run once
+    /// at start.
+    package func alertSeed(eachPump: @escaping @Sendable (AlertSeed.Pump) -> Void) async throws(StoreError) -> AlertSeed
+    {
         try await read { db in
-            let pumps = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT p.serial, p.model, p.state, p.reason, p.battery, p.last_seen, m.message_id
-                    FROM pump p LEFT JOIN message m ON m.id = p.latest_status_id
-                    WHERE p.state != 'retired'
-                    """
-            ).map { row in
-                let lastSeen: Int64? = row["last_seen"]
-                return AlertSeed.Pump(
-                    summary: DeviceSummaryDocument(
-                        serial: row["serial"], model: row["model"], state: row["state"], battery: row["battery"],
-                        lastSeen: lastSeen.map(Timestamp.format(micros:)), reason: row["reason"]),
-                    lastSeen: lastSeen, latestStatusID: row["message_id"])
+            let pumps = try Row.fetchCursor(
+                db, sql: "SELECT serial, model, state, reason, battery, last_seen FROM pump WHERE state != 'retired'")
+            while let row = try pumps.next() {
+                eachPump(
+                    AlertSeed.Pump(
+                        serial: row["serial"], model: row["model"], state: row["state"], reason: row["reason"],
+                        battery: row["battery"], lastSeen: row["last_seen"]))
             }
             let records = try RecordRow.filter(Column("trigger") == "telemetry").order(RecordRow.Columns.id)
                 .fetchAll(db).map(\.document)
@@ -68,7 +66,7 @@ extension PumpStore {
                 if let kept = latest[key], (kept.at, kept.arrival) > (mark.at, mark.arrival) { continue }
                 latest[key] = mark
             }
-            return AlertSeed(pumps: pumps, records: records, reservoirs: Array(latest.values))
+            return AlertSeed(records: records, reservoirs: Array(latest.values))
         }
     }
 }
