@@ -1,6 +1,7 @@
 import PumpAlerts
 import PumpControlProtocol
 import PumpIngest
+import PumpStore
 import PumpTelemetry
 
 /// The words the board's pumps use (states, reasons, models, battery states), each kept once: a
@@ -76,21 +77,22 @@ struct PumpDetail: Sendable {
     var isEmpty: Bool { nonFunctionRecord == nil && impendingRecord == nil && reservoir.isEmpty }
 }
 
-/// The pumps and alerts a watcher's snapshot is made of, copied under the board's lock (the
-/// dictionaries are copied on write, so taking it costs nothing while the lock is held), turned
-/// into events one at a time as they are sent.
+/// What a watcher's snapshot is made of, taken between two commits: the store as it was then (its
+/// pumps are read a page at a time as they are sent) and the alerts firing then (copied under the
+/// board's lock, which costs nothing while it is held: the dictionary is copied on write).
 struct WatchSnapshot: Sendable {
-    var pumps: [String: CompactPump]
-    var words: WordTable
+    var store: StoreSnapshot
     var firing: [String: [AlertName: AlertDocument]]
     var at: String
 
-    /// Hands each event to `body` in order: every pump by serial, every firing alert by serial and
-    /// name, then `synced`.
+    /// Hands each event to `body` in order: every pump in service by serial, every firing alert by
+    /// serial and name, then `synced`.
     func forEachEvent(_ body: (WatchEventDocument) async throws -> Void) async throws {
-        for serial in pumps.keys.sorted() {
-            guard let pump = pumps[serial] else { continue }
-            try await body(WatchEventDocument(event: .pump, at: at, pump: summary(serial, pump)))
+        var pumps = store.pumps()
+        while true {
+            let page = try await pumps.next()
+            if page.isEmpty { break }
+            for pump in page { try await body(WatchEventDocument(event: .pump, at: at, pump: pump)) }
         }
         for serial in firing.keys.sorted() {
             for (_, alert) in (firing[serial] ?? [:]).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
@@ -98,19 +100,5 @@ struct WatchSnapshot: Sendable {
             }
         }
         try await body(WatchEventDocument(event: .synced, at: at))
-    }
-
-    func summary(_ serial: String, _ pump: CompactPump) -> DeviceSummaryDocument {
-        AlertBoard.summary(serial, pump, words)
-    }
-}
-
-extension AlertBoard {
-    /// The `devices` form of a compact pump.
-    static func summary(_ serial: String, _ pump: CompactPump, _ words: WordTable) -> DeviceSummaryDocument {
-        DeviceSummaryDocument(
-            serial: serial, model: words.word(pump.model), state: words.word(pump.state) ?? "unknown",
-            battery: words.word(pump.battery), lastSeen: pump.lastSeenOrNil.map(Timestamp.format(micros:)),
-            reason: words.word(pump.reason))
     }
 }

@@ -19,7 +19,9 @@ final class AlertBoard: Sendable {
 
     private struct State {
         var words = WordTable()
-        /// Every pump in service, compact.
+        /// The pumps the rules need to see: every one in service with `--silence-alert` (any may
+        /// fall silent), else those in a failing state or with a record, a reservoir alert or a
+        /// firing alert. Compact.
         var pumps: [String: CompactPump] = [:]
         /// What only some pumps have (records, reservoir alerts, a failing state's start).
         var details: [String: PumpDetail] = [:]
@@ -52,7 +54,9 @@ final class AlertBoard: Sendable {
     /// Fills the board from the store (at start, before any commit): the pumps one at a time as the
     /// store reads them, then their records and reservoir alerts.
     func load(from store: PumpStore, now: Int64) async throws(StoreError) {
-        let seed = try await store.alertSeed { pump in
+        let keepsAll = silenceThreshold != nil
+        let seed = try await store.alertSeed { pump, inSeed in
+            guard keepsAll || inSeed || Self.isFailing(pump.state) else { return }
             self.state.withLock { s in
                 s.pumps[pump.serial] = CompactPump(
                     state: s.words.number(pump.state), reason: s.words.number(pump.reason),
@@ -121,15 +125,12 @@ final class AlertBoard: Sendable {
     }
 
     /// A pump enrolled before it ever reported: it joins the board as `unknown`.
-    func noteEnrolled(serial: String, now: Int64) {
-        let overflowed: [Watcher] = state.withLock { s in
-            guard s.pumps[serial] == nil else { return [] }
-            let pump = CompactPump(state: s.words.number("unknown"), reason: 0, model: 0, battery: 0, lastSeen: .min)
-            s.pumps[serial] = pump
-            let event = WatchEventDocument(
-                event: .pump, at: Timestamp.format(micros: now), pump: Self.summary(serial, pump, s.words))
-            return publish(&s, [event])
-        }
+    func noteEnrolled(serial: String, isNew: Bool, now: Int64) {
+        guard isNew else { return }
+        let event = WatchEventDocument(
+            event: .pump, at: Timestamp.format(micros: now),
+            pump: DeviceSummaryDocument(serial: serial, model: nil, state: "unknown", battery: nil, lastSeen: nil))
+        let overflowed: [Watcher] = state.withLock { s in publish(&s, [event]) }
         close(overflowed)
     }
 
@@ -160,7 +161,7 @@ final class AlertBoard: Sendable {
     /// Starts a watcher: its snapshot (every pump in service, every firing alert, `synced`) and the
     /// stream of the changes published after it. `overflow` is called (once) when the watcher falls
     /// `queueLimit` changes behind; the stream then ends.
-    func subscribe(now: Int64, overflow: @escaping @Sendable () -> Void) -> WatchSubscription {
+    func subscribe(now: Int64, store: StoreSnapshot, overflow: @escaping @Sendable () -> Void) -> WatchSubscription {
         let (stream, continuation) = AsyncStream<WatchEventDocument>.makeStream(
             bufferingPolicy: .bufferingOldest(queueLimit))
         let (id, snapshot) = state.withLock { s in
@@ -172,9 +173,7 @@ final class AlertBoard: Sendable {
                 s.watchers[id] = Watcher(continuation: continuation, overflow: overflow)
             }
             // Copies on write: the lock is held for no longer than this.
-            return (
-                id, WatchSnapshot(pumps: s.pumps, words: s.words, firing: s.firing, at: Timestamp.format(micros: now))
-            )
+            return (id, WatchSnapshot(store: store, firing: s.firing, at: Timestamp.format(micros: now)))
         }
         continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
         return WatchSubscription(id: id, snapshot: snapshot, changes: stream)
@@ -218,14 +217,12 @@ final class AlertBoard: Sendable {
         into events: inout [WatchEventDocument]
     ) {
         let serial = change.serial
-        let earlier = s.pumps[serial]
         let pump = CompactPump(
             state: s.words.number(change.state), reason: s.words.number(change.reason),
             model: s.words.number(change.model), battery: s.words.number(change.battery),
             lastSeen: change.lastSeen ?? .min)
-        let stateChanged = earlier.map { ($0.state, $0.reason) != (pump.state, pump.reason) } ?? true
-        let shown = stateChanged || earlier?.model != pump.model
-        let failing = change.state == "non_functional" || change.state == "impending_failure"
+        let (stateChanged, shown) = (change.stateChanged, change.shown)
+        let failing = Self.isFailing(change.state)
         var detail = s.details[serial]
         if detail == nil, !records.isEmpty || !change.reservoirAlerts.isEmpty || failing {
             detail = PumpDetail(stateSince: change.changedAt)
@@ -242,15 +239,27 @@ final class AlertBoard: Sendable {
             s.pumps[serial] = nil
             s.details[serial] = nil
             s.lastMessage[serial] = nil
-        } else {
+        } else if silenceThreshold != nil || failing || detail != nil || s.firing[serial] != nil {
             s.pumps[serial] = pump
             s.details[serial] = detail
+        } else {
+            s.pumps[serial] = nil  // nothing the rules act on: not held
         }
-        if shown { events.append(WatchEventDocument(event: .pump, at: at, pump: Self.summary(serial, pump, s.words))) }
+        if shown {
+            let summary = DeviceSummaryDocument(
+                serial: serial, model: change.model, state: change.state, battery: change.battery,
+                lastSeen: change.lastSeen.map(Timestamp.format(micros:)), reason: change.reason)
+            events.append(WatchEventDocument(event: .pump, at: at, pump: summary))
+        }
         if let threshold = silenceThreshold, let lastSeen = change.lastSeen {
             s.nextSilence = s.nextSilence.map { min($0, lastSeen + threshold) }
         }
         recompute(&s, serial: serial, now: now, at: at, into: &events)
+    }
+
+    /// States whose alerts need the pump held.
+    static func isFailing(_ state: String) -> Bool {
+        state == "non_functional" || state == "impending_failure"
     }
 
     /// Derives the pump's alerts again and appends what began firing (or changed) and what ended.

@@ -7,18 +7,37 @@ import PumpStore
 import PumpTelemetry
 
 extension ControlHandler {
-    /// `watch`: subscribes, sends the snapshot and `synced`, then each change as the commit loop
-    /// publishes it, one reply line each, until the connection closes or the watcher falls behind
-    /// (then its connection is closed: it reconnects and gets a fresh snapshot).
-    static func watch(board: AlertBoard, now: Int64, hooks: WatchHooks, send: ReplySink) async throws {
-        let subscription = board.subscribe(now: now, overflow: hooks.close)
-        guard hooks.start({ board.unsubscribe(subscription.id) }) else {
-            board.unsubscribe(subscription.id)
+    /// Subscribes a watcher between two commits (in the commit loop): the store's snapshot and the
+    /// board's firing alerts are then exactly what was published before the first change it gets.
+    func subscribe(hooks: WatchHooks, now: Int64) async throws -> WatchSubscription {
+        let (store, board) = (store, committer.board)
+        return try await committer.serialized {
+            board.subscribe(now: now, store: try store.snapshot(), overflow: hooks.close)
+        }
+    }
+
+    /// `watch`: sends the snapshot and `synced`, then each change as the commit loop publishes it,
+    /// one reply line each, until the connection closes or the watcher falls behind (then its
+    /// connection is closed: it reconnects and gets a fresh snapshot).
+    static func watch(
+        _ subscription: consuming WatchSubscription, board: AlertBoard, hooks: WatchHooks, send: ReplySink
+    ) async throws {
+        let (id, changes) = (subscription.id, subscription.changes)
+        guard hooks.start({ board.unsubscribe(id) }) else {
+            board.unsubscribe(id)
             return
         }
-        // The snapshot in pieces of about 256 KiB (a line each would be a write per pump).
+        try await sendSnapshot(subscription.snapshot, send: send)
+        for await event in changes {
+            for piece in ControlReplyWriter.success(event) { try await send(piece) }
+        }
+    }
+
+    /// The snapshot in pieces of about 256 KiB (a line each would be a write per pump); its store
+    /// connection is released when it returns.
+    private static func sendSnapshot(_ snapshot: consuming WatchSnapshot, send: ReplySink) async throws {
         var pending: [UInt8] = []
-        try await subscription.snapshot.forEachEvent { event in
+        try await snapshot.forEachEvent { event in
             for piece in ControlReplyWriter.success(event) { pending += piece }
             if pending.count >= 1 << 18 {
                 try await send(pending)
@@ -26,9 +45,6 @@ extension ControlHandler {
             }
         }
         if !pending.isEmpty { try await send(pending) }
-        for await event in subscription.changes {
-            for piece in ControlReplyWriter.success(event) { try await send(piece) }
-        }
     }
 
     /// `retire`: in the commit loop, so that the writer's cached row and the board agree.

@@ -27,10 +27,10 @@ struct ControlHandler: Sendable {
     func respond(
         to line: [UInt8], from peer: PeerCredentials?, watch hooks: WatchHooks = .none, send: ReplySink
     ) async throws {
-        let result = await answer(to: line, from: peer)
+        let result = await answer(to: line, from: peer, hooks: hooks)
         switch result {
-        case .success(.watch):
-            try await Self.watch(board: committer.board, now: clock.nowMicros(), hooks: hooks, send: send)
+        case .success(.watch(let subscription)):
+            try await Self.watch(subscription, board: committer.board, hooks: hooks, send: send)
         case .success(.events(let cursor)):
             try await Self.stream(cursor, as: EventListDocument.self, send: send)
         case .success(.devices(let cursor)):
@@ -41,7 +41,9 @@ struct ControlHandler: Sendable {
     }
 
     /// The answer for one request line, audited.
-    private func answer(to line: [UInt8], from peer: PeerCredentials?) async -> Result<ControlAnswer, ControlFailure> {
+    private func answer(
+        to line: [UInt8], from peer: PeerCredentials?, hooks: WatchHooks
+    ) async -> Result<ControlAnswer, ControlFailure> {
         let request = try? JSONDecoder().decode(ControlRequest.self, from: Data(line))
         let command = request?.op.rawValue ?? "unreadable"
         let arguments = line
@@ -60,7 +62,7 @@ struct ControlHandler: Sendable {
         }
         let result: Result<ControlAnswer, ControlFailure>
         do {
-            result = .success(try await perform(request))
+            result = .success(try await perform(request, hooks: hooks))
         } catch let failure as ControlFailure {
             result = .failure(failure)
         } catch let error as CommitterClosed {
@@ -153,7 +155,7 @@ struct ControlHandler: Sendable {
         }
     }
 
-    private func perform(_ r: ControlRequest) async throws -> ControlAnswer {
+    private func perform(_ r: ControlRequest, hooks: WatchHooks) async throws -> ControlAnswer {
         let now = clock.nowMicros()
         switch r.op {
         case .status:
@@ -188,9 +190,10 @@ struct ControlHandler: Sendable {
             let (store, board) = (store, committer.board)
             return .document(
                 try await committer.serialized {
+                    let isNew = try await !store.pumpExists(serial)
                     let record = try await Eligibility(store: store).enroll(
                         serial: serial, enrollment: enrollment, therapy: therapy, now: now)
-                    board.noteEnrolled(serial: serial, now: now)
+                    board.noteEnrolled(serial: serial, isNew: isNew, now: now)
                     board.apply(records: [record], changes: [], now: now)
                     return record
                 })
@@ -216,7 +219,7 @@ struct ControlHandler: Sendable {
         case .retire:
             return .document(try await retire(r, now: now))
         case .watch:
-            return .watch
+            return .watch(try await subscribe(hooks: hooks, now: now))
         }
     }
 
@@ -273,7 +276,7 @@ struct ControlHandler: Sendable {
 /// A successful answer: a document, or a list document to write element by element.
 enum ControlAnswer: Sendable {
     /// The `watch` stream: the snapshot, then every change, until either side closes.
-    case watch
+    case watch(WatchSubscription)
     case document(any Encodable & Sendable)
     case list(any ListDocument)
     /// The `events` list, read from the store as it is sent.

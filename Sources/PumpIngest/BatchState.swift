@@ -29,6 +29,22 @@ struct BatchState {
         var reservoirAlerts: [ReservoirMark] = []
     }
 
+    /// What each pump this batch touched showed before it (nil: the pump is new).
+    var before: [String: Shown?] = [:]
+
+    /// What a `pump` event of the watch stream shows that can change.
+    struct Shown: Equatable {
+        var state: String
+        var reason: String?
+        var model: String?
+
+        init(_ row: PumpRow) {
+            state = row.state
+            reason = row.reason
+            model = row.model
+        }
+    }
+
     init(_ tx: StoreTransaction, writer: IngestWriter, now: Int64) {
         self.tx = tx
         self.writer = writer
@@ -38,7 +54,16 @@ struct BatchState {
 
     /// The pump's entry as this transaction sees it, created if unknown.
     mutating func entry(_ serial: String) throws -> PumpEntry {
-        if let e = dirty[serial] ?? writer.cachedEntry(serial) { return e }
+        let (e, isNew) = try loadEntry(serial)
+        if dirty[serial] == nil, before.index(forKey: serial) == nil {
+            before[serial] = isNew ? .some(nil) : .some(Shown(e.row))
+        }
+        return e
+    }
+
+    /// The entry, and whether the pump is new (unknown to the store).
+    private mutating func loadEntry(_ serial: String) throws -> (PumpEntry, isNew: Bool) {
+        if let e = dirty[serial] ?? writer.cachedEntry(serial) { return (e, false) }
         if let row = try tx.pump(serial) {
             var e = try PumpEntry(row: row, rules: rules)
             if e.health.rules != rules {
@@ -46,9 +71,9 @@ struct BatchState {
                 // pump's whole history again under the rules in force.
                 e.health = PumpHealth.replaying(try storedSignals(serial: serial), rules: rules)
             }
-            return e
+            return (e, false)
         }
-        return PumpEntry(serial: serial, firstSeen: now, rules: rules)
+        return (PumpEntry(serial: serial, firstSeen: now, rules: rules), true)
     }
 
     /// The index of the pump's entry in `dirty`, loading it first when this batch has not touched it.
@@ -210,10 +235,14 @@ struct BatchState {
     var changes: [PumpChange] {
         dirty.values.map { entry in
             let touch = touched[entry.serial]
+            let earlier = before[entry.serial] ?? nil
+            let now = Shown(entry.row)
             return PumpChange(
                 serial: entry.serial, model: entry.row.model, state: entry.row.state, reason: entry.row.reason,
                 battery: entry.row.battery, lastSeen: entry.row.lastSeen, lastMessageID: touch?.lastMessageID,
-                changedAt: touch?.changedAt ?? now, reservoirAlerts: touch?.reservoirAlerts ?? [])
+                changedAt: touch?.changedAt ?? self.now, reservoirAlerts: touch?.reservoirAlerts ?? [],
+                shown: earlier != now,
+                stateChanged: earlier.map { ($0.state, $0.reason) != (now.state, now.reason) } ?? true)
         }
     }
 

@@ -19,11 +19,18 @@ package struct PumpChange: Sendable, Hashable {
     package var changedAt: Int64
     /// `LOW_RESERVOIR` and `EMPTY_RESERVOIR` alerts stored in this transaction, in arrival order.
     package var reservoirAlerts: [ReservoirMark]
+    /// Whether its state, reason or model differs from before the transaction (or it is new).
+    package var shown: Bool
+    /// Whether its state or reason differs from before the transaction (or it is new).
+    package var stateChanged: Bool
 
     package init(
         serial: String, model: String?, state: String, reason: String?, battery: String?, lastSeen: Int64?,
-        lastMessageID: String? = nil, changedAt: Int64, reservoirAlerts: [ReservoirMark] = []
+        lastMessageID: String? = nil, changedAt: Int64, reservoirAlerts: [ReservoirMark] = [], shown: Bool = true,
+        stateChanged: Bool = true
     ) {
+        self.shown = shown
+        self.stateChanged = stateChanged
         self.serial = serial
         self.model = model
         self.state = state

@@ -34,21 +34,14 @@ package struct AlertSeed: Sendable {
 }
 
 extension PumpStore {
-    /// Reads the alert board's seed in one snapshot: hands every pump in service to `eachPump` as it
-    /// reads it (none is held), and returns the records and reservoir alerts. Costs a scan of the
-    /// pumps and of the stored alert messages (reservoir codes have no index of their own); run once
-    /// at start.
-    package func alertSeed(eachPump: @escaping @Sendable (AlertSeed.Pump) -> Void) async throws(StoreError) -> AlertSeed
-    {
+    /// Reads the alert board's seed in one snapshot: returns the records and reservoir alerts, and
+    /// hands every pump in service to `eachPump` as it reads it (none is held), with whether a record
+    /// or a reservoir alert of it is in the seed. Costs a scan of the pumps and of the stored alert
+    /// messages (reservoir codes have no index of their own); run once at start.
+    package func alertSeed(
+        eachPump: @escaping @Sendable (AlertSeed.Pump, _ inSeed: Bool) -> Void
+    ) async throws(StoreError) -> AlertSeed {
         try await read { db in
-            let pumps = try Row.fetchCursor(
-                db, sql: "SELECT serial, model, state, reason, battery, last_seen FROM pump WHERE state != 'retired'")
-            while let row = try pumps.next() {
-                eachPump(
-                    AlertSeed.Pump(
-                        serial: row["serial"], model: row["model"], state: row["state"], reason: row["reason"],
-                        battery: row["battery"], lastSeen: row["last_seen"]))
-            }
             let records = try RecordRow.filter(Column("trigger") == "telemetry").order(RecordRow.Columns.id)
                 .fetchAll(db).map(\.document)
             var latest: [String: AlertSeed.Reservoir] = [:]
@@ -66,7 +59,17 @@ extension PumpStore {
                 if let kept = latest[key], (kept.at, kept.arrival) > (mark.at, mark.arrival) { continue }
                 latest[key] = mark
             }
-            return AlertSeed(records: records, reservoirs: Array(latest.values))
+            let seed = AlertSeed(records: records, reservoirs: Array(latest.values))
+            let inSeed = Set(seed.records.map(\.serial) + seed.reservoirs.map(\.serial))
+            let pumps = try Row.fetchCursor(
+                db, sql: "SELECT serial, model, state, reason, battery, last_seen FROM pump WHERE state != 'retired'")
+            while let row = try pumps.next() {
+                let pump = AlertSeed.Pump(
+                    serial: row["serial"], model: row["model"], state: row["state"], reason: row["reason"],
+                    battery: row["battery"], lastSeen: row["last_seen"])
+                eachPump(pump, inSeed.contains(pump.serial))
+            }
+            return seed
         }
     }
 }

@@ -103,6 +103,32 @@ struct WatchStreamTests {
         #expect(later.compactMap(\.alert).isEmpty)
     }
 
+    @Test func aPumpEventIsSentOnlyWhenItsStateReasonOrModelChanges() throws {
+        let h = try DaemonHarness()
+        let watch = try WatchClient(controlSocket: h.daemon.controlSocket)
+        #expect(try watch.snapshot().isEmpty)
+        _ = try h.send([Lines.status("SM2-000001", id: "a1", at: Lines.time(-600))])
+        let first = try #require(try watch.next().pump)
+        #expect(first.state == "functional")
+        _ = try h.send([Lines.status("SM2-000001", id: "a2", at: Lines.time(-500))])  // the same state
+        _ = try h.send([Lines.status("SM2-000001", id: "a3", at: Lines.time(-400), battery: #"{"state":"ERI"}"#)])
+        #expect(try watch.next().event == .record)
+        let eri = try #require(try watch.next().pump)
+        #expect(eri.state == "impending_failure")
+        #expect(eri.reason == "battery_eri")
+        #expect(try watch.next().alert?.alertname == .pumpImpendingFailure)
+        // Enrolling a pump never seen shows it as unknown, then its implant record.
+        let enrollment = EnrollmentDocument(
+            patient: "P-1", indication: "spasticity", drug: "baclofen", route: "intrathecal",
+            criteria: CriteriaDocument(severeRefractory: true, oralBaclofenFailed: true))
+        _ = try h.control(
+            ControlRequest(op: .enroll, serial: "SM2-000002", therapy: enrollment), as: EligibilityRecordDocument.self)
+        let enrolled = try #require(try watch.next().pump)
+        #expect(enrolled.serial == "SM2-000002")
+        #expect(enrolled.state == "unknown")
+        #expect(try watch.next().record?.type == "implant")
+    }
+
     @Test func theBoardIsRebuiltFromTheStoreAfterARestart() throws {
         let h = try DaemonHarness()
         _ = try h.send([
