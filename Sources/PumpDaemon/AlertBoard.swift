@@ -6,11 +6,14 @@ import PumpStore
 import PumpTelemetry
 import Synchronization
 
-/// The one owner of what the daemon knows about alerts: every pump in service as the alert rules
-/// see it, the alerts firing, and the `watch` connections following them. Built from the store at
-/// start, then fed by the commit loop after each commit (`apply`), so its changes go out in commit
-/// order right after each commit. A watcher subscribes and takes its snapshot under the same lock
-/// the commit loop publishes under: no change is lost or sent twice between the two.
+/// The one owner of what the daemon knows about alerts: the pumps the alert rules act on (those in
+/// a failing state or with a record, a reservoir alert or a firing alert; every pump with
+/// `--silence-alert`), the alerts firing, and the `watch` connections following them. Built from
+/// the store at start, then fed by the commit loop after each commit (`apply`), so its changes go
+/// out in commit order right after each commit. A watcher subscribes in the commit loop, between
+/// two commits, together with a snapshot of the store (`ControlHandler.subscribe`): no change is
+/// lost or sent twice between its snapshot and its stream. A watcher that falls `queueLimit`
+/// changes behind is dropped (its connection closed), so a slow reader costs ingest nothing.
 final class AlertBoard: Sendable {
     private struct Watcher {
         var continuation: AsyncStream<WatchEventDocument>.Continuation
