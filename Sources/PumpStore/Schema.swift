@@ -178,7 +178,8 @@ package enum Schema {
     /// Device life cycle (issue 13): why a pump is in its state (`pump.reason`: the failure-detection
     /// reason, or the retirement reason of a retired pump; filled for earlier rows when the store is
     /// opened, see `PumpStore.fillMissingReasons`), and one row per retired pump, never changed nor
-    /// deleted (a retirement is final).
+    /// deleted (a retirement is final); and an index of the reservoir alerts, which the daemon's
+    /// alert board reads whole at start.
     static let v4Retirement = """
         ALTER TABLE pump ADD COLUMN reason TEXT;
         CREATE TABLE retirement (
@@ -193,5 +194,8 @@ package enum Schema {
             BEGIN SELECT RAISE(ABORT, 'a retirement is final and cannot be changed'); END;
         CREATE TRIGGER retirement_no_delete BEFORE DELETE ON retirement
             BEGIN SELECT RAISE(ABORT, 'a retirement is final and cannot be deleted'); END;
+        -- The reservoir alerts, read whole when the daemon starts (its alert board): a small index.
+        CREATE INDEX message_reservoir ON message(serial, code, at, id)
+            WHERE kind = 'alert' AND code IN ('LOW_RESERVOIR', 'EMPTY_RESERVOIR');
         """
 }
