@@ -38,6 +38,7 @@ let package = Package(
         .target(name: "PumpTelemetry", dependencies: ["PumpJSON"], swiftSettings: strict),
         .target(name: "PumpHealth", swiftSettings: strict),
         .target(name: "PumpControlProtocol", dependencies: ["PumpJSON"], swiftSettings: strict),
+        .target(name: "PumpAlerts", dependencies: ["PumpControlProtocol", "PumpTelemetry"], swiftSettings: strict),
 
         // MARK: Edges
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
@@ -64,7 +65,7 @@ let package = Package(
             name: "PumpDaemon",
             dependencies: [
                 "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol", "PumpStore", "PumpIngest",
-                "SystemdSupport",
+                "PumpAlerts", "SystemdSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -156,6 +157,7 @@ let package = Package(
         .testTarget(
             name: "PumpJSONTests", dependencies: ["PumpJSON"], exclude: ["Corpus", "Canonical"], swiftSettings: strict),
         .testTarget(name: "PumpTelemetryTests", dependencies: ["PumpJSON", "PumpTelemetry"], swiftSettings: strict),
+        .testTarget(name: "PumpAlertsTests", dependencies: ["PumpAlerts"], swiftSettings: strict),
         .testTarget(name: "PumpHealthTests", dependencies: ["PumpHealth", "PumpTesting"], swiftSettings: strict),
         .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport"], swiftSettings: strict),
         .testTarget(

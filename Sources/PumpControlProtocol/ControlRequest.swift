@@ -23,6 +23,11 @@ package struct ControlRequest: Codable, Sendable, Hashable {
         case rejected
         /// `pumpctl verify`: walks the hash chains of records and audit rows.
         case verify
+        /// `pumpctl retire SERIAL --reason ...`: takes a pump out of service for good.
+        case retire
+        /// `pumpctl watch`: the snapshot of pumps and firing alerts, then every change
+        /// (``WatchEventDocument`` lines) until either side closes.
+        case watch
     }
 
     /// The operation asked for.
@@ -37,17 +42,26 @@ package struct ControlRequest: Codable, Sendable, Hashable {
     package var determination: String?
     /// The therapy to enroll (enroll).
     package var therapy: EnrollmentDocument?
-    /// The reason of a replacement request: `convenience`, `upgrade` or `malfunction`.
+    /// The reason of a replacement request (`convenience`, `upgrade`, `malfunction`) or of a
+    /// retirement (`explanted`, `replaced`, `patient_deceased`, `other`).
     package var reason: String?
-    /// A free-text note kept with a replacement request.
+    /// A free-text note kept with a replacement request or a retirement.
     package var note: String?
+    /// The serial of the pump that replaced a retired one (retire).
+    package var replacedBy: String?
+
+    enum CodingKeys: String, CodingKey {
+        case op, serial, limit, state, determination, therapy, reason, note
+        case replacedBy = "replaced_by"
+    }
 
     /// Creates a request; only the fields the operation uses need values.
     package init(
         op: Operation, serial: String? = nil, limit: Int? = nil, state: String? = nil,
         determination: String? = nil, therapy: EnrollmentDocument? = nil, reason: String? = nil,
-        note: String? = nil
+        note: String? = nil, replacedBy: String? = nil
     ) {
+        self.replacedBy = replacedBy
         self.op = op
         self.serial = serial
         self.limit = limit
@@ -71,6 +85,7 @@ package struct ControlRequest: Codable, Sendable, Hashable {
         if let therapy { try c.encode(therapy, forKey: .therapy) }
         if let reason { try c.encode(reason, forKey: .reason) }
         if let note { try c.encode(note, forKey: .note) }
+        if let replacedBy { try c.encode(replacedBy, forKey: .replacedBy) }
     }
 }
 

@@ -138,24 +138,32 @@ package struct DeviceSummaryDocument: Codable, Sendable, Hashable {
     package var serial: String
     /// Model from the latest status, or null.
     package var model: String?
-    /// `functional`, `impending_failure`, `non_functional`, `stalled` or `unknown`.
+    /// `functional`, `impending_failure`, `non_functional`, `stalled`, `unknown` or `retired`.
     package var state: String
     /// The battery state word (`BOS`...`EOS`) or null.
     package var battery: String?
     /// The latest `received_at`, null for a pump that never reported.
     package var lastSeen: String?
+    /// Why the pump is in its state: `end_of_service`, `low_battery_reset`, `critical_error`,
+    /// `motor_stall`, `battery_eri`, `impending_failure`, `stall`, the retirement reason of a retired
+    /// pump; null for a functional or unknown one.
+    package var reason: String?
 
     enum CodingKeys: String, CodingKey {
         case serial, model, state, battery
         case lastSeen = "last_seen"
+        case reason
     }
 
-    package init(serial: String, model: String?, state: String, battery: String?, lastSeen: String?) {
+    package init(
+        serial: String, model: String?, state: String, battery: String?, lastSeen: String?, reason: String? = nil
+    ) {
         self.serial = serial
         self.model = model
         self.state = state
         self.battery = battery
         self.lastSeen = lastSeen
+        self.reason = reason
     }
 
 }
@@ -245,6 +253,8 @@ package struct DeviceDetailDocument: Codable, Sendable, Hashable {
     package var openAlerts: [OpenAlertDocument]
     /// The latest status message as stored (with `received_at`), or null.
     package var latestStatus: JSONValue?
+    /// Why the pump is in its state (as in ``DeviceSummaryDocument/reason``), or null.
+    package var reason: String?
 
     enum CodingKeys: String, CodingKey {
         case serial, model, state, battery
@@ -252,12 +262,14 @@ package struct DeviceDetailDocument: Codable, Sendable, Hashable {
         case therapy
         case openAlerts = "open_alerts"
         case latestStatus = "latest_status"
+        case reason
     }
 
     package init(
         serial: String, model: String?, state: String, battery: String?, lastSeen: String?,
-        therapy: TherapyDocument?, openAlerts: [OpenAlertDocument], latestStatus: JSONValue?
+        therapy: TherapyDocument?, openAlerts: [OpenAlertDocument], latestStatus: JSONValue?, reason: String? = nil
     ) {
+        self.reason = reason
         self.serial = serial
         self.model = model
         self.state = state

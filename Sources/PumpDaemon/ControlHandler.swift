@@ -11,6 +11,9 @@ import PumpTelemetry
 /// writes the audit row (committed before the answer), and returns the reply line.
 struct ControlHandler: Sendable {
     let store: PumpStore
+    /// The commit loop: control writes that change pumps or raise records run in its order.
+    let committer: IngestCommitter
+    let writer: IngestWriter
     let configuration: DaemonConfiguration
     let access: ControlAccessPolicy
     let clock: any DaemonClock
@@ -21,9 +24,13 @@ struct ControlHandler: Sendable {
     /// in order, each after the one before it was sent. An `events` reply is read from the store a
     /// page at a time as it is sent. Throws what `send` throws, or the store's error when the
     /// store fails after the reply began (the line is then cut short, and the caller closes).
-    func respond(to line: [UInt8], from peer: PeerCredentials?, send: ReplySink) async throws {
-        let result = await answer(to: line, from: peer)
+    func respond(
+        to line: [UInt8], from peer: PeerCredentials?, watch hooks: WatchHooks = .none, send: ReplySink
+    ) async throws {
+        let result = await answer(to: line, from: peer, hooks: hooks)
         switch result {
+        case .success(.watch(let subscription)):
+            try await Self.watch(subscription, board: committer.board, hooks: hooks, send: send)
         case .success(.events(let cursor)):
             try await Self.stream(cursor, as: EventListDocument.self, send: send)
         case .success(.devices(let cursor)):
@@ -34,7 +41,9 @@ struct ControlHandler: Sendable {
     }
 
     /// The answer for one request line, audited.
-    private func answer(to line: [UInt8], from peer: PeerCredentials?) async -> Result<ControlAnswer, ControlFailure> {
+    private func answer(
+        to line: [UInt8], from peer: PeerCredentials?, hooks: WatchHooks
+    ) async -> Result<ControlAnswer, ControlFailure> {
         let request = try? JSONDecoder().decode(ControlRequest.self, from: Data(line))
         let command = request?.op.rawValue ?? "unreadable"
         let arguments = line
@@ -53,9 +62,11 @@ struct ControlHandler: Sendable {
         }
         let result: Result<ControlAnswer, ControlFailure>
         do {
-            result = .success(try await perform(request))
+            result = .success(try await perform(request, hooks: hooks))
         } catch let failure as ControlFailure {
             result = .failure(failure)
+        } catch let error as CommitterClosed {
+            result = .failure(ControlFailure(code: .unavailable, message: error.description))
         } catch let error as StoreError {
             result = .failure(ControlFailure(code: .unavailable, message: error.description))
         } catch {
@@ -139,12 +150,12 @@ struct ControlHandler: Sendable {
         switch consume result {
         case .success(.document(let document)): ControlReplyWriter.success(document)
         case .success(.list(let list)): ControlReplyWriter.success(list: list)
-        case .success(.events), .success(.devices): ControlReplyWriter.cannotEncode  // streamed by `respond`
+        case .success(.events), .success(.devices), .success(.watch): ControlReplyWriter.cannotEncode  // by `respond`
         case .failure(let failure): ControlReplyWriter.failure(failure)
         }
     }
 
-    private func perform(_ r: ControlRequest) async throws -> ControlAnswer {
+    private func perform(_ r: ControlRequest, hooks: WatchHooks) async throws -> ControlAnswer {
         let now = clock.nowMicros()
         switch r.op {
         case .status:
@@ -176,24 +187,39 @@ struct ControlHandler: Sendable {
                 throw ControlFailure(code: .badUsage, message: "enroll needs a therapy")
             }
             let therapy = try therapy(from: enrollment)
+            let (store, board) = (store, committer.board)
             return .document(
-                try await Eligibility(store: store).enroll(
-                    serial: serial, enrollment: enrollment, therapy: therapy, now: now))
+                try await committer.serialized {
+                    let isNew = try await !store.pumpExists(serial)
+                    let record = try await Eligibility(store: store).enroll(
+                        serial: serial, enrollment: enrollment, therapy: therapy, now: now)
+                    board.noteEnrolled(serial: serial, isNew: isNew, now: now)
+                    board.apply(records: [record], changes: [], now: now)
+                    return record
+                })
         case .requestReplacement:
             let serial = try knownSerial(r.serial)
             guard let reasonWord = r.reason else {
                 throw ControlFailure(code: .badUsage, message: "request-replacement needs --reason")
             }
             let reason = try word(RequestReason.self, reasonWord)
-            guard
+            let (store, board, rules, note) = (store, committer.board, configuration.stallRules, r.note)
+            let answer = try await committer.serialized {
                 let record = try await Eligibility(store: store).requestReplacement(
-                    serial: serial, reason: reason, note: r.note, rules: configuration.stallRules, now: now)
-            else { throw notFound(serial) }
+                    serial: serial, reason: reason, note: note, rules: rules, now: now)
+                if let record { board.apply(records: [record], changes: [], now: now) }
+                return record
+            }
+            guard let record = answer else { throw notFound(serial) }
             return .document(record)
         case .rejected:
             return .list(try await store.rejected(limit: try limit(r.limit)))
         case .verify:
             return .document(try await store.verify())
+        case .retire:
+            return .document(try await retire(r, now: now))
+        case .watch:
+            return .watch(try await subscribe(hooks: hooks, now: now))
         }
     }
 
@@ -226,7 +252,7 @@ struct ControlHandler: Sendable {
         return limit
     }
 
-    private func knownSerial(_ serial: String?) throws(ControlFailure) -> String {
+    func knownSerial(_ serial: String?) throws(ControlFailure) -> String {
         guard let serial else { throw ControlFailure(code: .badUsage, message: "a pump serial is required") }
         guard PumpSerial.isValid(serial) else {
             throw ControlFailure(code: .badData, message: "'\(serial)' is not a pump serial: \(PumpSerial.rule)")
@@ -240,7 +266,7 @@ struct ControlHandler: Sendable {
         return serial
     }
 
-    private func notFound(_ serial: String) -> ControlFailure {
+    func notFound(_ serial: String) -> ControlFailure {
         ControlFailure(
             code: .notFound,
             message: "no pump with serial \(serial) is known: it has never reported nor been enrolled")
@@ -249,6 +275,8 @@ struct ControlHandler: Sendable {
 
 /// A successful answer: a document, or a list document to write element by element.
 enum ControlAnswer: Sendable {
+    /// The `watch` stream: the snapshot, then every change, until either side closes.
+    case watch(WatchSubscription)
     case document(any Encodable & Sendable)
     case list(any ListDocument)
     /// The `events` list, read from the store as it is sent.

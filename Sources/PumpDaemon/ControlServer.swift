@@ -7,12 +7,15 @@ import ServiceLifecycle
 struct ControlConnection: Sendable {
     var accepted: AcceptedChannel
     var peer: PeerCredentials?
+    /// Whether it watches (`watch`) and whether its peer closed its side.
+    var watch: WatchConnectionState
 }
 
 /// A bound control listener.
 typealias ControlListener = NIOAsyncChannel<ControlConnection, Never>
 
-/// Serves the control socket: one request line, one reply line, per connection.
+/// Serves the control socket: one request line, one reply line, per connection; a `watch`
+/// request is answered with lines until either side closes.
 final class ControlServer: Service, Sendable {
     private let listener: ControlListener
     private let handler: ControlHandler
@@ -54,11 +57,15 @@ final class ControlServer: Service, Sendable {
             return credentials.and(groups).flatMapThrowing { cred, groups in
                 let framer = LineFramer()
                 try channel.pipeline.syncOperations.addHandler(framer)
+                // A watch connection has sent its request: it is idle by nature and never closed as idle.
                 try channel.pipeline.syncOperations.addHandler(
                     IdleConnectionHandler(timeout: idleTimeout) { framer.framedLines == 0 })
+                let watch = WatchConnectionState()
+                try channel.pipeline.syncOperations.addHandler(WatchInputCloseHandler(state: watch))
                 return ControlConnection(
                     accepted: AcceptedChannel(try NIOAsyncChannel(wrappingChannelSynchronously: channel)),
-                    peer: cred.map { PeerCredentials(pid: $0.pid, uid: $0.uid, gid: $0.gid, groups: groups) })
+                    peer: cred.map { PeerCredentials(pid: $0.pid, uid: $0.uid, gid: $0.gid, groups: groups) },
+                    watch: watch)
             }
         }
     }
@@ -110,6 +117,7 @@ final class ControlServer: Service, Sendable {
             }
         } onGracefulShutdown: {
             self.listener.channel.close(promise: nil)
+            self.handler.committer.board.finishAll()  // watch connections end; the others finish their reply
         }
     }
 
@@ -128,8 +136,11 @@ final class ControlServer: Service, Sendable {
                     // read holds the daemon to one piece), never copied whole; awaiting each write
                     // itself, not only its hand-over, so that closing the connection cannot drop a
                     // reply larger than the socket buffer.
-                    try await handler.respond(to: line, from: connection.peer) { piece in
-                        try await connection.accepted.channel.channel.writeAndFlush(ByteBuffer(bytes: piece)).get()
+                    let channel = connection.accepted.channel.channel
+                    try await handler.respond(
+                        to: line, from: connection.peer, watch: connection.watch.hooks(channel)
+                    ) { piece in
+                        try await channel.writeAndFlush(ByteBuffer(bytes: piece)).get()
                     }
                     return
                 }

@@ -48,9 +48,17 @@ package struct Daemon: Sendable {
         let writer = IngestWriter(store: store, rules: configuration.stallRules)
         let counters = IngestCounters()
         let alarm = StallAlarm()
+        let board = AlertBoard(
+            silenceThreshold: configuration.silenceAlert.map(Self.micros), queueLimit: configuration.maxWatchQueue,
+            logger: logger)
+        do {
+            try await board.load(from: store, now: clock.nowMicros())
+        } catch {
+            throw DaemonError.store(error)
+        }
         let committer = IngestCommitter(
             writer: writer, clock: clock, configuration: configuration, counters: counters, alarm: alarm,
-            logger: logger)
+            board: board, logger: logger)
 
         let fileLimit = OpenFileLimit.raise(logger: logger)
         let caps = OpenFileLimit.caps(
@@ -116,7 +124,7 @@ package struct Daemon: Sendable {
             listeners: listeners, committer: committer, clock: clock,
             maxPendingReplies: configuration.maxPendingReplies, logger: logger)
         let handler = ControlHandler(
-            store: store, configuration: configuration,
+            store: store, committer: committer, writer: writer, configuration: configuration,
             access: ControlAccessPolicy(groupName: configuration.controlGroup), clock: clock, startedAt: started,
             logger: logger)
         let control = ControlServer(listener: controlListener, handler: handler, logger: logger)
@@ -127,13 +135,17 @@ package struct Daemon: Sendable {
         let systemd = SystemdIntegration(
             notifier: notifier, committer: committer, statusInterval: configuration.statusInterval)
 
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: systemd, successTerminationBehavior: .ignore), .init(service: committer),
+            .init(service: sweeper),
+            .init(service: ingest), .init(service: control), .init(service: chains),
+        ]
+        if configuration.silenceAlert != nil {
+            services.append(.init(service: SilenceWatch(board: board, clock: clock)))
+        }
         let serviceGroup = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: systemd, successTerminationBehavior: .ignore), .init(service: committer),
-                    .init(service: sweeper),
-                    .init(service: ingest), .init(service: control), .init(service: chains),
-                ],
+                services: services,
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger))
 
@@ -159,6 +171,13 @@ package struct Daemon: Sendable {
         }
         if let failure { throw failure }
         logger.notice("pumpmond stopped", metadata: ["messages.accepted": "\(counters.snapshot.accepted)"])
+    }
+}
+
+extension Daemon {
+    /// A duration in whole microseconds.
+    static func micros(_ d: Duration) -> Int64 {
+        d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000
     }
 }
 

@@ -44,6 +44,12 @@ package struct DaemonConfiguration: Sendable {
     /// The most replies of one ingest connection waiting to be written before the daemon stops
     /// reading it (its peer is not reading them).
     package var maxPendingReplies: Int
+    /// `PumpSilent` fires for a pump that sent nothing for longer than this (`--silence-alert`,
+    /// config key `silence_alert`); nil, the default, leaves it off.
+    package var silenceAlert: Duration?
+    /// The most changes one `watch` connection may have waiting to be written; past that the
+    /// daemon closes it (it reconnects for a fresh snapshot).
+    package var maxWatchQueue: Int
 
     /// Creates a configuration; sockets default to the state directory.
     package init(
@@ -69,6 +75,8 @@ package struct DaemonConfiguration: Sendable {
         self.maxControlConnections = 64
         self.idleTimeout = .seconds(60)
         self.maxPendingReplies = 4096
+        self.silenceAlert = nil
+        self.maxWatchQueue = 10_000
     }
 }
 

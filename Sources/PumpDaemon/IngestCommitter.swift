@@ -20,6 +20,8 @@ final class IngestCommitter: Service, Sendable {
         case lines(IngestSubmission)
         case probe(CheckedContinuation<Void, Never>)
         case sweep(CheckedContinuation<[RaisedRecord], any Error>)
+        /// A control write that must run in the writer's order (retire, enroll, request-replacement).
+        case exclusive(@Sendable () async -> Void)
     }
 
     private struct State {
@@ -34,6 +36,8 @@ final class IngestCommitter: Service, Sendable {
     private let writer: IngestWriter
     private let clock: any DaemonClock
     private let alarm: StallAlarm
+    /// Told of every commit, right after it (the `watch` stream and the alerts).
+    let board: AlertBoard
     private let logger: Logger
     private let maxBatchLines: Int
     private let maxQueuedLines: Int
@@ -42,9 +46,10 @@ final class IngestCommitter: Service, Sendable {
 
     init(
         writer: IngestWriter, clock: any DaemonClock, configuration: DaemonConfiguration, counters: IngestCounters,
-        alarm: StallAlarm, logger: Logger
+        alarm: StallAlarm, board: AlertBoard, logger: Logger
     ) {
         self.writer = writer
+        self.board = board
         self.clock = clock
         self.alarm = alarm
         self.logger = logger
@@ -118,6 +123,27 @@ final class IngestCommitter: Service, Sendable {
                 return true
             }
             if !accepted { c.resume(returning: []) }
+        }
+    }
+
+    /// Runs `body` in the commit loop, between two batches, and returns what it returns: a control
+    /// write that changes pumps or raises records, so that the writer's cached rows agree with the
+    /// store and the board hears of it in commit order. Throws `CommitterClosed` once the daemon
+    /// shuts down.
+    func serialized<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<T, any Error>) in
+            let work = Work.exclusive {
+                do { c.resume(returning: try await body()) } catch { c.resume(throwing: error) }
+            }
+            let accepted = state.withLock { s in
+                if s.closed { return false }
+                s.queue.append(work)
+                let w = s.waiter
+                s.waiter = nil
+                w?.resume()
+                return true
+            }
+            if !accepted { c.resume(throwing: CommitterClosed()) }
         }
     }
 
@@ -210,20 +236,31 @@ final class IngestCommitter: Service, Sendable {
                 c.resume()
             case .sweep(let c):
                 do {
-                    let raised = try await writer.sweepSilentStalls(now: clock.nowMicros())
+                    let now = clock.nowMicros()
+                    let (raised, changes) = try await writer.sweepSilentStallsWithChanges(now: now)
+                    board.apply(records: raised.map(\.document), changes: changes, now: now)
                     log(raised)
                     c.resume(returning: raised)
                 } catch {
                     c.resume(throwing: error)
                 }
+            case .exclusive(let body):
+                await body()
             }
         }
         guard !submissions.isEmpty else { return }
         let items = submissions.flatMap(\.items)
+        let now = clock.nowMicros()
         let outcome =
             items.isEmpty
-            ? IngestOutcome(replies: [], raised: [], accepted: 0) : await writer.commit(items, now: clock.nowMicros())
+            ? IngestOutcome(replies: [], raised: [], accepted: 0) : await writer.commit(items, now: now)
+        board.apply(records: outcome.raised.map(\.document), changes: outcome.changes, now: now)
         counters.record(outcome)
+        for m in outcome.retiredMessages {
+            logger.warning(
+                "Message stored for a retired pump; its state stays retired",
+                metadata: ["pump.serial": "\(m.serial)", "telemetry.message.id": "\(m.messageID)"])
+        }
         if let deadline = outcome.earliestStallDeadline { alarm.note(deadline) }
         log(outcome.raised)
         var offset = 0
@@ -267,6 +304,11 @@ final class IngestCommitter: Service, Sendable {
                 ])
         }
     }
+}
+
+/// The commit loop has stopped: the daemon is shutting down.
+struct CommitterClosed: Error, CustomStringConvertible {
+    var description: String { "the daemon is shutting down; try again once it runs" }
 }
 
 /// Journal `MESSAGE_ID`s of the daemon's notable events (128-bit ids, as `journalctl MESSAGE_ID=`

@@ -17,6 +17,33 @@ struct BatchState {
     var dirty: [String: PumpEntry] = [:]
     var raised: [RaisedRecord] = []
     var accepted = 0
+    /// What the batch did to each pump beyond its row: the message received last, when its state
+    /// or reason last changed, the reservoir alerts stored.
+    var touched: [String: Touch] = [:]
+    /// Messages stored for retired pumps.
+    var retiredMessages: [RetiredPumpMessage] = []
+
+    struct Touch {
+        var lastMessageID: String?
+        var changedAt: Int64?
+        var reservoirAlerts: [ReservoirMark] = []
+    }
+
+    /// What each pump this batch touched showed before it (nil: the pump is new).
+    var before: [String: Shown?] = [:]
+
+    /// What a `pump` event of the watch stream shows that can change.
+    struct Shown: Equatable {
+        var state: String
+        var reason: String?
+        var model: String?
+
+        init(_ row: PumpRow) {
+            state = row.state
+            reason = row.reason
+            model = row.model
+        }
+    }
 
     init(_ tx: StoreTransaction, writer: IngestWriter, now: Int64) {
         self.tx = tx
@@ -27,7 +54,16 @@ struct BatchState {
 
     /// The pump's entry as this transaction sees it, created if unknown.
     mutating func entry(_ serial: String) throws -> PumpEntry {
-        if let e = dirty[serial] ?? writer.cachedEntry(serial) { return e }
+        let (e, isNew) = try loadEntry(serial)
+        if dirty[serial] == nil, before.index(forKey: serial) == nil {
+            before[serial] = isNew ? .some(nil) : .some(Shown(e.row))
+        }
+        return e
+    }
+
+    /// The entry, and whether the pump is new (unknown to the store).
+    private mutating func loadEntry(_ serial: String) throws -> (PumpEntry, isNew: Bool) {
+        if let e = dirty[serial] ?? writer.cachedEntry(serial) { return (e, false) }
         if let row = try tx.pump(serial) {
             var e = try PumpEntry(row: row, rules: rules)
             if e.health.rules != rules {
@@ -35,9 +71,9 @@ struct BatchState {
                 // pump's whole history again under the rules in force.
                 e.health = PumpHealth.replaying(try storedSignals(serial: serial), rules: rules)
             }
-            return e
+            return (e, false)
         }
-        return PumpEntry(serial: serial, firstSeen: now, rules: rules)
+        return (PumpEntry(serial: serial, firstSeen: now, rules: rules), true)
     }
 
     /// The index of the pump's entry in `dirty`, loading it first when this batch has not touched it.
@@ -70,8 +106,22 @@ struct BatchState {
         let replayed =
             dirty.values[i].health.isInOrder(m.signal)
             ? nil : PumpHealth.replaying(try storedSignals(serial: m.serial), rules: rules)
+        let before = (dirty.values[i].row.state, dirty.values[i].row.reason)
         Self.update(&dirty.values[i], with: m, rowID: rowID, replayed: replayed)
         try assessAndRaise(at: i)
+        var touch = touched[m.serial] ?? Touch()
+        touch.lastMessageID = m.id
+        if (dirty.values[i].row.state, dirty.values[i].row.reason) != before { touch.changedAt = m.receivedAt }
+        if let code = m.signal.code, m.signal.kind == .alert, ReservoirMark.codes.contains(code) {
+            touch.reservoirAlerts.append(
+                ReservoirMark(
+                    code: code, raised: !m.signal.cleared, at: m.signal.at, arrival: rowID, messageID: m.id,
+                    receivedAt: m.receivedAt))
+        }
+        touched[m.serial] = touch
+        if dirty.values[i].row.state == Self.retired {
+            retiredMessages.append(RetiredPumpMessage(serial: m.serial, messageID: m.id))
+        }
         return Reply(id: m.id, result: .accepted, reason: nil, detail: nil)
     }
 
@@ -126,9 +176,13 @@ struct BatchState {
 
     /// `assessAndRaise(_:)` for the entry at `i` in `dirty`, changed in place unless a record is raised.
     private mutating func assessAndRaise(at i: Dictionary<String, PumpEntry>.Index) throws {
+        // A retired pump keeps its state and raises nothing: its messages are only stored.
+        guard dirty.values[i].row.state != Self.retired else { return }
         let assessment = dirty.values[i].health.assess(now: now)
         let state = assessment.state.rawValue
         if dirty.values[i].row.state != state { dirty.values[i].row.state = state }
+        let reason = dirty.values[i].health.reason(for: assessment.state)?.rawValue
+        if dirty.values[i].row.reason != reason { dirty.values[i].row.reason = reason }
         guard Self.raisable(assessment, dirty.values[i]) != nil else { return }
         var entry = dirty.values[i]
         try raise(assessment, for: &entry)
@@ -167,9 +221,29 @@ struct BatchState {
     /// non-function record once, an impending-failure record once and only while no non-function
     /// record exists.
     mutating func assessAndRaise(_ entry: inout PumpEntry) throws {
+        guard entry.row.state != Self.retired else { return }
         let assessment = entry.health.assess(now: now)
         entry.row.state = assessment.state.rawValue
+        entry.row.reason = entry.health.reason(for: assessment.state)?.rawValue
         try raise(assessment, for: &entry)
+    }
+
+    /// The state word of a retired pump.
+    static let retired = PumpState.retired.rawValue
+
+    /// The pumps this batch touched, as it leaves them.
+    var changes: [PumpChange] {
+        dirty.values.map { entry in
+            let touch = touched[entry.serial]
+            let earlier = before[entry.serial] ?? nil
+            let now = Shown(entry.row)
+            return PumpChange(
+                serial: entry.serial, model: entry.row.model, state: entry.row.state, reason: entry.row.reason,
+                battery: entry.row.battery, lastSeen: entry.row.lastSeen, lastMessageID: touch?.lastMessageID,
+                changedAt: touch?.changedAt ?? self.now, reservoirAlerts: touch?.reservoirAlerts ?? [],
+                shown: earlier != now,
+                stateChanged: earlier.map { ($0.state, $0.reason) != (now.state, now.reason) } ?? true)
+        }
     }
 
     private mutating func raise(
@@ -185,7 +259,8 @@ struct BatchState {
         raised.append(
             RaisedRecord(
                 recordID: record.recordID, serial: entry.serial, criterion: criterion.rawValue,
-                determination: assessment.determination.rawValue, clause: assessment.clause.rawValue))
+                determination: assessment.determination.rawValue, clause: assessment.clause.rawValue,
+                document: record.document))
     }
 
     func saveDirtyPumps() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import PumpControlProtocol
 import PumpHealth
 import PumpJSON
 import PumpStore
@@ -65,6 +66,8 @@ package struct RaisedRecord: Sendable, Hashable {
     package var determination: String
     /// The clause.
     package var clause: String
+    /// The record as `cli.md` shows it.
+    package var document: EligibilityRecordDocument
 }
 
 /// What one committed batch produced: one reply per item, in order, and the records raised.
@@ -78,12 +81,21 @@ package struct IngestOutcome: Sendable {
     /// The earliest silent-stall deadline (daemon clock, µs) among the pumps the batch saved, so
     /// that the sweeper can wake for it; nil when none of them has one.
     package var earliestStallDeadline: Int64?
+    /// The pumps the batch touched, as committed (for the alert board).
+    package var changes: [PumpChange]
+    /// Messages the batch stored for retired pumps.
+    package var retiredMessages: [RetiredPumpMessage]
 
-    package init(replies: [Reply], raised: [RaisedRecord], accepted: Int, earliestStallDeadline: Int64? = nil) {
+    package init(
+        replies: [Reply], raised: [RaisedRecord], accepted: Int, earliestStallDeadline: Int64? = nil,
+        changes: [PumpChange] = [], retiredMessages: [RetiredPumpMessage] = []
+    ) {
         self.replies = replies
         self.raised = raised
         self.accepted = accepted
         self.earliestStallDeadline = earliestStallDeadline
+        self.changes = changes
+        self.retiredMessages = retiredMessages
     }
 }
 

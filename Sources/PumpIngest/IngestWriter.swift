@@ -1,4 +1,5 @@
 import PumpHealth
+import PumpPolicy
 import PumpStore
 import PumpTelemetry
 import Synchronization
@@ -56,6 +57,8 @@ package final class IngestWriter: Sendable {
             for (k, i) in group.enumerated() { replies[i] = partOutcome.replies[k] }
             outcome.raised += partOutcome.raised
             outcome.accepted += partOutcome.accepted
+            outcome.changes += partOutcome.changes
+            outcome.retiredMessages += partOutcome.retiredMessages
             if let d = partOutcome.earliestStallDeadline {
                 outcome.earliestStallDeadline = min(outcome.earliestStallDeadline ?? d, d)
             }
@@ -78,7 +81,8 @@ package final class IngestWriter: Sendable {
             try batch.saveDirtyPumps()
             let deadline = batch.dirty.values.lazy.compactMap(\.stallDeadline).min()
             let outcome = IngestOutcome(
-                replies: replies, raised: batch.raised, accepted: batch.accepted, earliestStallDeadline: deadline)
+                replies: replies, raised: batch.raised, accepted: batch.accepted, earliestStallDeadline: deadline,
+                changes: batch.changes, retiredMessages: batch.retiredMessages)
             return (outcome, batch.dirty)
         }
         remember(dirty)
@@ -121,7 +125,14 @@ package final class IngestWriter: Sendable {
     /// passed since the stall message was received, with no recovery, becomes non-functional and
     /// raises its non-function record. Returns the records raised.
     package func sweepSilentStalls(now: Int64) async throws(StoreError) -> [RaisedRecord] {
-        let (raised, dirty) = try await store.write { tx in
+        try await sweepSilentStallsWithChanges(now: now).raised
+    }
+
+    /// `sweepSilentStalls(now:)`, with the pumps it judged as committed (for the alert board).
+    package func sweepSilentStallsWithChanges(
+        now: Int64
+    ) async throws(StoreError) -> (raised: [RaisedRecord], changes: [PumpChange]) {
+        let (raised, changes, dirty) = try await store.write { tx in
             var batch = BatchState(tx, writer: self, now: now)
             for serial in try tx.serialsPastStallDeadline(now) {
                 var entry = try batch.entry(serial)
@@ -129,10 +140,35 @@ package final class IngestWriter: Sendable {
                 batch.dirty[serial] = entry
             }
             try batch.saveDirtyPumps()
-            return (batch.raised, batch.dirty)
+            return (batch.raised, batch.changes, batch.dirty)
         }
         remember(dirty)
-        return raised
+        return (raised, changes)
+    }
+
+    /// Retires a pump (`pumpctl retire`): its state becomes `retired` for good, its reason the
+    /// retirement's, and the retirement is stored. Runs in the writer's order (the daemon calls it
+    /// from its commit loop) so that the cached row agrees with the stored one.
+    package func retire(
+        serial: String, reason: RetirementReason, replacedBy: String?, note: String?, now: Int64
+    ) async throws(StoreError) -> RetireOutcome {
+        let (outcome, dirty) = try await store.write { tx -> (RetireOutcome, [String: PumpEntry]) in
+            var batch = BatchState(tx, writer: self, now: now)
+            guard try tx.pump(serial) != nil || batch.dirty[serial] != nil else { return (.unknown, [:]) }
+            if let earlier = try tx.retirement(serial) { return (.alreadyRetired(earlier), [:]) }
+            var entry = try batch.entry(serial)
+            let retirement = RetirementRow(
+                serial: serial, reason: reason.rawValue, replacedBy: replacedBy, note: note, retiredAt: now,
+                previousState: entry.row.state)
+            try tx.insert(retirement)
+            entry.row.state = PumpState.retired.rawValue
+            entry.row.reason = reason.rawValue
+            batch.dirty[serial] = entry
+            try batch.saveDirtyPumps()
+            return (.retired(retirement, batch.changes[0]), batch.dirty)
+        }
+        remember(dirty)
+        return outcome
     }
 
     /// The cached row of a pump, as of the last committed batch.
@@ -160,4 +196,14 @@ extension IngestItem {
         case .rejected(let r, _, _): r.id
         }
     }
+}
+
+/// What `IngestWriter.retire` did.
+package enum RetireOutcome: Sendable {
+    /// Retired now: the stored retirement and the pump as it is now.
+    case retired(RetirementRow, PumpChange)
+    /// The pump was retired before (a retirement is final); nothing changed.
+    case alreadyRetired(RetirementRow)
+    /// No pump with this serial is known.
+    case unknown
 }

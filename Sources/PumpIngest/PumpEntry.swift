@@ -33,9 +33,10 @@ struct PumpEntry: Sendable {
     }
 
     /// The silent-stall deadline the row keeps for the sweeper: none once the pump is
-    /// non-functional.
+    /// non-functional or retired.
     var stallDeadline: Int64? {
-        row.state == PumpState.nonFunctional.rawValue ? nil : health.silentStallDeadline
+        row.state == PumpState.nonFunctional.rawValue || row.state == PumpState.retired.rawValue
+            ? nil : health.silentStallDeadline
     }
 }
 

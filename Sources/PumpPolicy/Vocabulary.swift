@@ -122,6 +122,22 @@ package enum RequestReason: String, PolicyVocabulary {
     package static var vocabularyName: String { "reason" }
 }
 
+/// Why a pump was retired (`pumpctl retire SERIAL --reason WORD`): the pump's life cycle, not the
+/// policy's, kept here with the other words a clinician types.
+package enum RetirementReason: String, PolicyVocabulary {
+    /// The pump was taken out of the patient.
+    case explanted
+    /// Another pump took its place.
+    case replaced
+    /// The patient died.
+    case patientDeceased = "patient_deceased"
+    /// Another reason (say which in the note).
+    case other
+
+    /// `retirement reason`.
+    package static var vocabularyName: String { "retirement reason" }
+}
+
 /// A three-valued determination.
 package enum Determination: String, PolicyVocabulary {
     /// Every criterion of an MN clause is known to hold.
@@ -160,6 +176,8 @@ package enum PumpState: String, PolicyVocabulary {
     case stalled
     /// No message has decided anything yet.
     case unknown
+    /// Taken out of service (`pumpctl retire`): left out of the other lists and of alerts.
+    case retired
 
     /// `state`.
     package static var vocabularyName: String { "state" }

@@ -52,7 +52,8 @@ extension PumpStore {
             return DeviceDetailDocument(
                 serial: serial, model: pump.model, state: pump.state, battery: pump.battery,
                 lastSeen: pump.lastSeen.map(Timestamp.format(micros:)), therapy: therapy?.document,
-                openAlerts: try openAlerts(db, serial: serial), latestStatus: latestStatus?.document)
+                openAlerts: try openAlerts(db, serial: serial), latestStatus: latestStatus?.document,
+                reason: pump.reason)
         }
     }
 
@@ -128,12 +129,12 @@ struct PumpListing: TableRecord {
     static var databaseSelection: [any SQLSelectable] {
         [
             PumpRow.Columns.serial, PumpRow.Columns.model, PumpRow.Columns.state, PumpRow.Columns.battery,
-            PumpRow.Columns.lastSeen,
+            PumpRow.Columns.lastSeen, PumpRow.Columns.reason,
         ]
     }
 
     /// The positions of the columns in the statement's rows.
-    let serial, model, state, battery, lastSeen: Int
+    let serial, model, state, battery, lastSeen, reason: Int
 
     init(_ statement: Statement) throws {
         func position(_ column: Column) throws -> Int {
@@ -147,12 +148,13 @@ struct PumpListing: TableRecord {
         state = try position(PumpRow.Columns.state)
         battery = try position(PumpRow.Columns.battery)
         lastSeen = try position(PumpRow.Columns.lastSeen)
+        reason = try position(PumpRow.Columns.reason)
     }
 
     func document(_ row: Row) -> DeviceSummaryDocument {
         DeviceSummaryDocument(
             serial: row[serial], model: row[model], state: row[state], battery: row[battery],
-            lastSeen: (row[lastSeen] as Int64?).map(Timestamp.format(micros:)))
+            lastSeen: (row[lastSeen] as Int64?).map(Timestamp.format(micros:)), reason: row[reason])
     }
 }
 
@@ -190,7 +192,8 @@ extension ListCursor {
     }
 }
 
-/// `devices` by serial, a page of `pageRows` pumps at a time (after the last serial handed out).
+/// `devices` by serial, a page of `pageRows` pumps at a time (after the last serial handed out);
+/// without a state, every pump that is not retired.
 /// A pump first seen while the list is sent is in it when its serial comes later in the order.
 package struct DeviceCursor: ListCursor {
     private let store: PumpStore
@@ -210,7 +213,11 @@ package struct DeviceCursor: ListCursor {
         let (state, lastSerial, pageRows) = (state, lastSerial, pageRows)
         let page = try await store.read { db in
             var pumps = PumpListing.all()
-            if let state { pumps = pumps.filter(PumpRow.Columns.state == state) }
+            if let state {
+                pumps = pumps.filter(PumpRow.Columns.state == state)
+            } else {
+                pumps = pumps.filter(PumpRow.Columns.state != "retired")  // listed only when asked for
+            }
             if let lastSerial { pumps = pumps.filter(PumpRow.Columns.serial > lastSerial) }
             let statement = try pumps.order(PumpRow.Columns.serial).limit(pageRows).makePreparedRequest(db)
                 .statement

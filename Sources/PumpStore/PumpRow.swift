@@ -12,6 +12,9 @@ package struct PumpRow: Codable, Sendable, FetchableRecord, PersistableRecord {
     package var model: String?
     package var battery: String?
     package var state: String
+    /// Why the pump is in its state (`StateReason`, or a retirement reason); nil for functional and
+    /// unknown pumps.
+    package var reason: String?
     package var firstSeen: Int64
     package var lastSeen: Int64?
     /// The `message` row of the latest status by `at`.
@@ -25,7 +28,7 @@ package struct PumpRow: Codable, Sendable, FetchableRecord, PersistableRecord {
     package var raisedImpendingFailure: Bool
 
     enum CodingKeys: String, CodingKey {
-        case serial, model, battery, state
+        case serial, model, battery, state, reason
         case firstSeen = "first_seen"
         case lastSeen = "last_seen"
         case latestStatusID = "latest_status_id"
@@ -41,6 +44,7 @@ package struct PumpRow: Codable, Sendable, FetchableRecord, PersistableRecord {
         static let model = Column(CodingKeys.model)
         static let battery = Column(CodingKeys.battery)
         static let state = Column(CodingKeys.state)
+        static let reason = Column(CodingKeys.reason)
         static let firstSeen = Column(CodingKeys.firstSeen)
         static let lastSeen = Column(CodingKeys.lastSeen)
         static let latestStatusID = Column(CodingKeys.latestStatusID)
@@ -57,6 +61,7 @@ package struct PumpRow: Codable, Sendable, FetchableRecord, PersistableRecord {
         self.model = nil
         self.battery = nil
         self.state = "unknown"
+        self.reason = nil
         self.firstSeen = firstSeen
         self.lastSeen = nil
         self.latestStatusID = nil

@@ -65,6 +65,7 @@ package struct PumpStore: Sendable {
                 }
             }
             try Schema.migrator().migrate(pool)
+            try pool.write { db in try Self.fillMissingReasons(db) }
             guard let id = try pool.read(Self.identity) else {
                 throw StoreError.failed(reason: "the store at \(path) lost its store id while being opened")
             }

@@ -23,6 +23,9 @@ package enum Schema {
             try HashChain.audit.fill(db)
             try db.execute(sql: auditNoUpdate)
         }
+        migrator.registerMigration("v4-retirement") { db in
+            try db.execute(sql: v4Retirement)
+        }
         return migrator
     }
 
@@ -170,5 +173,29 @@ package enum Schema {
         ALTER TABLE record ADD COLUMN chain_hash TEXT;
         ALTER TABLE audit ADD COLUMN request BLOB;
         ALTER TABLE audit ADD COLUMN chain_hash TEXT;
+        """
+
+    /// Device life cycle (issue 13): why a pump is in its state (`pump.reason`: the failure-detection
+    /// reason, or the retirement reason of a retired pump; filled for earlier rows when the store is
+    /// opened, see `PumpStore.fillMissingReasons`), and one row per retired pump, never changed nor
+    /// deleted (a retirement is final); and an index of the reservoir alerts, which the daemon's
+    /// alert board reads whole at start.
+    static let v4Retirement = """
+        ALTER TABLE pump ADD COLUMN reason TEXT;
+        CREATE TABLE retirement (
+            serial TEXT PRIMARY KEY,
+            reason TEXT NOT NULL,
+            replaced_by TEXT,
+            note TEXT,
+            retired_at INTEGER NOT NULL,
+            previous_state TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TRIGGER retirement_no_update BEFORE UPDATE ON retirement
+            BEGIN SELECT RAISE(ABORT, 'a retirement is final and cannot be changed'); END;
+        CREATE TRIGGER retirement_no_delete BEFORE DELETE ON retirement
+            BEGIN SELECT RAISE(ABORT, 'a retirement is final and cannot be deleted'); END;
+        -- The reservoir alerts, read whole when the daemon starts (its alert board): a small index.
+        CREATE INDEX message_reservoir ON message(serial, code, at, id)
+            WHERE kind = 'alert' AND code IN ('LOW_RESERVOIR', 'EMPTY_RESERVOIR');
         """
 }

@@ -18,6 +18,9 @@ package final class StoreTransaction {
         self.db = db
     }
 
+    /// The transaction's connection, for the store's own extensions in other files.
+    var database: Database { db }
+
     // MARK: Messages
 
     /// Inserts the message; nil, and nothing written, when its `(serial, message_id)` is stored.
@@ -66,10 +69,11 @@ package final class StoreTransaction {
                 sql: """
                     INSERT INTO pump (serial, model, battery, state, first_seen, last_seen, latest_status_id,
                                       latest_status_at, health, stall_deadline, raised_non_function,
-                                      raised_impending_failure)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      raised_impending_failure, reason)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(serial) DO UPDATE SET
                         model = excluded.model, battery = excluded.battery, state = excluded.state,
+                        reason = excluded.reason,
                         last_seen = excluded.last_seen, latest_status_id = excluded.latest_status_id,
                         latest_status_at = excluded.latest_status_at, health = excluded.health,
                         stall_deadline = excluded.stall_deadline,
@@ -79,7 +83,7 @@ package final class StoreTransaction {
         savePump = statement
         try statement.execute(arguments: [
             p.serial, p.model, p.battery, p.state, p.firstSeen, p.lastSeen, p.latestStatusID, p.latestStatusAt,
-            p.health, p.stallDeadline, p.raisedNonFunction, p.raisedImpendingFailure,
+            p.health, p.stallDeadline, p.raisedNonFunction, p.raisedImpendingFailure, p.reason,
         ])
     }
 

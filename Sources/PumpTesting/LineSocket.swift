@@ -94,6 +94,12 @@ package final class LineSocket {
     /// Sends a string as UTF-8.
     package func send(_ text: String) throws { try send(Array(text.utf8)) }
 
+    /// Makes a read that waits longer than `seconds` fail (`recv` with `EAGAIN`) instead of blocking.
+    package func setReceiveTimeout(seconds: Int) {
+        var value = timeval(tv_sec: seconds, tv_usec: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
+    }
+
     /// Half-closes the connection: the daemon sees end of input and still answers.
     package func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
 

@@ -25,8 +25,14 @@ struct Pumpmond: AsyncParsableCommand {
             runs on the state directory.
 
             A --config FILE is JSON with any of the keys state_dir, ingest_socket, control_socket, listen,
-            stall_grace, mri_stall_grace, chain_head_interval (seconds), control_group, max_connections, max_control_connections
-            and idle_timeout (seconds); flags override it.
+            stall_grace, mri_stall_grace, chain_head_interval (seconds), control_group, max_connections, max_control_connections,
+            idle_timeout (seconds), silence_alert (seconds) and max_watch_queue; flags override it.
+
+            Alerts (issue 13): the daemon derives PumpNonFunctional, PumpImpendingFailure, PumpReservoirEmpty,
+            PumpReservoirLow and, with --silence-alert, PumpSilent from its store and streams them, with every
+            pump's state and every record raised, to `pumpctl watch` (the control op `watch`). A watch
+            connection is never closed as idle but counts against --max-control-connections; one that falls
+            more than --max-watch-queue changes behind is closed (it reconnects for a fresh snapshot).
 
             Resource limits: at start the soft open-file limit is raised to the hard one (both logged) and
             the connection caps are lowered to fit under it, the control connections' descriptors kept
@@ -86,6 +92,19 @@ struct Pumpmond: AsyncParsableCommand {
             "Seconds a connection may hold a partial line (or no control request) with nothing arriving (1 to 86400). Default: 60."
     )
     var idleTimeout: String?
+
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Fire PumpSilent for a pump that sent nothing for longer than this many seconds (1 to 31536000). Default: off."
+    )
+    var silenceAlert: String?
+
+    @Option(
+        help:
+            "The most changes a watch connection may have waiting before it is closed (1 to 1000000). Default: 10000."
+    )
+    var maxWatchQueue: String?
 
     @Option(help: "A JSON configuration file (see the discussion above).")
     var config: String?
@@ -154,6 +173,12 @@ struct Pumpmond: AsyncParsableCommand {
             try idleTimeout.map { try Bounded.parse($0, name: "--idle-timeout", range: Bounded.idleSeconds) }
             ?? file.idleTimeout
         if let idle { configuration.idleTimeout = .seconds(idle) }
+        let silence =
+            try silenceAlert.map { try GraceSeconds.parse($0, name: "--silence-alert") } ?? file.silenceAlert
+        configuration.silenceAlert = silence.map { .seconds($0) }
+        configuration.maxWatchQueue =
+            try maxWatchQueue.map { try Bounded.parse($0, name: "--max-watch-queue", range: Bounded.watchQueue) }
+            ?? file.maxWatchQueue ?? configuration.maxWatchQueue
 
         LoggingSystem.bootstrap { label in JournalLogging.makeHandler(label: label, identifier: "pumpmond") }
         let logger = Logger(label: "pumpmond")
@@ -179,6 +204,8 @@ struct ConfigFile: Decodable {
     var maxConnections: Int?
     var maxControlConnections: Int?
     var idleTimeout: Int?
+    var silenceAlert: Int?
+    var maxWatchQueue: Int?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case stateDir = "state_dir"
@@ -192,6 +219,8 @@ struct ConfigFile: Decodable {
         case maxConnections = "max_connections"
         case maxControlConnections = "max_control_connections"
         case idleTimeout = "idle_timeout"
+        case silenceAlert = "silence_alert"
+        case maxWatchQueue = "max_watch_queue"
     }
 
     init() {}
@@ -208,7 +237,7 @@ struct ConfigFile: Decodable {
             throw ConfigError(
                 "unknown key '\(unknown)' in \(path); known keys: \(known.sorted().joined(separator: ", "))")
         }
-        for key in [CodingKeys.stallGrace, .mriStallGrace, .chainHeadInterval] {
+        for key in [CodingKeys.stallGrace, .mriStallGrace, .chainHeadInterval, .silenceAlert] {
             guard let value = object[key.rawValue] else { continue }
             let text = (value as? NSNumber).map { "\($0)" } ?? "\(value)"
             do {
@@ -219,7 +248,7 @@ struct ConfigFile: Decodable {
         }
         let bounded: [(CodingKeys, ClosedRange<Int>)] = [
             (.maxConnections, Bounded.connections), (.maxControlConnections, Bounded.controlConnections),
-            (.idleTimeout, Bounded.idleSeconds),
+            (.idleTimeout, Bounded.idleSeconds), (.maxWatchQueue, Bounded.watchQueue),
         ]
         for (key, range) in bounded {
             guard let value = object[key.rawValue] else { continue }
@@ -262,6 +291,7 @@ enum Bounded {
     static let connections = 1...1_000_000
     static let controlConnections = 1...10_000
     static let idleSeconds = 1...86_400
+    static let watchQueue = 1...1_000_000
 
     static func parse(_ text: String, name: String, range: ClosedRange<Int>) throws(ValidationError) -> Int {
         guard let value = Int(text), range.contains(value) else {

@@ -66,10 +66,10 @@ import Testing
                     lastSeen: Self.received(2)),
                 DeviceSummaryDocument(
                     serial: "PM2-000003", model: nil, state: "impending_failure", battery: nil,
-                    lastSeen: Self.received(4)),
+                    lastSeen: Self.received(4), reason: "battery_eri"),
                 DeviceSummaryDocument(
                     serial: "SM2-000001", model: "SynchroMed II", state: "non_functional", battery: "EOS",
-                    lastSeen: Self.received(3)),
+                    lastSeen: Self.received(3), reason: "end_of_service"),
             ])
         #expect(try await f.store.devices(state: "stalled").devices.isEmpty)
         #expect(try await f.store.devices(state: "non_functional").devices.map(\.serial) == ["SM2-000001"])

@@ -93,9 +93,11 @@ import Testing
         #expect(
             try await store.devices(state: nil).devices == [
                 DeviceSummaryDocument(serial: "C3K-000002", model: nil, state: "unknown", battery: nil, lastSeen: nil),
+                // The reason of a pump stored before `pump.reason` existed is read from its
+                // failure-detection state when the store is opened.
                 DeviceSummaryDocument(
                     serial: "SM2-000001", model: "SynchroMed II", state: "impending_failure", battery: "ERI",
-                    lastSeen: Timestamp.format(micros: t0 + 60_000_007)),
+                    lastSeen: Timestamp.format(micros: t0 + 60_000_007), reason: "battery_eri"),
             ])
         #expect(try await store.devices(state: "impending_failure").devices.map(\.serial) == ["SM2-000001"])
 

@@ -51,6 +51,10 @@ struct PumpCtlCommand: ParsableCommand {
                 pumpctl enroll SERIAL --patient REF --indication I --drug D --route R
               Has anyone changed records or the audit trail behind the daemon's back?
                 pumpctl verify   (exits 65 naming the first row that breaks a chain)
+              A pump was explanted or replaced:
+                pumpctl retire SERIAL --reason explanted|replaced|patient_deceased|other
+              Follow failures and alerts live:
+                pumpctl watch   (or --json, one object per line)
 
             Exit codes: 0 success (whatever the determination); 64 bad usage (unknown flag, missing \
             required one, --limit below 1); 65 bad data (unknown vocabulary word, BOOL other than true or \
@@ -62,7 +66,7 @@ struct PumpCtlCommand: ParsableCommand {
         subcommands: [
             StatusCommand.self, DevicesCommand.self, DeviceCommand.self, EventsCommand.self,
             EligibilityCommand.self, EnrollCommand.self, RequestReplacementCommand.self, RejectedCommand.self,
-            VerifyCommand.self,
+            VerifyCommand.self, RetireCommand.self, WatchCommand.self,
         ])
 
     /// `--socket` and `--json`, before or after the subcommand: argument-parser parses the root
@@ -93,7 +97,10 @@ struct DevicesCommand: ControlCommand {
         discussion: """
             Pump states: functional; impending_failure (a built-in notice: battery ERI, IMPENDING_FAILURE); \
             non_functional (EOS, LOW_BATTERY_RESET, uncleared CRITICAL_ERROR, a stall past its grace); \
-            stalled (motor stalled, still within grace); unknown (no status yet, e.g. enrolled, never reported).
+            stalled (motor stalled, still within grace); unknown (no status yet, e.g. enrolled, never reported); \
+            retired (pumpctl retire; listed only with --state retired). REASON says why: end_of_service, \
+            low_battery_reset, critical_error, motor_stall, battery_eri, impending_failure, stall, or the \
+            retirement reason.
             """)
 
     @Option(help: ArgumentHelp("Only pumps in this state: \(wordsHelp(PumpState.self)).", valueName: "state"))

@@ -23,7 +23,20 @@ package enum Words {
         case .nonFunctional: return .init("non-functional", .bad)
         case .stalled: return .init("stalled (within grace)", .warning)
         case .unknown: return .init("unknown (no status yet)", .dim)
+        case .retired: return .init("retired", .dim)
         case nil: return .init(TextSanitizer.visible(word))
+        }
+    }
+
+    /// Why a pump is in its state, in words (`end of service`, `battery ERI`), or `-`.
+    package static func reason(_ word: String?) -> TextTable.Cell {
+        guard let word else { return .init("-") }
+        switch word {
+        case "battery_eri": return .init("battery ERI", .warning)
+        case "end_of_service", "low_battery_reset", "critical_error", "motor_stall":
+            return .init(TextSanitizer.visible(word).replacingUnderscores(), .bad)
+        case "impending_failure", "stall": return .init(TextSanitizer.visible(word).replacingUnderscores(), .warning)
+        default: return .init(TextSanitizer.visible(word).replacingUnderscores())
         }
     }
 

@@ -27,6 +27,39 @@ struct ControlSocketClient: Sendable {
         try readLine(fd, receive: receive)
     }
 
+    /// Sends `line` and hands each reply line (without its newline) to `receive` as it arrives, with
+    /// no time limit, until the daemon closes: then fails with 69 (the daemon went away).
+    func follow(_ line: [UInt8], receive: ([UInt8]) throws(PumpCtlError) -> Void) throws(PumpCtlError) {
+        let fd = try connectSocket()
+        defer { close(fd) }
+        try setTimeouts(fd)
+        try writeAll(fd, line + [UInt8(ascii: "\n")])
+        var forever = timeval(tv_sec: 0, tv_usec: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &forever, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var pending: [UInt8] = []
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                throw .unreachable(socket: path, reason: "the watch could not be read (\(errnoText(code)))")
+            }
+            if count == 0 {
+                throw .unreachable(
+                    socket: path,
+                    reason: "the daemon closed the watch (it stopped, or dropped this watcher for falling behind)")
+            }
+            pending.append(contentsOf: buffer[..<count])
+            var start = 0
+            while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                try receive(Array(pending[start..<newline]))
+                start = newline + 1
+            }
+            pending.removeFirst(start)
+        }
+    }
+
     private func connectSocket() throws(PumpCtlError) -> Int32 {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)

@@ -11,6 +11,7 @@ extension Render {
             [
                 ("Model", .init(doc.model.map { TextSanitizer.visible($0) } ?? "-")),
                 ("State", Words.state(doc.state)),
+            ] + (doc.reason.map { [("Reason", Words.reason($0))] } ?? []) + [
                 ("Battery", Words.battery(doc.battery)),
                 ("Last seen", .init(style.time(doc.lastSeen, else: "never reported"))),
             ], style)

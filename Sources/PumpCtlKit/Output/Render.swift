@@ -46,16 +46,20 @@ package enum Render {
     /// `pumpctl devices`.
     package static func devices(_ doc: DeviceListDocument, _ style: TextStyle) -> String {
         guard !doc.devices.isEmpty else { return "No pumps.\n" }
+        // The REASON column only when a pump has one (a fleet that works reads as before).
+        let reasons = doc.devices.contains { $0.reason != nil }
         let rows: [[TextTable.Cell]] = doc.devices.map { device in
             [
                 .init(TextSanitizer.visible(device.serial)),
                 .init(device.model.map { TextSanitizer.visible($0, limit: 32) } ?? "-"),
                 Words.state(device.state),
+            ] + (reasons ? [Words.reason(device.reason)] : []) + [
                 Words.battery(device.battery),
                 .init(style.time(device.lastSeen, else: "never reported")),
             ]
         }
-        return TextTable(header: ["SERIAL", "MODEL", "STATE", "BATTERY", "LAST SEEN"], rows: rows).render(style)
+        let header = ["SERIAL", "MODEL", "STATE"] + (reasons ? ["REASON"] : []) + ["BATTERY", "LAST SEEN"]
+        return TextTable(header: header, rows: rows).render(style)
     }
 
     /// `pumpctl rejected`.

@@ -123,7 +123,7 @@ struct ExitCodeTests {
         (
             ["devices", "--state", "non-functional"],
             "pumpctl: --state: unknown state 'non-functional': accepted words are functional, impending_failure, "
-                + "non_functional, stalled, unknown\n"
+                + "non_functional, stalled, unknown, retired\n"
         ),
         (
             ["eligibility", "--determination", "approved"],

@@ -88,7 +88,8 @@ struct AuditTrailTests {
     }
 
     /// `pumpctl` has no command that changes the audit trail: its commands are the eight of
-    /// `cli.md` and `verify` (which only reads), and any other word is a usage error.
+    /// `cli.md`, `verify` (which only reads), `retire` and `watch` (issue 13; neither touches the
+    /// trail but by being audited), and any other word is a usage error.
     @Test func pumpctlOffersNoCommandToChangeTheAuditTrail() throws {
         let help = PumpCtl.run(arguments: ["--help"], environment: PumpCtlEnvironment())
         #expect(help.exitCode == 0)
@@ -103,7 +104,7 @@ struct AuditTrailTests {
         #expect(
             Set(commands) == [
                 "status", "devices", "device", "events", "eligibility", "enroll", "request-replacement", "rejected",
-                "verify",
+                "verify", "retire", "watch",
             ])
         for word in ["audit", "delete-audit", "purge"] {
             #expect(PumpCtl.run(arguments: [word], environment: PumpCtlEnvironment()).exitCode == 64)

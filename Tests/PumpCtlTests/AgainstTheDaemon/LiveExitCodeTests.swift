@@ -133,7 +133,12 @@ struct LiveAccessTests {
 
     @Test func aCallerOutsideTheGroupExits77AndLearnsNothing() throws {
         let setup = try Setup()
-        for arguments in [["device", "SM2-004211", "--json"], ["eligibility"], ["devices"], ["status"]] {
+        let arguments: [[String]] = [
+            ["device", "SM2-004211", "--json"], ["eligibility"], ["devices"], ["status"], ["watch"],
+            ["watch", "--json"],
+            ["retire", "SM2-004211", "--reason", "other"],
+        ]
+        for arguments in arguments {
             let run = try setup.pumpctl(uid: setup.stranger, gid: setup.stranger, arguments)
             #expect(run.status == 77, "\(arguments): \(run.stderr)")
             #expect(run.stdout == "")
@@ -144,6 +149,7 @@ struct LiveAccessTests {
             #expect(!run.stderr.contains("SM2-"))
             #expect(!run.stderr.contains("MRN-"))
         }
+        #expect(setup.daemon.pumpctlOK(["device", "SM2-004211"]).contains("impending failure"))  // not retired
     }
 
     /// The raw reply to a refused caller is the failure and nothing else (no `result`, no serial).

@@ -1,0 +1,83 @@
+import PumpControlProtocol
+
+/// What a committed transaction left of one pump it touched, for the daemon's alert board and its
+/// `watch` stream: the row's state as committed, and the reservoir alerts the transaction stored.
+package struct PumpChange: Sendable, Hashable {
+    package var serial: String
+    package var model: String?
+    /// The pump-state word, `retired` included.
+    package var state: String
+    /// The state's reason (`StateReason` or a retirement reason), nil for functional and unknown.
+    package var reason: String?
+    package var battery: String?
+    /// The latest `received_at` (µs), nil for a pump that never reported.
+    package var lastSeen: Int64?
+    /// The id of the message received last in this transaction, if any.
+    package var lastMessageID: String?
+    /// When the daemon received what changed the pump (µs): the last message of this transaction
+    /// that changed its state or reason, else the transaction's time.
+    package var changedAt: Int64
+    /// `LOW_RESERVOIR` and `EMPTY_RESERVOIR` alerts stored in this transaction, in arrival order.
+    package var reservoirAlerts: [ReservoirMark]
+    /// Whether its state, reason or model differs from before the transaction (or it is new).
+    package var shown: Bool
+    /// Whether its state or reason differs from before the transaction (or it is new).
+    package var stateChanged: Bool
+
+    package init(
+        serial: String, model: String?, state: String, reason: String?, battery: String?, lastSeen: Int64?,
+        lastMessageID: String? = nil, changedAt: Int64, reservoirAlerts: [ReservoirMark] = [], shown: Bool = true,
+        stateChanged: Bool = true
+    ) {
+        self.shown = shown
+        self.stateChanged = stateChanged
+        self.serial = serial
+        self.model = model
+        self.state = state
+        self.reason = reason
+        self.battery = battery
+        self.lastSeen = lastSeen
+        self.lastMessageID = lastMessageID
+        self.changedAt = changedAt
+        self.reservoirAlerts = reservoirAlerts
+    }
+}
+
+/// One stored reservoir alert: a pump's alert of a code is open while the latest of its messages
+/// by (`at`, arrival) is a raise (as `device`'s open alerts).
+package struct ReservoirMark: Sendable, Hashable {
+    /// `LOW_RESERVOIR` or `EMPTY_RESERVOIR`.
+    package var code: String
+    /// Raised (true) or cleared.
+    package var raised: Bool
+    /// The pump's `at` (µs).
+    package var at: Int64
+    /// The message's row id: its place in arrival order.
+    package var arrival: Int64
+    package var messageID: String
+    /// When the daemon received it (µs).
+    package var receivedAt: Int64
+
+    package init(code: String, raised: Bool, at: Int64, arrival: Int64, messageID: String, receivedAt: Int64) {
+        self.code = code
+        self.raised = raised
+        self.at = at
+        self.arrival = arrival
+        self.messageID = messageID
+        self.receivedAt = receivedAt
+    }
+
+    /// The codes kept.
+    package static let codes: Set<String> = ["LOW_RESERVOIR", "EMPTY_RESERVOIR"]
+
+    /// Whether this mark is later than `other` in the order that decides which one holds.
+    package func supersedes(_ other: ReservoirMark) -> Bool {
+        (at, arrival) >= (other.at, other.arrival)
+    }
+}
+
+/// A message stored for a retired pump: kept, but it changes nothing; the daemon logs it.
+package struct RetiredPumpMessage: Sendable, Hashable {
+    package var serial: String
+    package var messageID: String
+}
