@@ -27,6 +27,7 @@ struct BatchState {
         var lastMessageID: String?
         var changedAt: Int64?
         var reservoirAlerts: [ReservoirMark] = []
+        var refill: ReservoirMark?
     }
 
     /// What each pump this batch touched showed before it (nil: the pump is new).
@@ -117,6 +118,12 @@ struct BatchState {
                 ReservoirMark(
                     code: code, raised: !m.signal.cleared, at: m.signal.at, arrival: rowID, messageID: m.id,
                     receivedAt: m.receivedAt))
+        }
+        if m.reportsDrug {
+            let refill = ReservoirMark(
+                code: "EMPTY_RESERVOIR", raised: false, at: m.signal.at, arrival: rowID, messageID: m.id,
+                receivedAt: m.receivedAt)
+            if touch.refill.map(refill.supersedes) ?? true { touch.refill = refill }
         }
         touched[m.serial] = touch
         if dirty.values[i].row.state == Self.retired {
@@ -241,7 +248,7 @@ struct BatchState {
                 serial: entry.serial, model: entry.row.model, state: entry.row.state, reason: entry.row.reason,
                 battery: entry.row.battery, lastSeen: entry.row.lastSeen, lastMessageID: touch?.lastMessageID,
                 changedAt: touch?.changedAt ?? self.now, reservoirAlerts: touch?.reservoirAlerts ?? [],
-                shown: earlier != now,
+                refill: touch?.refill, shown: earlier != now,
                 stateChanged: earlier.map { ($0.state, $0.reason) != (now.state, now.reason) } ?? true)
         }
     }

@@ -33,6 +33,9 @@ package struct IngestMessage: Sendable {
     package var alertState: String?
     /// The status's `model`; nil for an alert.
     package var model: String?
+    /// A status that reports drug in the reservoir (`reservoir_ml` above 0): a refill, for the
+    /// empty-reservoir alert.
+    package var reportsDrug: Bool
     /// 64-bit FNV-1a of the canonical JSON content.
     package var contentHash: Int64
     /// The line as received.
@@ -44,6 +47,7 @@ package struct IngestMessage: Sendable {
         signal = HealthSignal(message: m, receivedAt: receivedAt)
         alertState = m.alertStateWord
         model = m.status?.model
+        reportsDrug = (m.status?.reservoirML ?? 0) > 0
         contentHash = ContentHash.ofCanonical(m.content)
         self.raw = raw
     }

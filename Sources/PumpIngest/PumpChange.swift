@@ -19,6 +19,10 @@ package struct PumpChange: Sendable, Hashable {
     package var changedAt: Int64
     /// `LOW_RESERVOIR` and `EMPTY_RESERVOIR` alerts stored in this transaction, in arrival order.
     package var reservoirAlerts: [ReservoirMark]
+    /// The latest status of this transaction that reports drug in the reservoir (`reservoir_ml`
+    /// above 0), as a `cleared` `EMPTY_RESERVOIR` mark: a refill ends an empty-reservoir alert
+    /// (issue 13), though `device` keeps the alert open until the pump clears it.
+    package var refill: ReservoirMark?
     /// Whether its state, reason or model differs from before the transaction (or it is new).
     package var shown: Bool
     /// Whether its state or reason differs from before the transaction (or it is new).
@@ -26,9 +30,11 @@ package struct PumpChange: Sendable, Hashable {
 
     package init(
         serial: String, model: String?, state: String, reason: String?, battery: String?, lastSeen: Int64?,
-        lastMessageID: String? = nil, changedAt: Int64, reservoirAlerts: [ReservoirMark] = [], shown: Bool = true,
-        stateChanged: Bool = true
+        lastMessageID: String? = nil, changedAt: Int64, reservoirAlerts: [ReservoirMark] = [],
+        refill: ReservoirMark? = nil,
+        shown: Bool = true, stateChanged: Bool = true
     ) {
+        self.refill = refill
         self.shown = shown
         self.stateChanged = stateChanged
         self.serial = serial

@@ -1,5 +1,6 @@
 import GRDB
 import PumpControlProtocol
+import PumpJSON
 import PumpTelemetry
 
 /// What the daemon's alert board is built from at start, besides the pumps (which it reads one at
@@ -58,6 +59,25 @@ extension PumpStore {
                 let key = mark.serial + "\u{0}" + mark.code
                 if let kept = latest[key], (kept.at, kept.arrival) > (mark.at, mark.arrival) { continue }
                 latest[key] = mark
+            }
+            // An empty reservoir still raised may have been refilled since: a later status that
+            // reports drug ends the alert (as at ingest). Few pumps have one open; each is read from
+            // its newest status back to the raise, until one reports drug.
+            for (key, mark) in latest where mark.raised && mark.code == "EMPTY_RESERVOIR" {
+                let statuses = try MessageRow.filter(
+                    MessageRow.Columns.serial == mark.serial && MessageRow.Columns.kind == "status"
+                        && (MessageRow.Columns.at > mark.at
+                            || (MessageRow.Columns.at == mark.at && MessageRow.Columns.id > mark.arrival))
+                ).order(MessageRow.Columns.at.desc, MessageRow.Columns.id.desc).fetchCursor(db)
+                while let status = try statuses.next() {
+                    let reservoir = (try? JSONParser.parse(Array(status.raw)))?["reservoir_ml"]?.numberValue?
+                        .doubleValue
+                    guard let reservoir, reservoir > 0, let id = status.id else { continue }
+                    latest[key] = AlertSeed.Reservoir(
+                        serial: mark.serial, code: mark.code, raised: false, at: status.at, arrival: id,
+                        messageID: status.messageID, receivedAt: status.receivedAt)
+                    break
+                }
             }
             let seed = AlertSeed(records: records, reservoirs: Array(latest.values))
             let inSeed = Set(seed.records.map(\.serial) + seed.reservoirs.map(\.serial))

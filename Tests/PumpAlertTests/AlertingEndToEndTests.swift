@@ -162,7 +162,7 @@ import Testing
             #expect(listed.filter { $0.labels["serial"] == "SM2-200003" }.count == 1)
             #expect(try await chain.manager.alerts().filter { $0.labels["serial"] == "SM2-200003" }.count == 1)
             // No duplicate records anywhere: one non-function record for the one EOS.
-            let records = try chain.pumpctl(["eligibility", "SM2-200003"])
+            let records = try chain.pumpctl(["eligibility", "--serial", "SM2-200003"])
             #expect(records.status == 0, "\(records.stderr)")
             let document = try JSONDecoder().decode(RecordListDocument.self, from: Data(records.stdout.utf8))
             #expect(

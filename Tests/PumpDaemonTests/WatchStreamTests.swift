@@ -103,6 +103,38 @@ struct WatchStreamTests {
         #expect(later.compactMap(\.alert).isEmpty)
     }
 
+    @Test func aStatusReportingDrugAfterAnEmptyReservoirResolvesItAlsoAfterARestart() throws {
+        let h = try DaemonHarness()
+        let empty = Lines.alert(
+            "SM2-000003", id: "e1", code: "EMPTY_RESERVOIR", at: Lines.time(-600), severity: "critical")
+        // A status before the alert, with drug, is no refill of it.
+        let before = Self.reservoir(id: "s0", at: -900, ml: 12)
+        #expect(try h.send([before, empty]).map(\.result) == ["accepted", "accepted"])
+        let watch = try WatchClient(controlSocket: h.daemon.controlSocket)
+        #expect(try watch.snapshot().compactMap(\.alert).map(\.alertname) == [.pumpReservoirEmpty])
+
+        // Still empty: no refill.
+        let dry = Self.reservoir(id: "s1", at: -300, ml: 0)
+        let refill = Self.reservoir(id: "s2", at: -60, ml: 20)
+        #expect(try h.send([dry]).map(\.result) == ["accepted"])
+        #expect(try h.send([refill]).map(\.result) == ["accepted"])
+        var resolved: AlertDocument?
+        while resolved == nil {
+            let event = try watch.next()
+            #expect(event.alert?.messageIDsAreNot(["s1"]) ?? true)
+            resolved = event.alert
+        }
+        #expect(resolved?.alertname == .pumpReservoirEmpty)
+        #expect(resolved?.status == .resolved)
+
+        // A restarted daemon rebuilds its alerts from the store: the refill still holds.
+        _ = h.daemon.stop()
+        try h.daemon.start()
+        let again = try WatchClient(controlSocket: h.daemon.controlSocket).snapshot()
+        #expect(again.compactMap(\.pump?.serial) == ["SM2-000003"])
+        #expect(again.compactMap(\.alert).isEmpty)
+    }
+
     @Test func aPumpEventIsSentOnlyWhenItsStateReasonOrModelChanges() throws {
         let h = try DaemonHarness()
         let watch = try WatchClient(controlSocket: h.daemon.controlSocket)
@@ -224,4 +256,16 @@ struct WatchStreamTests {
         #expect(resolved.alertname == .pumpSilent)
         #expect(resolved.status == .resolved)
     }
+}
+
+extension WatchStreamTests {
+    /// A status of SM2-000003 `seconds` from now reporting `ml` of drug.
+    fileprivate static func reservoir(id: String, at seconds: TimeInterval, ml: Int) -> String {
+        String(Lines.status("SM2-000003", id: id, at: Lines.time(seconds)).dropLast()) + #","reservoir_ml":\#(ml)}"#
+    }
+}
+
+extension AlertDocument {
+    /// Whether none of `ids` is among the alert's evidence.
+    fileprivate func messageIDsAreNot(_ ids: [String]) -> Bool { Set(evidence).isDisjoint(with: ids) }
 }
