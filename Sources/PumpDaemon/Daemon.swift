@@ -69,6 +69,14 @@ package struct Daemon: Sendable {
             Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000
                 + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
 
+        let security: IngestSecurity
+        do {
+            security = try IngestSecurity(
+                sources: .init(tls: configuration.tls, gatewaysFile: configuration.gatewaysFile), logger: logger)
+        } catch {
+            throw DaemonError.security(error)
+        }
+
         let group = MultiThreadedEventLoopGroup.singleton
         let inherited: [ListenedSocket]
         do {
@@ -96,8 +104,19 @@ package struct Daemon: Sendable {
         let controlListener: ControlListener
         do {
             for endpoint in ingestEndpoints {
+                let transport: IngestTransport
+                switch endpoint {
+                case .unix: transport = .unixSocket
+                case .tcp: transport = configuration.tls == nil ? .plaintextTCP : .tls(security)
+                case .inherited(let fd):
+                    transport =
+                        !ListenEndpoint.isTCP(fd: fd)
+                        ? .unixSocket : configuration.tls == nil ? .plaintextTCP : .tls(security)
+                }
                 listeners.append(
-                    try await IngestServer.bind(endpoint, group: group, budget: ingestBudget, idleTimeout: idleTimeout))
+                    try await IngestServer.bind(
+                        endpoint, transport: transport, group: group, budget: ingestBudget, idleTimeout: idleTimeout,
+                        logger: logger))
                 if case .unix(let path) = endpoint {
                     chmod(path, configuration.controlSocketMode)
                 }
@@ -114,7 +133,7 @@ package struct Daemon: Sendable {
 
         let ingest = IngestServer(
             listeners: listeners, committer: committer, clock: clock,
-            maxPendingReplies: configuration.maxPendingReplies, logger: logger)
+            maxPendingReplies: configuration.maxPendingReplies, security: security, logger: logger)
         let handler = ControlHandler(
             store: store, configuration: configuration,
             access: ControlAccessPolicy(groupName: configuration.controlGroup), clock: clock, startedAt: started,
@@ -127,13 +146,17 @@ package struct Daemon: Sendable {
         let systemd = SystemdIntegration(
             notifier: notifier, committer: committer, statusInterval: configuration.statusInterval)
 
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: systemd, successTerminationBehavior: .ignore), .init(service: committer),
+            .init(service: sweeper),
+            .init(service: ingest), .init(service: control), .init(service: chains),
+        ]
+        if handleSignals {
+            services.append(.init(service: SecurityReloader(security: security, logger: logger)))
+        }
         let serviceGroup = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: systemd, successTerminationBehavior: .ignore), .init(service: committer),
-                    .init(service: sweeper),
-                    .init(service: ingest), .init(service: control), .init(service: chains),
-                ],
+                services: services,
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger))
 
@@ -176,13 +199,17 @@ package enum DaemonError: Error, CustomStringConvertible {
     case stateDirectory(path: String, reason: String)
     /// The store is not the one the state directory's store id file records.
     case storeNotOurs(store: String, identityFile: String, finding: StoreFinding)
+    /// The TLS files or the gateways file cannot be used.
+    case security(IngestSecurityError)
 
     /// The process exit code: 75 (`EX_TEMPFAIL`) while another daemon runs, since starting later
     /// may work; 71 (`EX_OSERR`) otherwise, a store refused included (missing, empty, foreign,
-    /// damaged, not a file).
+    /// damaged, not a file); 64, like pumpmond's other configuration errors, for TLS or gateways
+    /// files it cannot use.
     package var exitCode: Int32 {
         switch self {
         case .alreadyRunning: 75
+        case .security: 64
         default: 71
         }
     }
@@ -199,12 +226,26 @@ package enum DaemonError: Error, CustomStringConvertible {
                 + "stop it first (systemctl stop pumpmond) or give this one another --state-dir"
         case .stateDirectory(let path, let reason):
             "cannot use the state directory \(path): \(reason)"
+        case .security(let error):
+            "cannot set up the ingest listeners' security: \(error)"
         case .storeNotOurs(let store, let identityFile, let finding):
             "refusing to start: the store \(store) \(finding), but \(identityFile) records the store created here. "
                 + "Restore the store from a backup: \(StoreError.restoreProcedure). "
                 + "Or, to begin a new, empty store deliberately, start once with --initialize-store "
                 + "(what is there now is set aside, not deleted)"
         }
+    }
+}
+
+extension ListenEndpoint {
+    /// Whether an inherited listening socket is TCP (IPv4 or IPv6) rather than a Unix socket.
+    static func isTCP(fd: Int32) -> Bool {
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let ok = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) == 0 }
+        }
+        return ok && (Int32(address.ss_family) == AF_INET || Int32(address.ss_family) == AF_INET6)
     }
 }
 

@@ -23,6 +23,9 @@ package enum Schema {
             try HashChain.audit.fill(db)
             try db.execute(sql: auditNoUpdate)
         }
+        migrator.registerMigration("v4-message-source") { db in
+            try db.execute(sql: v4MessageSource)
+        }
         return migrator
     }
 
@@ -170,5 +173,13 @@ package enum Schema {
         ALTER TABLE record ADD COLUMN chain_hash TEXT;
         ALTER TABLE audit ADD COLUMN request BLOB;
         ALTER TABLE audit ADD COLUMN chain_hash TEXT;
+        """
+
+    /// Who sent each message and each quarantined line (issue 14): `gateway:NAME`,
+    /// `sha256:FINGERPRINT` (a certificate the gateways file does not name), `unix:UID` or
+    /// `tcp:ADDRESS`; NULL in rows stored before.
+    static let v4MessageSource = """
+        ALTER TABLE message ADD COLUMN source TEXT;
+        ALTER TABLE quarantine ADD COLUMN source TEXT;
         """
 }
