@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs pumpmond the way a Debian system lays things out:
 #   $DESTDIR$PREFIX/bin/{pumpmond,pumpctl,pumpsim}
-#   $DESTDIR/lib/systemd/system/{pumpmond.service,pumpmond.socket,pumpmond-control.socket}
+#   $DESTDIR/lib/systemd/system/{pumpmond.service,pumpmond.socket,pumpmond-control.socket,pumpmond-tls.socket}
+#   $DESTDIR/usr/share/doc/pumpmond/pumpmond-tls.conf (the TLS drop-in, installed by an operator)
 #   $DESTDIR/usr/lib/sysusers.d/pumpmond.conf, $DESTDIR/usr/lib/tmpfiles.d/pumpmond.conf
 #   $DESTDIR/usr/share/bash-completion/completions/pumpctl
 #   $DESTDIR/usr/share/zsh/vendor-completions/_pumpctl
@@ -39,7 +40,7 @@ for exe in pumpmond pumpctl pumpsim; do
 done
 
 # The units name /usr/bin/pumpmond; another PREFIX is written into ExecStart= here.
-for unit in pumpmond.service pumpmond.socket pumpmond-control.socket; do
+for unit in pumpmond.service pumpmond.socket pumpmond-control.socket pumpmond-tls.socket; do
     sed "s|^ExecStart=/usr/bin/|ExecStart=$PREFIX/bin/|" "systemd/$unit" >"$unitdir/$unit"
     chmod 0644 "$unitdir/$unit"
 done
@@ -64,6 +65,7 @@ completion fish "$DESTDIR/usr/share/fish/vendor_completions.d/pumpctl.fish"
 
 install -m 0644 README.md "$DESTDIR/usr/share/doc/pumpmond/README.md"
 install -m 0644 systemd/README.md "$DESTDIR/usr/share/doc/pumpmond/systemd.md"
+install -m 0644 systemd/pumpmond-tls.conf "$DESTDIR/usr/share/doc/pumpmond/pumpmond-tls.conf"
 
 echo "install: installed into ${DESTDIR:-/} with PREFIX=$PREFIX" >&2
 if [ -z "$DESTDIR" ] && [ -d /run/systemd/system ]; then

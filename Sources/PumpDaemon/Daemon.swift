@@ -109,9 +109,19 @@ package struct Daemon: Sendable {
                 case .unix: transport = .unixSocket
                 case .tcp: transport = configuration.tls == nil ? .plaintextTCP : .tls(security)
                 case .inherited(let fd):
-                    transport =
-                        !ListenEndpoint.isTCP(fd: fd)
-                        ? .unixSocket : configuration.tls == nil ? .plaintextTCP : .tls(security)
+                    guard ListenEndpoint.isTCP(fd: fd) else {
+                        transport = .unixSocket
+                        break
+                    }
+                    // A TCP socket from systemd: mutual TLS, or plain text only as --listen allows it.
+                    guard configuration.tls == nil else {
+                        transport = .tls(security)
+                        break
+                    }
+                    guard configuration.listenPlaintext, ListenEndpoint.isLoopback(fd: fd) else {
+                        throw DaemonError.plaintextSocket(fd: fd)
+                    }
+                    transport = .plaintextTCP
                 }
                 listeners.append(
                     try await IngestServer.bind(
@@ -126,6 +136,9 @@ package struct Daemon: Sendable {
             if case .unix(let path) = controlEndpoint {
                 chmod(path, configuration.controlSocketMode)
             }
+        } catch let error as DaemonError {
+            for l in listeners { try? await l.channel.close() }
+            throw error
         } catch {
             for l in listeners { try? await l.channel.close() }
             throw DaemonError.bind(reason: "\(error)")
@@ -201,6 +214,8 @@ package enum DaemonError: Error, CustomStringConvertible {
     case storeNotOurs(store: String, identityFile: String, finding: StoreFinding)
     /// The TLS files or the gateways file cannot be used.
     case security(IngestSecurityError)
+    /// systemd passed a TCP ingest socket, and the daemon has no TLS settings for it.
+    case plaintextSocket(fd: Int32)
 
     /// The process exit code: 75 (`EX_TEMPFAIL`) while another daemon runs, since starting later
     /// may work; 71 (`EX_OSERR`) otherwise, a store refused included (missing, empty, foreign,
@@ -209,7 +224,7 @@ package enum DaemonError: Error, CustomStringConvertible {
     package var exitCode: Int32 {
         switch self {
         case .alreadyRunning: 75
-        case .security: 64
+        case .security, .plaintextSocket: 64
         default: 71
         }
     }
@@ -228,6 +243,10 @@ package enum DaemonError: Error, CustomStringConvertible {
             "cannot use the state directory \(path): \(reason)"
         case .security(let error):
             "cannot set up the ingest listeners' security: \(error)"
+        case .plaintextSocket(let fd):
+            "systemd passed a TCP ingest socket (fd \(fd)) and pumpmond has no TLS settings for it: add --tls-cert, "
+                + "--tls-key and --tls-client-ca (see systemd/pumpmond-tls.conf), or, on a loopback address only, "
+                + "--listen-plaintext"
         case .storeNotOurs(let store, let identityFile, let finding):
             "refusing to start: the store \(store) \(finding), but \(identityFile) records the store created here. "
                 + "Restore the store from a backup: \(StoreError.restoreProcedure). "
@@ -240,12 +259,30 @@ package enum DaemonError: Error, CustomStringConvertible {
 extension ListenEndpoint {
     /// Whether an inherited listening socket is TCP (IPv4 or IPv6) rather than a Unix socket.
     static func isTCP(fd: Int32) -> Bool {
-        var address = sockaddr_storage()
+        boundAddress(fd).map { $0.family == AF_INET || $0.family == AF_INET6 } ?? false
+    }
+
+    /// Whether an inherited TCP socket is bound to a loopback address.
+    static func isLoopback(fd: Int32) -> Bool {
+        guard let host = boundAddress(fd)?.host else { return false }
+        return DaemonConfiguration.isLoopback(host)
+    }
+
+    /// The family and numeric host a socket is bound to (`getsockname`).
+    private static func boundAddress(_ fd: Int32) -> (family: Int32, host: String?)? {
+        var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
+        let ok = withUnsafeMutablePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) == 0 }
         }
-        return ok && (Int32(address.ss_family) == AF_INET || Int32(address.ss_family) == AF_INET6)
+        guard ok else { return nil }
+        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        let named = withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getnameinfo($0, length, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0
+            }
+        }
+        return (Int32(storage.ss_family), named ? String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil)
     }
 }
 
