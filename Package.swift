@@ -114,7 +114,11 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-static-executable", "-use-ld=lld"], .when(configuration: .release))]),
         .executableTarget(
             name: "pumpsim",
-            dependencies: ["PumpSimKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "PumpSimKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             path: "simulator/Sources/pumpsim",
             swiftSettings: strict),
 

@@ -282,7 +282,10 @@ extension ListenEndpoint {
                 getnameinfo($0, length, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0
             }
         }
-        return (Int32(storage.ss_family), named ? String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil)
+        return (
+            Int32(storage.ss_family),
+            named ? String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
+        )
     }
 }
 

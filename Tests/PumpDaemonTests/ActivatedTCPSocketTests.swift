@@ -36,7 +36,8 @@ import Testing
         }
         #expect(connected != nil)
         for _ in 0..<300 where process.isRunning { Thread.sleep(forTimeInterval: 0.1) }
-        let stderr = String(decoding: FileManager.default.contents(atPath: directory.path + "/stderr") ?? Data(), as: UTF8.self)
+        let stderr = String(
+            decoding: FileManager.default.contents(atPath: directory.path + "/stderr") ?? Data(), as: UTF8.self)
         #expect(process.terminationStatus == 64, "\(stderr)")
         #expect(stderr.contains("systemd passed a TCP ingest socket"), "\(stderr)")
     }
