@@ -26,14 +26,19 @@ struct Bench {
     let bigMessages: Int
     let only: Set<String>?
 
-    private func log(_ s: String) { FileHandle.standardError.write(Data("bench: \(s)\n".utf8)) }
+    func log(_ s: String) { FileHandle.standardError.write(Data("bench: \(s)\n".utf8)) }
     private func wants(_ k: String) -> Bool { only?.contains(k) ?? true }
 
     func run() async throws {
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
         var rows: [Row] = []
-        if wants("ingest") { rows += try ingestAndLatency() }
+        if wants("ingest") || wants("tls") {
+            let ingest = try ingestAndLatency()
+            if wants("ingest") { rows += ingest }
+            // 1b: the same load over mutual TLS, against row 1 of this run.
+            rows += try tlsIngest(unixRate: ingest[0].value)
+        }
         if wants("big") { rows += try await bigStore() }
         printTable(rows)
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
@@ -49,8 +54,11 @@ struct Bench {
 
     // MARK: 1, 2, 4a: ingest throughput, latency, RSS during ingest
 
+    /// The generated load file of rows 1 and 1b.
+    var ingestFile: String { "\(data)/ingest-\(messages).jsonl" }
+
     private func ingestAndLatency() throws -> [Row] {
-        let file = "\(data)/ingest-\(messages).jsonl"
+        let file = ingestFile
         if !FileManager.default.fileExists(atPath: file) {
             log("generating \(messages) messages with pumpsim generate")
             let years = max(0.1, Double(messages) / (2000 * 365) * 1.1)
