@@ -165,7 +165,7 @@ package struct Daemon: Sendable {
             .init(service: ingest), .init(service: control), .init(service: chains),
         ]
         if handleSignals {
-            services.append(.init(service: SecurityReloader(security: security, logger: logger)))
+            services.append(.init(service: await SecurityReloader(security: security, logger: logger)))
         }
         let serviceGroup = ServiceGroup(
             configuration: ServiceGroupConfiguration(

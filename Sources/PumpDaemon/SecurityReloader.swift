@@ -6,12 +6,22 @@ import UnixSignals
 /// revocation list) on each SIGHUP (`systemctl reload pumpmond`), without a restart: new
 /// connections use the new settings, a revoked gateway's open connections are closed. A reload
 /// that fails keeps the settings in use and says why in the journal.
+///
+/// The signal is trapped when the reloader is made, before the daemon says it is ready: a SIGHUP
+/// that arrives before the service runs waits for it instead of ending the process (SIGHUP's
+/// default action).
 struct SecurityReloader: Service {
     let security: IngestSecurity
     let logger: Logger
+    private let signals: UnixSignalsSequence
+
+    init(security: IngestSecurity, logger: Logger) async {
+        self.security = security
+        self.logger = logger
+        signals = await UnixSignalsSequence(trapping: .sighup)
+    }
 
     func run() async throws {
-        let signals = await UnixSignalsSequence(trapping: .sighup)
         for await _ in signals.cancelOnGracefulShutdown() {
             reload()
         }
