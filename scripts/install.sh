@@ -2,7 +2,8 @@
 # Installs pumpmond the way a Debian system lays things out:
 #   $DESTDIR$PREFIX/bin/{pumpmond,pumpctl,pumpsim,pumpalert}
 #   $DESTDIR/lib/systemd/system/{pumpmond.service,pumpmond.socket,pumpmond-control.socket,
-#       pumpmond-alert.service}
+#       pumpmond-alert.service,pumpmond-tls.socket}
+#   $DESTDIR/usr/share/doc/pumpmond/pumpmond-tls.conf (the TLS drop-in, installed by an operator)
 #   $DESTDIR/usr/lib/sysusers.d/pumpmond.conf, $DESTDIR/usr/lib/tmpfiles.d/pumpmond.conf
 #   $DESTDIR/usr/share/bash-completion/completions/pumpctl
 #   $DESTDIR/usr/share/zsh/vendor-completions/_pumpctl
@@ -40,7 +41,7 @@ for exe in pumpmond pumpctl pumpsim pumpalert; do
 done
 
 # The units name /usr/bin/pumpmond; another PREFIX is written into ExecStart= here.
-for unit in pumpmond.service pumpmond.socket pumpmond-control.socket pumpmond-alert.service; do
+for unit in pumpmond.service pumpmond.socket pumpmond-control.socket pumpmond-alert.service pumpmond-tls.socket; do
     sed "s|^ExecStart=/usr/bin/|ExecStart=$PREFIX/bin/|" "systemd/$unit" >"$unitdir/$unit"
     chmod 0644 "$unitdir/$unit"
 done
@@ -65,6 +66,7 @@ completion fish "$DESTDIR/usr/share/fish/vendor_completions.d/pumpctl.fish"
 
 install -m 0644 README.md "$DESTDIR/usr/share/doc/pumpmond/README.md"
 install -m 0644 systemd/README.md "$DESTDIR/usr/share/doc/pumpmond/systemd.md"
+install -m 0644 systemd/pumpmond-tls.conf "$DESTDIR/usr/share/doc/pumpmond/pumpmond-tls.conf"
 
 echo "install: installed into ${DESTDIR:-/} with PREFIX=$PREFIX" >&2
 if [ -z "$DESTDIR" ] && [ -d /run/systemd/system ]; then

@@ -302,19 +302,26 @@ package struct RejectedDocument: Codable, Sendable, Hashable {
     package var raw: String
     /// The exact bytes, base64.
     package var rawBase64: String
+    /// Who sent it: `gateway:NAME`, `sha256:FINGERPRINT`, `unix:UID` or `tcp:ADDRESS`; null when
+    /// unknown (lines quarantined before the daemon recorded senders).
+    package var source: String?
 
     enum CodingKeys: String, CodingKey {
         case receivedAt = "received_at"
         case reason, detail, raw
         case rawBase64 = "raw_base64"
+        case source
     }
 
-    package init(receivedAt: String, reason: String, detail: String?, raw: String, rawBase64: String) {
+    package init(
+        receivedAt: String, reason: String, detail: String?, raw: String, rawBase64: String, source: String? = nil
+    ) {
         self.receivedAt = receivedAt
         self.reason = reason
         self.detail = detail
         self.raw = raw
         self.rawBase64 = rawBase64
+        self.source = source
     }
 
 }

@@ -77,6 +77,14 @@ package struct Daemon: Sendable {
             Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000
                 + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
 
+        let security: IngestSecurity
+        do {
+            security = try IngestSecurity(
+                sources: .init(tls: configuration.tls, gatewaysFile: configuration.gatewaysFile), logger: logger)
+        } catch {
+            throw DaemonError.security(error)
+        }
+
         let group = MultiThreadedEventLoopGroup.singleton
         let inherited: [ListenedSocket]
         do {
@@ -104,8 +112,29 @@ package struct Daemon: Sendable {
         let controlListener: ControlListener
         do {
             for endpoint in ingestEndpoints {
+                let transport: IngestTransport
+                switch endpoint {
+                case .unix: transport = .unixSocket
+                case .tcp: transport = configuration.tls == nil ? .plaintextTCP : .tls(security)
+                case .inherited(let fd):
+                    guard ListenEndpoint.isTCP(fd: fd) else {
+                        transport = .unixSocket
+                        break
+                    }
+                    // A TCP socket from systemd: mutual TLS, or plain text only as --listen allows it.
+                    guard configuration.tls == nil else {
+                        transport = .tls(security)
+                        break
+                    }
+                    guard configuration.listenPlaintext, ListenEndpoint.isLoopback(fd: fd) else {
+                        throw DaemonError.plaintextSocket(fd: fd)
+                    }
+                    transport = .plaintextTCP
+                }
                 listeners.append(
-                    try await IngestServer.bind(endpoint, group: group, budget: ingestBudget, idleTimeout: idleTimeout))
+                    try await IngestServer.bind(
+                        endpoint, transport: transport, group: group, budget: ingestBudget, idleTimeout: idleTimeout,
+                        logger: logger))
                 if case .unix(let path) = endpoint {
                     chmod(path, configuration.controlSocketMode)
                 }
@@ -115,6 +144,9 @@ package struct Daemon: Sendable {
             if case .unix(let path) = controlEndpoint {
                 chmod(path, configuration.controlSocketMode)
             }
+        } catch let error as DaemonError {
+            for l in listeners { try? await l.channel.close() }
+            throw error
         } catch {
             for l in listeners { try? await l.channel.close() }
             throw DaemonError.bind(reason: "\(error)")
@@ -122,7 +154,7 @@ package struct Daemon: Sendable {
 
         let ingest = IngestServer(
             listeners: listeners, committer: committer, clock: clock,
-            maxPendingReplies: configuration.maxPendingReplies, logger: logger)
+            maxPendingReplies: configuration.maxPendingReplies, security: security, logger: logger)
         let handler = ControlHandler(
             store: store, committer: committer, writer: writer, configuration: configuration,
             access: ControlAccessPolicy(groupName: configuration.controlGroup), clock: clock, startedAt: started,
@@ -142,6 +174,9 @@ package struct Daemon: Sendable {
         ]
         if configuration.silenceAlert != nil {
             services.append(.init(service: SilenceWatch(board: board, clock: clock)))
+        }
+        if handleSignals {
+            services.append(.init(service: await SecurityReloader(security: security, logger: logger)))
         }
         let serviceGroup = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -195,13 +230,19 @@ package enum DaemonError: Error, CustomStringConvertible {
     case stateDirectory(path: String, reason: String)
     /// The store is not the one the state directory's store id file records.
     case storeNotOurs(store: String, identityFile: String, finding: StoreFinding)
+    /// The TLS files or the gateways file cannot be used.
+    case security(IngestSecurityError)
+    /// systemd passed a TCP ingest socket, and the daemon has no TLS settings for it.
+    case plaintextSocket(fd: Int32)
 
     /// The process exit code: 75 (`EX_TEMPFAIL`) while another daemon runs, since starting later
     /// may work; 71 (`EX_OSERR`) otherwise, a store refused included (missing, empty, foreign,
-    /// damaged, not a file).
+    /// damaged, not a file); 64, like pumpmond's other configuration errors, for TLS or gateways
+    /// files it cannot use.
     package var exitCode: Int32 {
         switch self {
         case .alreadyRunning: 75
+        case .security, .plaintextSocket: 64
         default: 71
         }
     }
@@ -218,12 +259,51 @@ package enum DaemonError: Error, CustomStringConvertible {
                 + "stop it first (systemctl stop pumpmond) or give this one another --state-dir"
         case .stateDirectory(let path, let reason):
             "cannot use the state directory \(path): \(reason)"
+        case .security(let error):
+            "cannot set up the ingest listeners' security: \(error)"
+        case .plaintextSocket(let fd):
+            "systemd passed a TCP ingest socket (fd \(fd)) and pumpmond has no TLS settings for it: add --tls-cert, "
+                + "--tls-key and --tls-client-ca (see systemd/pumpmond-tls.conf), or, on a loopback address only, "
+                + "--listen-plaintext"
         case .storeNotOurs(let store, let identityFile, let finding):
             "refusing to start: the store \(store) \(finding), but \(identityFile) records the store created here. "
                 + "Restore the store from a backup: \(StoreError.restoreProcedure). "
                 + "Or, to begin a new, empty store deliberately, start once with --initialize-store "
                 + "(what is there now is set aside, not deleted)"
         }
+    }
+}
+
+extension ListenEndpoint {
+    /// Whether an inherited listening socket is TCP (IPv4 or IPv6) rather than a Unix socket.
+    static func isTCP(fd: Int32) -> Bool {
+        boundAddress(fd).map { $0.family == AF_INET || $0.family == AF_INET6 } ?? false
+    }
+
+    /// Whether an inherited TCP socket is bound to a loopback address.
+    static func isLoopback(fd: Int32) -> Bool {
+        guard let host = boundAddress(fd)?.host else { return false }
+        return DaemonConfiguration.isLoopback(host)
+    }
+
+    /// The family and numeric host a socket is bound to (`getsockname`).
+    private static func boundAddress(_ fd: Int32) -> (family: Int32, host: String?)? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let ok = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) == 0 }
+        }
+        guard ok else { return nil }
+        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        let named = withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getnameinfo($0, length, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0
+            }
+        }
+        return (
+            Int32(storage.ss_family),
+            named ? String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
+        )
     }
 }
 

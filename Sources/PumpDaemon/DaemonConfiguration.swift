@@ -10,8 +10,17 @@ package struct DaemonConfiguration: Sendable {
     package var ingestSocketPath: String
     /// The control Unix socket path (bound by the daemon unless systemd passes the socket).
     package var controlSocketPath: String
-    /// An optional TCP listener for telemetry, `HOST:PORT`.
+    /// An optional TCP listener for telemetry, `HOST:PORT`: mutual TLS with ``tls``, plain text
+    /// only on loopback with ``listenPlaintext`` (``checkListener()``).
     package var tcpListen: (host: String, port: Int)?
+    /// The TCP listener's mutual TLS: server certificate, key and client-CA bundle
+    /// (`--tls-cert`, `--tls-key`, `--tls-client-ca`).
+    package var tls: TLSFiles?
+    /// Plain TCP on a loopback `--listen`, asked for explicitly (`--listen-plaintext`).
+    package var listenPlaintext: Bool
+    /// The gateways file: which certificates and Unix users may report for which serials, and
+    /// the revoked certificates (`--gateways`); nil: every sender may report for any pump.
+    package var gatewaysFile: String?
     /// The stall grace rules.
     package var stallRules: StallRules
     /// The group whose members may use the control socket, besides root and the daemon's user.
@@ -62,6 +71,9 @@ package struct DaemonConfiguration: Sendable {
         self.controlSocketPath =
             controlSocketPath ?? (stateDirectory as NSString).appendingPathComponent("control.sock")
         self.tcpListen = tcpListen
+        self.tls = nil
+        self.listenPlaintext = false
+        self.gatewaysFile = nil
         self.stallRules = stallRules
         self.controlGroup = controlGroup
         self.controlSocketMode = 0o660
@@ -77,6 +89,46 @@ package struct DaemonConfiguration: Sendable {
         self.maxPendingReplies = 4096
         self.silenceAlert = nil
         self.maxWatchQueue = 10_000
+    }
+}
+
+extension DaemonConfiguration {
+    /// Refuses a TCP listener that would take unauthenticated telemetry from the network: without
+    /// TLS settings, `--listen` must be a loopback address and `--listen-plaintext` given.
+    package func checkListener() throws(ListenConfigurationError) {
+        guard let tcp = tcpListen, tls == nil else { return }
+        guard Self.isLoopback(tcp.host) else { throw .plaintextOffLoopback(host: tcp.host, port: tcp.port) }
+        guard listenPlaintext else { throw .plaintextNotAsked(host: tcp.host, port: tcp.port) }
+    }
+
+    /// `localhost`, 127.0.0.0/8 or ::1.
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, host, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { bytes in bytes.dropLast().allSatisfy { $0 == 0 } && bytes.last == 1 }
+        }
+        return false
+    }
+}
+
+/// A TCP listener the daemon refuses to open, and what to add.
+package enum ListenConfigurationError: Error, CustomStringConvertible {
+    case plaintextOffLoopback(host: String, port: Int)
+    case plaintextNotAsked(host: String, port: Int)
+
+    package var description: String {
+        switch self {
+        case .plaintextOffLoopback(let host, let port):
+            "--listen \(host):\(port) is not a loopback address, and telemetry from the network must be "
+                + "authenticated: add --tls-cert FILE, --tls-key FILE and --tls-client-ca FILE "
+                + "(config keys tls_cert, tls_key, tls_client_ca)"
+        case .plaintextNotAsked(let host, let port):
+            "--listen \(host):\(port) without TLS takes unauthenticated telemetry: add --listen-plaintext "
+                + "(config key listen_plaintext) to allow it on loopback, or --tls-cert, --tls-key and --tls-client-ca"
+        }
     }
 }
 

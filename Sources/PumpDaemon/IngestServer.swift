@@ -1,12 +1,30 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PumpIngest
 import PumpTelemetry
 import ServiceLifecycle
 
+/// An accepted ingest connection and, once its transport knows, who is on the other end (for a
+/// TLS connection: when its handshake completes; failed when it never does).
+struct IngestConnection: Sendable {
+    var accepted: AcceptedChannel
+    var sender: EventLoopFuture<Sender>
+}
+
+/// How an ingest listener's connections are carried, which decides how their senders are known.
+enum IngestTransport: Sendable {
+    /// A Unix socket: the peer's uid (`SO_PEERCRED`).
+    case unixSocket
+    /// TCP with mutual TLS: the peer's verified client certificate.
+    case tls(IngestSecurity)
+    /// Plain TCP, allowed on loopback only when asked for (`--listen-plaintext`).
+    case plaintextTCP
+}
+
 /// A bound listening socket whose connections speak protocol v1.
-typealias IngestListener = NIOAsyncChannel<AcceptedChannel, Never>
+typealias IngestListener = NIOAsyncChannel<IngestConnection, Never>
 
 /// Accepts telemetry connections on every ingest listener (Unix socket, optional TCP) and serves
 /// each in its own child task: frames are validated here, off the event loop, then handed to the
@@ -18,12 +36,14 @@ final class IngestServer: Service, Sendable {
     private let logger: Logger
     private let validator = FrameValidator()
     private let maxPendingReplies: Int
+    private let security: IngestSecurity
 
     init(
         listeners: [IngestListener], committer: IngestCommitter, clock: any DaemonClock, maxPendingReplies: Int,
-        logger: Logger
+        security: IngestSecurity, logger: Logger
     ) {
         self.listeners = listeners
+        self.security = security
         self.committer = committer
         self.clock = clock
         self.maxPendingReplies = maxPendingReplies
@@ -33,9 +53,13 @@ final class IngestServer: Service, Sendable {
     /// Binds a listener for ingest connections: at most `budget` of them open at once (shared by
     /// every ingest listener), each closed when it holds a partial line and sends nothing for
     /// `idleTimeout`. A connection holding no partial line is never closed for idleness: gateways
-    /// keep one connection open for as long as they run, and quiet hours are normal.
+    /// keep one connection open for as long as they run, and quiet hours are normal. A TLS
+    /// connection's handler goes first, so that framing, caps, the idle timeout and the reply window
+    /// apply to the decrypted lines unchanged; one that has not completed its handshake within
+    /// `idleTimeout` is closed too.
     static func bind(
-        _ endpoint: ListenEndpoint, group: any EventLoopGroup, budget: ConnectionBudget, idleTimeout: TimeAmount
+        _ endpoint: ListenEndpoint, transport: IngestTransport, group: any EventLoopGroup, budget: ConnectionBudget,
+        idleTimeout: TimeAmount, logger: Logger
     ) async throws -> IngestListener {
         try await endpoint.bind(
             ServerBootstrap(group: group)
@@ -48,14 +72,56 @@ final class IngestServer: Service, Sendable {
                 }
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
         ) { channel in
-            channel.eventLoop.makeCompletedFuture {
+            let sender: EventLoopFuture<Sender>
+            var gate: TLSPeerGate?
+            switch transport {
+            case .unixSocket:
+                sender = Self.unixSender(of: channel)
+            case .plaintextTCP:
+                sender = channel.eventLoop.makeSucceededFuture(
+                    .loopbackPlaintext(address: channel.remoteAddress?.ipAddress ?? "?"))
+            case .tls(let security):
+                let promise = channel.eventLoop.makePromise(of: Sender.self)
+                sender = promise.futureResult
+                guard let context = security.context else {
+                    promise.fail(ChannelError.ioOnClosedChannel)
+                    return channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
+                }
+                do {
+                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                    let handler = TLSPeerGate(security: security, sender: promise, logger: logger)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    gate = handler
+                } catch {
+                    promise.fail(error)
+                    return channel.eventLoop.makeFailedFuture(error)
+                }
+            }
+            let admitted = gate.map { NIOLoopBound($0, eventLoop: channel.eventLoop) }
+            return channel.eventLoop.makeCompletedFuture {
                 let framer = LineFramer()
                 try channel.pipeline.syncOperations.addHandler(framer)
                 try channel.pipeline.syncOperations.addHandler(
-                    IdleConnectionHandler(timeout: idleTimeout) { framer.holdsPartialLine })
-                return AcceptedChannel(try NIOAsyncChannel(wrappingChannelSynchronously: channel))
+                    IdleConnectionHandler(timeout: idleTimeout) {
+                        framer.holdsPartialLine || admitted.map { !$0.value.admitted } ?? false
+                    })
+                return IngestConnection(
+                    accepted: AcceptedChannel(try NIOAsyncChannel(wrappingChannelSynchronously: channel)),
+                    sender: sender)
             }
         }
+    }
+
+    /// A Unix-socket peer's uid, from the kernel.
+    private static func unixSender(of channel: any Channel) -> EventLoopFuture<Sender> {
+        guard let provider = channel as? any SocketOptionProvider else {
+            return channel.eventLoop.makeSucceededFuture(.unknown)
+        }
+        return provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED)
+        ).map { (credentials: ControlServer.PeerCredentialsLayout) in
+            Sender.unixUser(uid: credentials.uid)
+        }.recover { _ in .unknown }
     }
 
     func run() async throws {
@@ -94,10 +160,21 @@ final class IngestServer: Service, Sendable {
         }
     }
 
-    /// Serves one connection until its input ends: reads lines, submits them, writes replies.
-    private func serve(_ accepted: AcceptedChannel) async {
+    /// Serves one connection until its input ends: reads lines, submits them, writes replies. A
+    /// TLS connection whose handshake fails (no certificate, another CA, expired, revoked) is
+    /// closed unserved.
+    private func serve(_ incoming: IngestConnection) async {
         committer.counters.connectionOpened()
         defer { committer.counters.connectionClosed() }
+        let accepted = incoming.accepted
+        let sender: Sender
+        do {
+            sender = try await incoming.sender.get()
+        } catch {
+            logger.debug("Ingest connection closed before its sender was known", metadata: ["error": "\(error)"])
+            try? await accepted.executeThenClose { _, _ in }
+            return
+        }
         do {
             let connection = accepted.channel
             try await accepted.executeThenClose { inbound, outbound in
@@ -126,7 +203,9 @@ final class IngestServer: Service, Sendable {
                             for try await frames in inbound {
                                 // Replies the peer does not read hold its next lines unread.
                                 await window.reserve(frames.count)
-                                await self.committer.submit(IngestSubmission(items: self.items(frames), sink: sink))
+                                let authorization = self.security.authorize(sender)
+                                await self.committer.submit(
+                                    IngestSubmission(items: self.items(frames, from: authorization), sink: sink))
                             }
                         } catch {
                             self.logger.debug("Ingest connection read ended", metadata: ["error": "\(error)"])
@@ -170,20 +249,29 @@ final class IngestServer: Service, Sendable {
         }
     }
 
-    /// Validates a burst of frames into store items, stamped with the daemon's clock.
-    private func items(_ frames: [InboundFrame]) -> [IngestItem] {
+    /// Validates a burst of frames into store items, stamped with the daemon's clock and their
+    /// sender. A valid message for a serial outside the sender's allowance is rejected
+    /// `not_authorized`: after validation (a line with a fault gets that fault's reason), before
+    /// storage (so before `conflicting_duplicate`).
+    private func items(_ frames: [InboundFrame], from sender: Authorization) -> [IngestItem] {
         let now = clock.nowMicros()
+        let source = sender.source
         return frames.map { frame in
             switch frame {
             case .line(let line):
                 let raw = Array(line.readableBytesView)
                 switch raw.withUnsafeBytes({ validator.validate($0, nowMicros: now) }) {
-                case .valid(let message): return .message(message, raw: raw, receivedAt: now)
-                case .rejected(let rejection): return .rejected(rejection, raw: raw, receivedAt: now)
+                case .valid(let message):
+                    guard sender.allowance.allows(message.serial) else {
+                        let rejection = Rejection.notAuthorized(id: message.id, serial: message.serial, source: source)
+                        return .rejected(rejection, raw: raw, receivedAt: now, source: source)
+                    }
+                    return .message(message, raw: raw, receivedAt: now, source: source)
+                case .rejected(let rejection): return .rejected(rejection, raw: raw, receivedAt: now, source: source)
                 }
             case .tooLarge(let prefix, let length):
                 let rejection = Rejection.frameTooLarge(length: length)
-                return .rejected(rejection, raw: Array(prefix.readableBytesView), receivedAt: now)
+                return .rejected(rejection, raw: Array(prefix.readableBytesView), receivedAt: now, source: source)
             }
         }
     }

@@ -87,11 +87,11 @@ struct BatchState {
 
     mutating func apply(_ item: IngestItem) throws -> Reply {
         switch item {
-        case .rejected(let rejection, let raw, let receivedAt):
+        case .rejected(let rejection, let raw, let receivedAt, let source):
             try tx.insert(
                 QuarantineRow(
                     receivedAt: receivedAt, reason: rejection.reason.rawValue, detail: rejection.detail,
-                    messageID: rejection.id, raw: Data(raw)))
+                    messageID: rejection.id, raw: Data(raw), source: source))
             return Reply(
                 id: rejection.id, result: .rejected, reason: rejection.reason.rawValue, detail: rejection.detail)
         case .valid(let m):
@@ -146,7 +146,9 @@ struct BatchState {
         let reason = RejectionReason.conflictingDuplicate.rawValue
         let detail = "a different message with serial \(m.serial) and id \(m.id) is already stored"
         try tx.insert(
-            QuarantineRow(receivedAt: m.receivedAt, reason: reason, detail: detail, messageID: m.id, raw: Data(m.raw)))
+            QuarantineRow(
+                receivedAt: m.receivedAt, reason: reason, detail: detail, messageID: m.id, raw: Data(m.raw),
+                source: m.source))
         return Reply(id: m.id, result: .rejected, reason: reason, detail: detail)
     }
 

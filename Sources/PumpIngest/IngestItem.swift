@@ -13,12 +13,15 @@ import PumpTelemetry
 package enum IngestItem: Sendable {
     /// A valid message, reduced to what the store keeps of it.
     case valid(IngestMessage)
-    /// A rejected line, its bytes (at most the first 65,536) and why.
-    case rejected(Rejection, raw: [UInt8], receivedAt: Int64)
+    /// A rejected line, its bytes (at most the first 65,536), why, and who sent it
+    /// (``Authorization/source``).
+    case rejected(Rejection, raw: [UInt8], receivedAt: Int64, source: String? = nil)
 
-    /// A valid message and its bytes as received.
-    package static func message(_ m: TelemetryMessage, raw: [UInt8], receivedAt: Int64) -> IngestItem {
-        .valid(IngestMessage(m, raw: raw, receivedAt: receivedAt))
+    /// A valid message and its bytes as received, from `source` (``Authorization/source``).
+    package static func message(
+        _ m: TelemetryMessage, raw: [UInt8], receivedAt: Int64, source: String? = nil
+    ) -> IngestItem {
+        .valid(IngestMessage(m, raw: raw, receivedAt: receivedAt, source: source))
     }
 }
 
@@ -40,9 +43,11 @@ package struct IngestMessage: Sendable {
     package var contentHash: Int64
     /// The line as received.
     package var raw: [UInt8]
+    /// Who sent it: `gateway:NAME`, `sha256:FINGERPRINT`, `unix:UID`, `tcp:ADDRESS`; nil when unknown.
+    package var source: String?
 
     /// Reduces a validated message (hashes its canonical content).
-    package init(_ m: TelemetryMessage, raw: [UInt8], receivedAt: Int64) {
+    package init(_ m: TelemetryMessage, raw: [UInt8], receivedAt: Int64, source: String? = nil) {
         serial = m.serial
         signal = HealthSignal(message: m, receivedAt: receivedAt)
         alertState = m.alertStateWord
@@ -50,6 +55,7 @@ package struct IngestMessage: Sendable {
         reportsDrug = (m.status?.reservoirML ?? 0) > 0
         contentHash = ContentHash.ofCanonical(m.content)
         self.raw = raw
+        self.source = source
     }
 
     /// The message's `id`.
@@ -131,6 +137,6 @@ extension IngestMessage {
         MessageRow(
             serial: serial, messageID: signal.messageID, kind: signal.kind.rawValue, code: signal.code,
             alertState: alertState, at: signal.at, atText: signal.atText, receivedAt: signal.receivedAt,
-            contentHash: contentHash, raw: Data(raw))
+            contentHash: contentHash, raw: Data(raw), source: source)
     }
 }

@@ -193,7 +193,7 @@ extension IngestItem {
     package var replyID: String? {
         switch self {
         case .valid(let m): m.id
-        case .rejected(let r, _, _): r.id
+        case .rejected(let r, _, _, _): r.id
         }
     }
 }

@@ -91,7 +91,8 @@ extension PumpStore {
                 rejected: rows.map { row in
                     RejectedDocument(
                         receivedAt: Timestamp.format(micros: row.receivedAt), reason: row.reason, detail: row.detail,
-                        raw: String(decoding: row.raw, as: UTF8.self), rawBase64: row.raw.base64EncodedString())
+                        raw: String(decoding: row.raw, as: UTF8.self), rawBase64: row.raw.base64EncodedString(),
+                        source: row.source)
                 })
         }
     }
@@ -160,14 +161,18 @@ struct PumpListing: TableRecord {
 
 extension MessageRow {
     /// The message as the control socket shows it: the object as received plus `received_at`
-    /// (written with its keys sorted).
+    /// (written with its keys sorted), then `source`, who sent it (null when unknown), after them.
     var document: JSONValue {
         let receivedAt = JSONValue.string(Timestamp.format(micros: receivedAt))
+        let sender = source.map(JSONValue.string) ?? .null
         guard case .object(var fields)? = try? JSONParser.parse([UInt8](raw)) else {
-            return .object(["received_at": receivedAt])
+            return .object(["received_at": receivedAt, "source": sender])
         }
         fields["received_at"] = receivedAt
-        return .object(fields.sortedByKey())
+        fields["source"] = nil
+        var sorted = fields.sortedByKey()
+        sorted["source"] = sender
+        return .object(sorted)
     }
 }
 

@@ -12,25 +12,30 @@ package struct QuarantineRow: Codable, Sendable, FetchableRecord, PersistableRec
     package var detail: String?
     package var messageID: String?
     package var raw: Data
+    /// Who sent it (``IngestMessage/source``); nil in rows from before `v4-message-source`.
+    package var source: String?
 
     enum CodingKeys: String, CodingKey {
         case id
         case receivedAt = "received_at"
         case reason, detail
         case messageID = "message_id"
-        case raw
+        case raw, source
     }
 
     package enum Columns {
         static let id = Column(CodingKeys.id)
     }
 
-    package init(receivedAt: Int64, reason: String, detail: String?, messageID: String?, raw: Data) {
+    package init(
+        receivedAt: Int64, reason: String, detail: String?, messageID: String?, raw: Data, source: String? = nil
+    ) {
         self.receivedAt = receivedAt
         self.reason = reason
         self.detail = detail
         self.messageID = messageID
         self.raw = raw
+        self.source = source
     }
 }
 

@@ -20,6 +20,9 @@ package struct MessageRow: Codable, Sendable, FetchableRecord, PersistableRecord
     package var receivedAt: Int64
     package var contentHash: Int64
     package var raw: Data
+    /// Who sent it: `gateway:NAME`, `sha256:FINGERPRINT`, `unix:UID`, `tcp:ADDRESS`; nil when
+    /// unknown, and in rows from before `v4-message-source`.
+    package var source: String?
 
     enum CodingKeys: String, CodingKey {
         case id, serial
@@ -30,7 +33,7 @@ package struct MessageRow: Codable, Sendable, FetchableRecord, PersistableRecord
         case atText = "at_text"
         case receivedAt = "received_at"
         case contentHash = "content_hash"
-        case raw
+        case raw, source
     }
 
     package enum Columns {
@@ -46,7 +49,7 @@ package struct MessageRow: Codable, Sendable, FetchableRecord, PersistableRecord
 
     package init(
         serial: String, messageID: String, kind: String, code: String?, alertState: String?, at: Int64,
-        atText: String, receivedAt: Int64, contentHash: Int64, raw: Data
+        atText: String, receivedAt: Int64, contentHash: Int64, raw: Data, source: String? = nil
     ) {
         self.serial = serial
         self.messageID = messageID
@@ -58,5 +61,6 @@ package struct MessageRow: Codable, Sendable, FetchableRecord, PersistableRecord
         self.receivedAt = receivedAt
         self.contentHash = contentHash
         self.raw = raw
+        self.source = source
     }
 }

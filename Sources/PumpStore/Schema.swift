@@ -26,6 +26,9 @@ package enum Schema {
         migrator.registerMigration("v4-retirement") { db in
             try db.execute(sql: v4Retirement)
         }
+        migrator.registerMigration("v4-message-source") { db in
+            try db.execute(sql: v4MessageSource)
+        }
         return migrator
     }
 
@@ -197,5 +200,13 @@ package enum Schema {
         -- The reservoir alerts, read whole when the daemon starts (its alert board): a small index.
         CREATE INDEX message_reservoir ON message(serial, code, at, id)
             WHERE kind = 'alert' AND code IN ('LOW_RESERVOIR', 'EMPTY_RESERVOIR');
+        """
+
+    /// Who sent each message and each quarantined line (issue 14): `gateway:NAME`,
+    /// `sha256:FINGERPRINT` (a certificate the gateways file does not name), `unix:UID` or
+    /// `tcp:ADDRESS`; NULL in rows stored before.
+    static let v4MessageSource = """
+        ALTER TABLE message ADD COLUMN source TEXT;
+        ALTER TABLE quarantine ADD COLUMN source TEXT;
         """
 }

@@ -31,13 +31,14 @@ package final class StoreTransaction {
             ?? db.cachedStatement(
                 sql: """
                     INSERT INTO message (serial, message_id, kind, code, alert_state, at, at_text, received_at,
-                                         content_hash, raw)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                         content_hash, raw, source)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(serial, message_id) DO NOTHING
                     """)
         insertMessage = statement
         try statement.execute(arguments: [
             m.serial, m.messageID, m.kind, m.code, m.alertState, m.at, m.atText, m.receivedAt, m.contentHash, m.raw,
+            m.source,
         ])
         return db.changesCount == 0 ? nil : db.lastInsertedRowID
     }

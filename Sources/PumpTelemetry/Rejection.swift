@@ -42,6 +42,14 @@ package struct Rejection: Sendable, Hashable, CustomStringConvertible {
                 + "a resend must repeat the same content, a new message needs a new id")
     }
 
+    /// The rejection for a valid message whose sender may not report for its serial.
+    package static func notAuthorized(id: String, serial: String, source: String?) -> Rejection {
+        Rejection(
+            id: id, reason: .notAuthorized,
+            detail: "\(source ?? "this sender") may not report for pump \(serial); "
+                + "its allowed serials are set in the gateways file")
+    }
+
     /// The reply line for this rejection.
     package var reply: Reply { Reply(id: id, result: .rejected, reason: reason.rawValue, detail: detail) }
 
@@ -69,6 +77,9 @@ package enum RejectionReason: String, Sendable, Hashable, CaseIterable, Codable 
     case timestampInFuture = "timestamp_in_future"
     /// `at` is before 2000-01-01T00:00:00Z: a pump clock that was reset.
     case timestampImplausible = "timestamp_implausible"
+    /// A valid message for a serial outside its sender's allowance (gateways file; produced by the
+    /// ingest server, after validation and before storage).
+    case notAuthorized = "not_authorized"
     /// Same `serial` and `id` as a stored message, with different content (produced by the store).
     case conflictingDuplicate = "conflicting_duplicate"
 }

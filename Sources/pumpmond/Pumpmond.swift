@@ -26,13 +26,21 @@ struct Pumpmond: AsyncParsableCommand {
 
             A --config FILE is JSON with any of the keys state_dir, ingest_socket, control_socket, listen,
             stall_grace, mri_stall_grace, chain_head_interval (seconds), control_group, max_connections, max_control_connections,
-            idle_timeout (seconds), silence_alert (seconds) and max_watch_queue; flags override it.
+            idle_timeout (seconds), silence_alert (seconds), max_watch_queue, tls_cert, tls_key, tls_client_ca,
+            gateways and listen_plaintext (true/false); flags override it.
 
             Alerts (issue 13): the daemon derives PumpNonFunctional, PumpImpendingFailure, PumpReservoirEmpty,
             PumpReservoirLow and, with --silence-alert, PumpSilent from its store and streams them, with every
             pump's state and every record raised, to `pumpctl watch` (the control op `watch`). A watch
             connection is never closed as idle but counts against --max-control-connections; one that falls
             more than --max-watch-queue changes behind is closed (it reconnects for a fresh snapshot).
+
+            Telemetry over TCP (--listen) is mutual TLS (1.2 at least): the server's certificate and key, and a
+            client-CA bundle; every gateway presents a certificate from it. A --listen without them is refused (exit
+            64), unless the address is loopback and --listen-plaintext is given. The gateways file names each gateway
+            by its certificate (SHA-256 fingerprint, subject CN or DNS SAN) with the serials it may report for, Unix
+            users by uid the same way, and revoked fingerprints; a line for a serial outside its sender's allowance is
+            rejected not_authorized. SIGHUP re-reads the certificates, the CA bundle and the gateways file.
 
             Resource limits: at start the soft open-file limit is raised to the hard one (both logged) and
             the connection caps are lowered to fit under it, the control connections' descriptors kept
@@ -53,8 +61,29 @@ struct Pumpmond: AsyncParsableCommand {
     @Option(help: "The control Unix socket. Default: $RUNTIME_DIRECTORY/control.sock, else in the state directory.")
     var controlSocket: String?
 
-    @Option(help: "Also take telemetry on TCP, HOST:PORT (e.g. 127.0.0.1:7410).")
+    @Option(
+        help:
+            "Also take telemetry on TCP, HOST:PORT: mutual TLS with --tls-cert/--tls-key/--tls-client-ca; plain text only on loopback with --listen-plaintext."
+    )
     var listen: String?
+
+    @Option(help: "The TCP listener's certificate chain (PEM); a relative path is read in $CREDENTIALS_DIRECTORY.")
+    var tlsCert: String?
+
+    @Option(help: "The TCP listener's private key (PEM); a relative path is read in $CREDENTIALS_DIRECTORY.")
+    var tlsKey: String?
+
+    @Option(
+        help:
+            "The CAs whose client certificates gateways must present (PEM bundle); a relative path is read in $CREDENTIALS_DIRECTORY."
+    )
+    var tlsClientCa: String?
+
+    @Option(help: "The gateways file: who may report for which serials, revoked certificates (JSON; see README).")
+    var gateways: String?
+
+    @Flag(help: "Allow --listen without TLS, on a loopback address only (unauthenticated; for local tools and tests).")
+    var listenPlaintext = false
 
     // `.unconditional`: `--stall-grace -1` reaches the range check below instead of being read as
     // an unknown flag and reported as a missing value.
@@ -158,6 +187,14 @@ struct Pumpmond: AsyncParsableCommand {
             ingestSocketPath: ingestPath, controlSocketPath: controlPath, tcpListen: tcp,
             stallRules: rules, controlGroup: controlGroup ?? file.controlGroup ?? "pumpmon")
         configuration.initializeStore = initializeStore
+        configuration.tls = try tlsFiles(file, credentials: environment["CREDENTIALS_DIRECTORY"])
+        configuration.listenPlaintext = listenPlaintext || file.listenPlaintext == true
+        configuration.gatewaysFile = gateways ?? file.gateways
+        do {
+            try configuration.checkListener()
+        } catch {
+            throw ValidationError(error.description)
+        }
         let headInterval =
             try chainHeadInterval.map { try GraceSeconds.parse($0, name: "--chain-head-interval") }
             ?? file.chainHeadInterval ?? 3600
@@ -191,6 +228,29 @@ struct Pumpmond: AsyncParsableCommand {
     }
 }
 
+extension Pumpmond {
+    /// The TLS files from flags or the configuration file: all three or none. A relative path is
+    /// read in systemd's credentials directory when there is one (`LoadCredential=`).
+    func tlsFiles(_ file: ConfigFile, credentials: String?) throws(ValidationError) -> TLSFiles? {
+        let given = [
+            ("--tls-cert", tlsCert ?? file.tlsCert), ("--tls-key", tlsKey ?? file.tlsKey),
+            ("--tls-client-ca", tlsClientCa ?? file.tlsClientCA),
+        ]
+        let present = given.compactMap { $0.1 }
+        guard !present.isEmpty else { return nil }
+        guard present.count == given.count else {
+            let missing = given.filter { $0.1 == nil }.map(\.0).joined(separator: ", ")
+            throw ValidationError("TLS needs a certificate, its key and a client-CA bundle: add \(missing)")
+        }
+        func resolve(_ path: String) -> String {
+            guard !path.hasPrefix("/"), let credentials else { return path }
+            return (credentials as NSString).appendingPathComponent(path)
+        }
+        return TLSFiles(
+            certificateChain: resolve(present[0]), privateKey: resolve(present[1]), clientCA: resolve(present[2]))
+    }
+}
+
 /// The `--config` file: every key optional; unknown keys are an error (loaded strictly).
 struct ConfigFile: Decodable {
     var stateDir: String?
@@ -206,6 +266,11 @@ struct ConfigFile: Decodable {
     var idleTimeout: Int?
     var silenceAlert: Int?
     var maxWatchQueue: Int?
+    var tlsCert: String?
+    var tlsKey: String?
+    var tlsClientCA: String?
+    var gateways: String?
+    var listenPlaintext: Bool?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case stateDir = "state_dir"
@@ -221,6 +286,11 @@ struct ConfigFile: Decodable {
         case idleTimeout = "idle_timeout"
         case silenceAlert = "silence_alert"
         case maxWatchQueue = "max_watch_queue"
+        case tlsCert = "tls_cert"
+        case tlsKey = "tls_key"
+        case tlsClientCA = "tls_client_ca"
+        case gateways
+        case listenPlaintext = "listen_plaintext"
     }
 
     init() {}

@@ -159,7 +159,7 @@ import Testing
 
     @Test func theOptionalTCPListenerSpeaksTheSameProtocol() throws {
         let port = try LineSocket.freeLoopbackPort()
-        let harness = try DaemonHarness(extraArguments: ["--listen", "127.0.0.1:\(port)"])
+        let harness = try DaemonHarness(extraArguments: ["--listen", "127.0.0.1:\(port)", "--listen-plaintext"])
         let socket = try LineSocket(loopbackPort: port)
         try socket.send(Lines.status("TCP-1", id: "over-tcp") + "\n" + "nope\n")
         let replies = try socket.readLines(2).map(DaemonHarness.decode)

@@ -57,4 +57,48 @@ import Testing
         #expect(run.stderr.contains("the ingest and control sockets are both /tmp/pumpmond-same.sock"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/state"))
     }
+
+    @Test(arguments: ["0.0.0.0", "192.0.2.10", "[::]"])
+    func aNonLoopbackListenWithoutTLSIsRefusedNamingTheFlagsToAdd(host: String) throws {
+        let (run, directory) = try run(["--listen", "\(host):7410"])
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(run.stderr.contains("is not a loopback address"), "\(run.stderr)")
+        #expect(run.stderr.contains("--tls-cert FILE, --tls-key FILE and --tls-client-ca FILE"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/state"))
+    }
+
+    @Test func plainTCPOnLoopbackMustBeAskedForExplicitly() throws {
+        let (run, directory) = try run(["--listen", "127.0.0.1:7410"])
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(run.stderr.contains("add --listen-plaintext"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/state"))
+        let (configured, _) = try self.run([], config: #"{"listen": "[::1]:7410"}"#)
+        #expect(configured.status == 64, "\(configured.stderr)")
+        #expect(configured.stderr.contains("listen_plaintext"), "\(configured.stderr)")
+    }
+
+    @Test func tlsNeedsItsThreeFilesAndSaysWhichAreMissing() throws {
+        let (run, _) = try run(["--listen", "0.0.0.0:7410", "--tls-cert", "/nonexistent/server.pem"])
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(run.stderr.contains("add --tls-key, --tls-client-ca"), "\(run.stderr)")
+    }
+
+    @Test func unreadableTLSFilesAreAConfigurationErrorNamingTheFile() throws {
+        let (run, _) = try run([
+            "--listen", "127.0.0.1:\(try LineSocket.freeLoopbackPort())", "--tls-cert", "/nonexistent/server.pem",
+            "--tls-key", "/nonexistent/server.key",
+            "--tls-client-ca", "/nonexistent/ca.pem",
+        ])
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(run.stderr.contains("/nonexistent/server.pem (--tls-cert)"), "\(run.stderr)")
+    }
+
+    @Test func aGatewaysFileItCannotUseIsAConfigurationError() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/gateways.json"
+        try Data(#"{"gateways": {"a": {"serials": ["SM2-*"]}}}"#.utf8).write(to: URL(fileURLWithPath: path))
+        let (run, _) = try run(["--gateways", path])
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(run.stderr.contains("names no certificate"), "\(run.stderr)")
+    }
 }

@@ -36,10 +36,15 @@ struct FrameValidatorReasonTests {
         let conflict = Rejection.conflictingDuplicate(id: "m-1", serial: "SM2-004211")
         #expect(conflict.reason == .conflictingDuplicate)
         #expect(conflict.id == "m-1")
+        let refused = Rejection.notAuthorized(id: "m-2", serial: "SM2-004211", source: "gateway:north")
+        #expect(refused.reason == .notAuthorized)
+        #expect(refused.id == "m-2")
+        #expect(refused.detail.contains("gateway:north may not report for pump SM2-004211"))
         #expect(
             Set(RejectionReason.allCases.map(\.rawValue)) == [
                 "invalid_json", "frame_too_large", "unsupported_version", "missing_field", "invalid_field",
-                "unknown_kind", "unknown_code", "timestamp_in_future", "timestamp_implausible", "conflicting_duplicate",
+                "unknown_kind", "unknown_code", "timestamp_in_future", "timestamp_implausible", "not_authorized",
+                "conflicting_duplicate",
             ])
         #expect(
             Set(UnavailableReason.allCases.map(\.rawValue)) == [

@@ -23,8 +23,10 @@ BIN_DIR=$tmp/bin DESTDIR=$root PREFIX=/usr scripts/install.sh 2>/dev/null
 # The units refer to sysinit.target, sockets.target and the like: give the root the system's units
 # (ours win, -n never overwrites).
 cp -an /lib/systemd/system/. "$root/lib/systemd/system/" 2>/dev/null || true
+# ExecReload= runs the system's kill(1): the root gets it too (verify checks that it is executable).
+mkdir -p "$root/bin" && cp -a /bin/kill "$root/bin/kill"
 
-units=(pumpmond.service pumpmond.socket pumpmond-control.socket pumpmond-alert.service)
+units=(pumpmond.service pumpmond.socket pumpmond-control.socket pumpmond-alert.service pumpmond-tls.socket)
 passed=0 failed=0
 check() { if [ "$2" = ok ]; then echo "PASS $1"; passed=$((passed + 1)); else echo "FAIL $1"; failed=$((failed + 1)); fi; }
 
@@ -38,6 +40,7 @@ fi
 proot=$tmp/prefix-root
 BIN_DIR=$tmp/bin DESTDIR=$proot PREFIX=/opt/pumpmond scripts/install.sh 2>/dev/null
 cp -an /lib/systemd/system/. "$proot/lib/systemd/system/" 2>/dev/null || true
+mkdir -p "$proot/bin" && cp -a /bin/kill "$proot/bin/kill"
 out=$(cd "$proot/lib/systemd/system" && systemd-analyze verify --root="$proot" pumpmond.service 2>&1) && rc=0 || rc=$?
 if [ $rc -eq 0 ] && [ -z "$out" ] && grep -qx 'ExecStart=/opt/pumpmond/bin/pumpmond' "$proot/lib/systemd/system/pumpmond.service"; then
     check "PREFIX=/opt/pumpmond rewrites ExecStart and verifies" ok

@@ -130,6 +130,7 @@ extension Render {
         if let infusing = scalar(status["infusing"]) { rows.append(("Infusing", .init(infusing))) }
         if let firmware = scalar(status["firmware"]) { rows.append(("Firmware", .init(firmware))) }
         if let id = scalar(status["id"]) { rows.append(("Message ID", .init(id))) }
+        if let source = status["source"]?.stringValue { rows.append(("Source", .init(TextSanitizer.visible(source)))) }
         return "Latest status:\n" + fields(rows, style)
     }
 }

@@ -71,9 +71,11 @@ package enum Render {
                 .init(TextSanitizer.visible(item.reason), .bad),
                 .init(item.detail.map { TextSanitizer.visible($0, limit: 48) } ?? "-"),
                 .init(TextSanitizer.visible(item.raw, limit: 48)),
+                .init(item.source.map { TextSanitizer.visible($0, limit: 40) } ?? "-"),
             ]
         }
-        return TextTable(header: ["RECEIVED", "REASON", "DETAIL", "RAW"], rows: rows).render(style)
+        return TextTable(header: ["RECEIVED", "REASON", "DETAIL", "RAW", "SOURCE"], rows: rows)
+            .withoutLastColumnUnless(doc.rejected.contains { $0.source != nil }).render(style)
     }
 
     /// `pumpctl events SERIAL`: newest first, as the daemon lists them.
@@ -89,13 +91,16 @@ package enum Render {
             .init(TextSanitizer.visible(kind)),
             summary(of: event),
             .init(event["id"]?.stringValue.map { TextSanitizer.visible($0, limit: 40) } ?? "-"),
+            .init(event["source"]?.stringValue.map { TextSanitizer.visible($0, limit: 40) } ?? "-"),
         ]
     }
 
     /// The `events` table of its rows.
     static func eventTable(_ rows: [[TextTable.Cell]], _ style: TextStyle) -> String {
         guard !rows.isEmpty else { return "No messages from this pump.\n" }
-        return TextTable(header: ["AT", "KIND", "WHAT", "MESSAGE ID"], rows: rows).render(style)
+        // SOURCE only when a message names its sender (no source is `-`; a source never is).
+        return TextTable(header: ["AT", "KIND", "WHAT", "MESSAGE ID", "SOURCE"], rows: rows)
+            .withoutLastColumnUnless(rows.contains { $0.last?.text != "-" }).render(style)
     }
 
     /// One message in a few words: `BATTERY_ERI warning` or `battery ERI, motor ok, reservoir 12.5 ml`.

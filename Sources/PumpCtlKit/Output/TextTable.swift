@@ -50,3 +50,12 @@ package struct TextTable: Sendable {
         return out
     }
 }
+
+extension TextTable {
+    /// The table without its last column unless `keep`: a column added to a table later (SOURCE)
+    /// is shown only when a row has something in it, so tables of older data read as before.
+    package func withoutLastColumnUnless(_ keep: Bool) -> TextTable {
+        guard !keep else { return self }
+        return TextTable(header: header.dropLast(), rows: rows.map { Array($0.dropLast()) })
+    }
+}

@@ -89,6 +89,8 @@ final class LiveDaemon {
             return String(stamp.map { $0.isNumber ? "#" : $0 })
         }
         out = out.replacing(#/"uptime_s": \d+/#) { _ in #""uptime_s": <uptime>"# }
+        // The sender of what the test sent over the ingest socket: the uid running the tests.
+        out = out.replacing(#/unix:\d+/#) { _ in "unix:<uid>" }
         out = out.replacing(#/, up [0-9dhms ]+\n/#) { _ in ", up <uptime>\n" }
         return out
     }

@@ -33,7 +33,12 @@ struct Bench {
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
         var rows: [Row] = []
-        if wants("ingest") { rows += try ingestAndLatency() }
+        if wants("ingest") || wants("tls") {
+            let ingest = try ingestAndLatency()
+            if wants("ingest") { rows += ingest }
+            // 1b: the same load over mutual TLS, against row 1 of this run.
+            rows += try tlsIngest(unixRate: ingest[0].value)
+        }
         if wants("big") { rows += try await bigStore() }
         if wants("alert") { rows += try alertLatency() }
         printTable(rows)
@@ -50,8 +55,11 @@ struct Bench {
 
     // MARK: 1, 2, 4a: ingest throughput, latency, RSS during ingest
 
+    /// The generated load file of rows 1 and 1b.
+    var ingestFile: String { "\(data)/ingest-\(messages).jsonl" }
+
     private func ingestAndLatency() throws -> [Row] {
-        let file = "\(data)/ingest-\(messages).jsonl"
+        let file = ingestFile
         if !FileManager.default.fileExists(atPath: file) {
             log("generating \(messages) messages with pumpsim generate")
             let years = max(0.1, Double(messages) / (2000 * 365) * 1.1)

@@ -9,7 +9,7 @@ final class DaemonRun {
     /// Seconds from just before `posix_spawn` to the `READY=1` datagram.
     let readySeconds: Double
 
-    init(binDir: String, stateDir: String, logPath: String) throws {
+    init(binDir: String, stateDir: String, logPath: String, extraArguments: [String] = []) throws {
         try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
         // Socket paths must stay short (108 bytes): keep them in /tmp.
         let runDir = "/tmp/pumpbench-\(getpid())"
@@ -37,7 +37,7 @@ final class DaemonRun {
         let t0 = monotonicNanos()
         child = try Child(
             binDir + "/pumpmond",
-            ["--state-dir", stateDir, "--ingest-socket", ingest, "--control-socket", control],
+            ["--state-dir", stateDir, "--ingest-socket", ingest, "--control-socket", control] + extraArguments,
             environment: ["NOTIFY_SOCKET": notifyPath], outputPath: logPath)
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {

@@ -37,7 +37,7 @@ struct ScenarioCommand: ParsableCommand {
             if check {
                 outcome = ScenarioChecker.check(script)
             } else {
-                let runner = ScenarioRunner(sender: connection.sender(connections: 1), control: connection.control)
+                let runner = ScenarioRunner(sender: try connection.sender(connections: 1), control: connection.control)
                 do {
                     outcome = try runner.run(script)
                 } catch {
@@ -79,7 +79,8 @@ struct FleetCommand: ParsableCommand {
     func run() throws {
         let drawn = Fleet(try fleet.configuration())
         if let truth { try writeTruth(drawn, to: truth) }
-        let runner = FleetRunner(fleet: drawn, sender: connection.sender(), control: connection.control, verify: verify)
+        let runner = FleetRunner(
+            fleet: drawn, sender: try connection.sender(), control: connection.control, verify: verify)
         let result: FleetRunResult
         do {
             result = try runner.run(progress: ProgressReporter())
@@ -154,7 +155,7 @@ struct LoadCommand: ParsableCommand {
     var from: String?
 
     func run() throws {
-        let sender = connection.sender()
+        let sender = try connection.sender()
         let progress = ProgressReporter()
         let report: SendReport
         do {

@@ -25,9 +25,25 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Seconds to keep retrying an unreachable ingest socket before giving up.")
     var reconnectTimeout: Int = 30
 
+    @Option(help: "Speak mutual TLS to a tcp: --socket with this client certificate (PEM), as a gateway does.")
+    var tlsCert: String?
+
+    @Option(help: "The client certificate's private key (PEM).")
+    var tlsKey: String?
+
+    @Option(help: "The CA bundle the daemon's server certificate must chain to (PEM).")
+    var tlsCa: String?
+
     func validate() throws {
         guard connections >= 1 else { throw ValidationError("--connections must be at least 1") }
         guard window >= 1 else { throw ValidationError("--window must be at least 1") }
+        let tls = [tlsCert, tlsKey, tlsCa].compactMap { $0 }
+        guard tls.isEmpty || tls.count == 3 else {
+            throw ValidationError("TLS needs --tls-cert, --tls-key and --tls-ca together")
+        }
+        if !tls.isEmpty, case .unix = ingestAddress {
+            throw ValidationError("--tls-cert/--tls-key/--tls-ca need a TCP --socket, tcp:HOST:PORT")
+        }
     }
 
     var ingestAddress: SocketAddress {
@@ -40,10 +56,19 @@ struct ConnectionOptions: ParsableArguments {
         controlSocket ?? ProcessInfo.processInfo.environment["PUMPMOND_CONTROL_SOCKET"] ?? "/run/pumpmond/control.sock"
     }
 
-    func sender(connections override: Int? = nil) -> IngestSender {
-        IngestSender(
+    /// The sender; with TLS, to a local tunnel that carries each connection over mutual TLS.
+    func sender(connections override: Int? = nil) throws -> IngestSender {
+        var address = ingestAddress
+        if let tlsCert, let tlsKey, let tlsCa, case .tcp(let host, let port) = address {
+            do {
+                address = try TLSTunnel.start(host: host, port: port, certificate: tlsCert, key: tlsKey, ca: tlsCa)
+            } catch {
+                throw ValidationError("cannot set up TLS with \(tlsCert), \(tlsKey) and \(tlsCa): \(error)")
+            }
+        }
+        return IngestSender(
             configuration: SenderConfiguration(
-                address: ingestAddress, connections: override ?? connections, window: window,
+                address: address, connections: override ?? connections, window: window,
                 reconnectDeadline: .seconds(reconnectTimeout)))
     }
 
