@@ -6,11 +6,19 @@ import PumpIngest
 import PumpTelemetry
 import ServiceLifecycle
 
-/// An accepted ingest connection and, once its transport knows, who is on the other end (for a
-/// TLS connection: when its handshake completes; failed when it never does).
+/// An accepted ingest connection and who is on the other end.
 struct IngestConnection: Sendable {
     var accepted: AcceptedChannel
-    var sender: EventLoopFuture<Sender>
+    var sender: ConnectionSender
+}
+
+/// Who sent a connection's lines: known when it is accepted (a Unix socket's uid, a loopback
+/// address), or once a TLS handshake completes (failed when it never does). The first is resolved
+/// before the connection is handed over: awaiting a future that its event loop completes while
+/// the task is still suspending is a race ThreadSanitizer reports inside the concurrency runtime.
+enum ConnectionSender: Sendable {
+    case known(Sender)
+    case afterHandshake(EventLoopFuture<Sender>)
 }
 
 /// How an ingest listener's connections are carried, which decides how their senders are known.
@@ -72,17 +80,17 @@ final class IngestServer: Service, Sendable {
                 }
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
         ) { channel in
-            let sender: EventLoopFuture<Sender>
+            let sender: EventLoopFuture<ConnectionSender>
             var gate: TLSPeerGate?
             switch transport {
             case .unixSocket:
-                sender = Self.unixSender(of: channel)
+                sender = Self.unixSender(of: channel).map { .known($0) }
             case .plaintextTCP:
                 sender = channel.eventLoop.makeSucceededFuture(
-                    .loopbackPlaintext(address: channel.remoteAddress?.ipAddress ?? "?"))
+                    .known(.loopbackPlaintext(address: channel.remoteAddress?.ipAddress ?? "?")))
             case .tls(let security):
                 let promise = channel.eventLoop.makePromise(of: Sender.self)
-                sender = promise.futureResult
+                sender = channel.eventLoop.makeSucceededFuture(.afterHandshake(promise.futureResult))
                 guard let context = security.context else {
                     promise.fail(ChannelError.ioOnClosedChannel)
                     return channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
@@ -98,7 +106,7 @@ final class IngestServer: Service, Sendable {
                 }
             }
             let admitted = gate.map { NIOLoopBound($0, eventLoop: channel.eventLoop) }
-            return channel.eventLoop.makeCompletedFuture {
+            return sender.flatMapThrowing { sender in
                 let framer = LineFramer()
                 try channel.pipeline.syncOperations.addHandler(framer)
                 try channel.pipeline.syncOperations.addHandler(
@@ -169,7 +177,10 @@ final class IngestServer: Service, Sendable {
         let accepted = incoming.accepted
         let sender: Sender
         do {
-            sender = try await incoming.sender.get()
+            switch incoming.sender {
+            case .known(let known): sender = known
+            case .afterHandshake(let handshake): sender = try await handshake.get()
+            }
         } catch {
             logger.debug("Ingest connection closed before its sender was known", metadata: ["error": "\(error)"])
             try? await accepted.executeThenClose { _, _ in }
