@@ -28,7 +28,12 @@ import Testing
         #expect(FileManager.default.createFile(atPath: directory.path + "/stderr", contents: nil))
         let port = try LineSocket.freeLoopbackPort()
         let process = try activated(port: port, host: "0.0.0.0", directory: directory, flags: [])
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        defer {
+            // Foundation learns of the exit only in waitUntilExit; until then the Process and its
+            // handles stay alive (LeakSanitizer reported them at exit).
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
         var connected: LineSocket?
         for _ in 0..<50 where connected == nil {
             connected = try? LineSocket(loopbackPort: port)

@@ -22,7 +22,12 @@ import Testing
         pumpsim.standardOutput = FileHandle(forWritingAtPath: output)
         pumpsim.standardError = FileHandle(forWritingAtPath: output)
         try pumpsim.run()
-        defer { if pumpsim.isRunning { kill(pumpsim.processIdentifier, SIGKILL) } }
+        defer {
+            // Foundation learns of the exit only in waitUntilExit; until then the Process and its
+            // handles stay alive (LeakSanitizer reported them at exit).
+            if pumpsim.isRunning { kill(pumpsim.processIdentifier, SIGKILL) }
+            pumpsim.waitUntilExit()
+        }
         // Kill the daemon once part of the fleet's messages are stored, then start it again.
         var killed = false
         for _ in 0..<600 where !killed && pumpsim.isRunning {

@@ -340,10 +340,12 @@ if [ "$(prop pumpmond ActiveState)" = active ]; then pass "after stop the socket
 else fail "after stop the sockets still listen and the next connection starts pumpmond again"; fi
 
 # ---- a TCP listener passed by systemd works under PrivateNetwork=yes ---------------------------
-# The shipped socket unit has the TCP listener commented out; a drop-in enables it as an operator would.
+# Plain TCP is allowed on loopback only, and only with --listen-plaintext (the TLS listener is the
+# optional pumpmond-tls.socket): drop-ins enable both, as an operator testing on one host would.
 sc stop pumpmond 2>/dev/null
-in_boot mkdir -p /run/systemd/system/pumpmond.socket.d
+in_boot mkdir -p /run/systemd/system/pumpmond.socket.d /run/systemd/system/pumpmond.service.d
 in_boot sh -c 'printf "[Socket]\nListenStream=127.0.0.1:7410\n" >/run/systemd/system/pumpmond.socket.d/50-test-tcp.conf'
+in_boot sh -c 'printf "[Service]\nExecStart=\nExecStart=/usr/bin/pumpmond --listen-plaintext\n" >/run/systemd/system/pumpmond.service.d/50-test-tcp.conf'
 sc daemon-reload
 sc restart pumpmond.socket
 reply=$(client send tcp:127.0.0.1:7410 \
