@@ -69,7 +69,8 @@ package final class DaemonProcess {
         try p.run()
         process = p
         let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        // Checked once more after the deadline: a loaded machine can oversleep it.
+        while true {
             if !p.isRunning {
                 throw DaemonProcessError.exited(status: p.terminationStatus, log: self.log(tail: 20))
             }
@@ -78,9 +79,9 @@ package final class DaemonProcess {
             {
                 return
             }
+            guard Date() < deadline else { throw DaemonProcessError.notReady(log: self.log(tail: 20)) }
             usleep(20_000)
         }
-        throw DaemonProcessError.notReady(log: self.log(tail: 20))
     }
 
     /// Sends SIGTERM and waits for the exit status.

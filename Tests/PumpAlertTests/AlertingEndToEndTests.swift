@@ -64,7 +64,7 @@ import Testing
 
         func waitForNotifierLog(_ text: String, timeout: Duration = .seconds(20)) async throws {
             let deadline = ContinuousClock.now + timeout
-            while !notifier.log.contains(text) {
+            while !notifier.log.contains(text) {  // checked once more after the deadline
                 guard ContinuousClock.now < deadline else {
                     throw AlertmanagerError.timedOut(waitingFor: "'\(text)' in the notifier's log", seen: notifier.log)
                 }

@@ -63,12 +63,12 @@ final class AlertmanagerProcess {
         try p.run()
         process = p
         let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        while true {
             guard p.isRunning else { throw AlertmanagerError.exited(log: logTail) }
             if (try? await get("/-/ready").status) == 200 { return }
+            guard ContinuousClock.now < deadline else { throw AlertmanagerError.notReady(log: logTail) }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw AlertmanagerError.notReady(log: logTail)
     }
 
     /// SIGTERM, then waits for the exit.
@@ -103,12 +103,15 @@ final class AlertmanagerProcess {
     ) async throws -> [GettableAlert] {
         let deadline = ContinuousClock.now + timeout
         var last: [GettableAlert] = []
-        while ContinuousClock.now < deadline {
+        // Checked once more after the deadline (see WebhookReceiver.waitFor).
+        while true {
             last = (try? await alerts()) ?? last
             if condition(last) { return last }
+            guard ContinuousClock.now < deadline else {
+                throw AlertmanagerError.timedOut(waitingFor: "alerts", seen: "\(last)")
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw AlertmanagerError.timedOut(waitingFor: "alerts", seen: "\(last)")
     }
 
     /// `amtool alert query` against this Alertmanager (its output lists one alert per line).
