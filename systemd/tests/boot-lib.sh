@@ -82,6 +82,11 @@ for u in systemd-modules-load.service kmod-static-nodes.service modprobe@.servic
          systemd-binfmt.service systemd-sysctl.service systemd-random-seed.service; do
     ln -sf /dev/null "$root/etc/systemd/system/$u"
 done
+# Shared propagation inside the throwaway root, as a container manager (nspawn) sets up: systemd
+# does it itself only when it is the machine's init, and without it a mount made in a unit's
+# helper namespace never reaches the unit (LoadCredential='s directory stayed empty). The peer
+# groups are new ones of this namespace: everything was made private from the machine above.
+mount --make-rshared "$root"
 echo "inner: exec systemd" >&2
 # container= tells systemd it is not the machine's init: it loads no kernel modules, skips
 # ConditionVirtualization=!container units. No CAP_SYS_MODULE / CAP_SYS_TIME for anything inside.

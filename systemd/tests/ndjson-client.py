@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Telemetry client for the real-systemd test (runs inside the booted root).
 
-  SOCKET is a Unix socket path or tcp:HOST:PORT.
+  SOCKET is a Unix socket path, tcp:HOST:PORT, or tls:HOST:PORT (mutual TLS: the client certificate
+  and key from $TLS_CERT and $TLS_KEY, the server checked against $TLS_CA).
   ndjson-client.py send SOCKET JSON_LINE...
       sends the lines on one connection, prints each reply line; exit 0 when all are accepted or
       duplicate. "{now}" in a line is replaced by the current time (RFC 3339, UTC).
@@ -12,13 +13,18 @@
       (resending is always safe); with --once it stops at the first drop instead. A connect() that
       fails means the listening socket was closed: counted in OUT_DIR/stats as connect_failures.
 """
-import datetime, json, os, socket, sys, time
+import datetime, json, os, socket, ssl, sys, time
 
 def now():
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 def connect(path):
-    if path.startswith("tcp:"):  # tcp:HOST:PORT
+    if path.startswith("tls:"):  # tls:HOST:PORT
+        host, port = path[4:].rsplit(":", 1)
+        context = ssl.create_default_context(cafile=os.environ["TLS_CA"])
+        context.load_cert_chain(os.environ["TLS_CERT"], os.environ["TLS_KEY"])
+        s = context.wrap_socket(socket.create_connection((host, int(port)), timeout=30), server_hostname=host)
+    elif path.startswith("tcp:"):  # tcp:HOST:PORT
         host, port = path[4:].rsplit(":", 1)
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.settimeout(30)

@@ -361,6 +361,95 @@ in_boot rm -f /run/systemd/system/pumpmond.socket.d/50-test-tcp.conf
 sc daemon-reload
 sc restart pumpmond.socket
 
+# ---- gateways over mutual TLS, set up with systemd/README.md's own commands ---------------------
+# The operator's steps ("Gateways over the network") run as written: the files root-only in
+# /etc/pumpmond/tls, the drop-in with LoadCredential=, pumpmond-tls.socket enabled; a gateway
+# certificate issued with the README's openssl lines, its fingerprint allowed SM2-* by a reload,
+# then revoked by another. The server certificate and the gateway CA are made here first (the
+# operator brings their own).
+in_boot rm -f /run/systemd/system/pumpmond.service.d/50-test-tcp.conf
+sc daemon-reload
+tls_work=/root/tls-test
+tls_client() { in_boot env TLS_CA="$tls_work/server.pem" TLS_CERT="$tls_work/clinic-north.pem" \
+    TLS_KEY="$tls_work/clinic-north.key" timeout 30 "$TESTLIB/ndjson-client.py" "$@"; }
+if in_boot bash -ec "mkdir -p $tls_work && cd $tls_work
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+        -keyout gateway-ca.key -out gateway-ca.pem -subj /CN=test-gateway-ca 2>/dev/null
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+        -keyout server.key -out server.pem -subj /CN=pumpmond -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+    # systemd/README.md, Gateways over the network, step 1
+    install -d -m 0700 /etc/pumpmond/tls
+    install -m 0600 server.pem server.key gateway-ca.pem /etc/pumpmond/tls/
+    echo '{\"gateways\": {}}' > /etc/pumpmond/gateways.json    # who may report for what, below
+    install -d /etc/systemd/system/pumpmond.service.d
+    cp /usr/share/doc/pumpmond/pumpmond-tls.conf /etc/systemd/system/pumpmond.service.d/tls.conf
+    systemctl daemon-reload
+    systemctl enable --now pumpmond-tls.socket && systemctl restart pumpmond
+    # step 2
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+      -keyout clinic-north.key -out clinic-north.csr -subj /CN=clinic-north 2>/dev/null
+    printf 'extendedKeyUsage=clientAuth\n' > client.ext
+    openssl x509 -req -in clinic-north.csr -CA gateway-ca.pem -CAkey gateway-ca.key -CAcreateserial \
+      -days 825 -extfile client.ext -out clinic-north.pem 2>/dev/null
+    openssl x509 -noout -fingerprint -sha256 -in clinic-north.pem | sed 's/.*=//' > fingerprint
+" >"$work/tls-setup.log" 2>&1 && [ "$(prop pumpmond ActiveState)" = active ]; then
+    pass "the README's TLS steps: LoadCredential= drop-in, pumpmond-tls.socket enabled, pumpmond active"
+else
+    fail "the README's TLS steps leave pumpmond active ($(prop pumpmond ActiveState))"
+    sed 's/^/    /' "$work/tls-setup.log"
+    in_boot journalctl -u pumpmond --no-pager -n 6 -o verbose | grep -E ' (MESSAGE|ERROR)=' | sed 's/^/    /'
+fi
+# The key: root-only where the operator put it, and readable by the service alone in its credentials.
+main_pid=$(prop pumpmond MainPID)
+cred_dir=/run/credentials/pumpmond.service
+if ! in_boot setpriv --reuid=clinician --regid=clinician --init-groups cat /etc/pumpmond/tls/server.key >/dev/null 2>&1 \
+    && ! in_boot setpriv --reuid=clinician --regid=clinician --init-groups cat "$cred_dir/tls-key" >/dev/null 2>&1 \
+    && in_boot test -s "$cred_dir/tls-key" \
+    && [ "$(in_boot stat -c %a "$cred_dir/tls-key")" = 400 ]; then
+    pass "the server key is unreadable to a pumpmon member (clinician), in /etc/pumpmond/tls and in $cred_dir (mode 400, the service's user)"
+else
+    fail "the server key is unreadable to a pumpmon member (credential mode $(in_boot stat -c '%a %U' "$cred_dir/tls-key" 2>&1))"
+fi
+fingerprint=$(in_boot cat "$tls_work/fingerprint")
+status_line() { echo '{"v":1,"id":"'"$1"'","serial":"'"$2"'","kind":"status","at":"{now}","model":"SynchroMed II","battery":{"state":"MOS"},"motor":"ok"}'; }
+reply=$(tls_client send tls:127.0.0.1:7410 "$(status_line tls-0 SM2-900005)" 2>&1)
+if [[ $reply == *'"not_authorized"'* ]]; then
+    pass "a gateway certificate from the gateway CA but not in gateways.json is answered not_authorized"
+else
+    fail "an unlisted gateway is answered not_authorized"; note "reply: $reply"
+fi
+# step 3: allow it SM2-*, then systemctl reload
+in_boot sh -c "printf '{\"gateways\": {\"clinic-north\": {\"fingerprint\": \"%s\", \"serials\": [\"SM2-*\"]}}}\n' '$fingerprint' >/etc/pumpmond/gateways.json"
+sc reload pumpmond
+wait_for 10 '[ -n "$(in_boot journalctl -u pumpmond --no-pager -q -o cat -g "Reloaded the TLS settings and the gateways file")" ]' || true
+allowed=$(tls_client send tls:127.0.0.1:7410 "$(status_line tls-1 SM2-900005)" 2>&1)
+other=$(tls_client send tls:127.0.0.1:7410 "$(status_line tls-2 IP-900005)" 2>&1)
+source=$(pumpctl_as root rejected --json 2>/dev/null \
+    | python3 -c 'import json,sys; print(*[r.get("source") for r in json.load(sys.stdin)["rejected"] if "tls-2" in r["raw"]])' 2>/dev/null)
+if [[ $allowed == *'"accepted"'* ]] && [[ $other == *'"not_authorized"'* ]] && [ "$source" = gateway:clinic-north ]; then
+    pass "after systemctl reload, clinic-north's SM2-* line is accepted over TLS and another serial is not_authorized (rejected, source $source)"
+else
+    fail "after reload the allowed gateway is accepted and bound to its serials"
+    note "allowed: $allowed"; note "other: $other"; note "source: $source"
+    in_boot journalctl -u pumpmond --no-pager -n 10 | sed 's/^/    /'
+fi
+no_cert=$(in_boot env TLS_CA="$tls_work/server.pem" TLS_CERT="$tls_work/server.pem" TLS_KEY="$tls_work/server.key" \
+    timeout 30 "$TESTLIB/ndjson-client.py" send tls:127.0.0.1:7410 "$(status_line tls-3 SM2-900005)" 2>&1)
+# step 4: revoke, reload; the next handshake is refused
+in_boot sh -c "printf '{\"gateways\": {}, \"revoked\": [\"%s\"]}\n' '$fingerprint' >/etc/pumpmond/gateways.json"
+sc reload pumpmond
+sleep 1
+revoked=$(tls_client send tls:127.0.0.1:7410 "$(status_line tls-4 SM2-900005)" 2>&1)
+if [[ $no_cert != *'"accepted"'* ]] && [[ $revoked != *'"accepted"'* ]] && [[ $revoked != *'"rejected"'* ]] \
+    && [ -z "$(pumpctl_as root events SM2-900005 --json 2>/dev/null | grep -e tls-3 -e tls-4)" ]; then
+    pass "a certificate from another CA and, after a reload, the revoked gateway are refused at the handshake (nothing stored)"
+else
+    fail "another CA's certificate and a revoked gateway are refused"; note "other CA: $no_cert"; note "revoked: $revoked"
+fi
+in_boot sh -c 'systemctl disable --now pumpmond-tls.socket; rm -f /etc/systemd/system/pumpmond.service.d/tls.conf' >/dev/null 2>&1
+sc daemon-reload
+sc restart pumpmond
+
 # ---- a store refused at start (exit 71) is not restarted in a loop ------------------------------
 # The identity file says a store existed; without the store the daemon refuses (EX_OSERR) and asks
 # for a restore. Restarting it every RestartSec= would only flood the journal until the start limit.
