@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import PumpControlProtocol
 import PumpJSON
+import PumpTesting
 import Synchronization
 
 /// Stands in for pumpmond's control socket, playing the watch stream exactly as
@@ -41,8 +42,11 @@ final class WatchStreamServer: Sendable {
                 }
             }
         let fixture = WatchStreamServer(socketPath: socketPath)
+        // Served from a thread of its own, never starved by tests that block the cooperative pool.
+        let executor = DedicatedThreadExecutor(name: "watch-stream-server")
+        defer { executor.shutdown() }
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
+            group.addTask(executorPreference: executor) {
                 try await server.executeThenClose { connections in
                     try await withThrowingDiscardingTaskGroup { handlers in
                         for try await connection in connections {

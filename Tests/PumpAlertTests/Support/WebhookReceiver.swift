@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import PumpTesting
 import Synchronization
 
 /// A small HTTP server on loopback standing where a pager or chat bridge would: Alertmanager's
@@ -46,8 +47,11 @@ final class WebhookReceiver: Sendable {
                 }
             }
         let receiver = WebhookReceiver(port: server.channel.localAddress?.port ?? 0)
+        // Served from a thread of its own, never starved by tests that block the cooperative pool.
+        let executor = DedicatedThreadExecutor(name: "webhook-receiver")
+        defer { executor.shutdown() }
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
+            group.addTask(executorPreference: executor) {
                 try await server.executeThenClose { connections in
                     try await withThrowingDiscardingTaskGroup { handlers in
                         for try await connection in connections {
