@@ -59,8 +59,8 @@ package struct Reference: Codable, Sendable, Hashable {
 
 /// An extension: a value, or (complex) sub-extensions.
 package struct Extension: Codable, Sendable, Hashable {
-    package var `extension`: [Extension]?
     package var url: String
+    package var `extension`: [Extension]?
     package var valueCode: String?
     package var valueString: String?
     package var valueDate: String?
