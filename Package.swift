@@ -40,6 +40,8 @@ let package = Package(
         .target(name: "PumpHealth", swiftSettings: strict),
         .target(name: "PumpControlProtocol", dependencies: ["PumpJSON"], swiftSettings: strict),
         .target(name: "PumpAlerts", dependencies: ["PumpControlProtocol", "PumpTelemetry"], swiftSettings: strict),
+        .target(
+            name: "PumpFHIR", dependencies: ["PumpJSON", "PumpControlProtocol", "PumpPolicy"], swiftSettings: strict),
 
         // MARK: Edges
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
@@ -80,7 +82,7 @@ let package = Package(
         .target(
             name: "PumpCtlKit",
             dependencies: [
-                "PumpJSON", "PumpPolicy", "PumpControlProtocol", "PumpTelemetry",
+                "PumpJSON", "PumpPolicy", "PumpControlProtocol", "PumpTelemetry", "PumpFHIR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -191,8 +193,14 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "PumpCtlTests", dependencies: ["PumpCtlKit", "PumpControlProtocol", "PumpTelemetry", "PumpTesting"],
-            exclude: ["Goldens", "LiveGoldens"], swiftSettings: strict),
+            name: "PumpCtlTests",
+            dependencies: [
+                "PumpCtlKit", "PumpControlProtocol", "PumpTelemetry", "PumpTesting", "PumpFHIR", "PumpJSON",
+            ],
+            exclude: ["Goldens", "LiveGoldens", "Python"], swiftSettings: strict),
+        .testTarget(
+            name: "PumpFHIRTests", dependencies: ["PumpFHIR", "PumpControlProtocol", "PumpJSON", "PumpTesting"],
+            exclude: ["Python", "Goldens"], swiftSettings: strict),
         .testTarget(
             name: "PumpAlertTests",
             dependencies: [

@@ -28,6 +28,9 @@ package struct ControlRequest: Codable, Sendable, Hashable {
         /// `pumpctl watch`: the snapshot of pumps and firing alerts, then every change
         /// (``WatchEventDocument`` lines) until either side closes.
         case watch
+        /// `pumpctl record ID`: one eligibility record with its details (``EligibilityRecordDocument``
+        /// with `patient`, `device` and `evidence_messages`).
+        case record
     }
 
     /// The operation asked for.
@@ -49,18 +52,26 @@ package struct ControlRequest: Codable, Sendable, Hashable {
     package var note: String?
     /// The serial of the pump that replaced a retired one (retire).
     package var replacedBy: String?
+    /// The record id, `R-000017` (record).
+    package var id: String?
+    /// Whether each record carries its details (`patient`, `device`, `evidence_messages`), as the
+    /// `record` reply does (eligibility; `pumpctl eligibility --fhir` asks for them).
+    package var details: Bool?
 
     enum CodingKeys: String, CodingKey {
         case op, serial, limit, state, determination, therapy, reason, note
         case replacedBy = "replaced_by"
+        case id, details
     }
 
     /// Creates a request; only the fields the operation uses need values.
     package init(
         op: Operation, serial: String? = nil, limit: Int? = nil, state: String? = nil,
         determination: String? = nil, therapy: EnrollmentDocument? = nil, reason: String? = nil,
-        note: String? = nil, replacedBy: String? = nil
+        note: String? = nil, replacedBy: String? = nil, id: String? = nil, details: Bool? = nil
     ) {
+        self.id = id
+        self.details = details
         self.replacedBy = replacedBy
         self.op = op
         self.serial = serial
@@ -86,6 +97,8 @@ package struct ControlRequest: Codable, Sendable, Hashable {
         if let reason { try c.encode(reason, forKey: .reason) }
         if let note { try c.encode(note, forKey: .note) }
         if let replacedBy { try c.encode(replacedBy, forKey: .replacedBy) }
+        if let id { try c.encode(id, forKey: .id) }
+        if let details { try c.encode(details, forKey: .details) }
     }
 }
 

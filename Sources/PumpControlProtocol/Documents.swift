@@ -88,6 +88,14 @@ package struct EligibilityRecordDocument: Codable, Sendable, Hashable {
     package var createdAt: String
     /// A request's note, or null.
     package var note: String?
+    /// Details, only in a `record` reply and in an `eligibility` reply asked `details` (absent
+    /// otherwise, so a list keeps its `cli.md` shape): the patient reference of the therapy the
+    /// record was assessed under (null when there was none).
+    package var patient: String?
+    /// Details: the pump as `devices` lists it now.
+    package var device: DeviceSummaryDocument?
+    /// Details: the evidence messages as `events` shows them, in the order of `evidence`.
+    package var evidenceMessages: [JSONValue]?
 
     enum CodingKeys: String, CodingKey {
         case id, serial, type, trigger
@@ -99,6 +107,34 @@ package struct EligibilityRecordDocument: Codable, Sendable, Hashable {
         case evidence, policy
         case createdAt = "created_at"
         case note
+        case patient, device
+        case evidenceMessages = "evidence_messages"
+    }
+
+    /// Every `cli.md` key, null when absent, then the details' keys only when the record carries
+    /// them (``evidenceMessages`` non-nil).
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(serial, forKey: .serial)
+        try c.encode(type, forKey: .type)
+        try c.encode(trigger, forKey: .trigger)
+        try c.encode(requestReason, forKey: .requestReason)
+        try c.encode(determination, forKey: .determination)
+        try c.encode(clause, forKey: .clause)
+        try c.encode(replacementCriterion, forKey: .replacementCriterion)
+        try c.encode(indication, forKey: .indication)
+        try c.encode(missing, forKey: .missing)
+        try c.encode(suppliesCovered, forKey: .suppliesCovered)
+        try c.encode(evidence, forKey: .evidence)
+        try c.encode(policy, forKey: .policy)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(note, forKey: .note)
+        if let evidenceMessages {
+            try c.encode(patient, forKey: .patient)
+            try c.encode(device, forKey: .device)
+            try c.encode(evidenceMessages, forKey: .evidenceMessages)
+        }
     }
 
     package init(

@@ -180,6 +180,9 @@ struct ControlHandler: Sendable {
             let determination = try r.determination.map { w throws(ControlFailure) in
                 try word(Determination.self, w).rawValue
             }
+            if r.details == true {
+                return .list(try await store.recordDetails(serial: serial, determination: determination))
+            }
             return .list(try await store.records(serial: serial, determination: determination))
         case .enroll:
             let serial = try knownSerial(r.serial)
@@ -220,6 +223,8 @@ struct ControlHandler: Sendable {
             return .document(try await retire(r, now: now))
         case .watch:
             return .watch(try await subscribe(hooks: hooks, now: now))
+        case .record:
+            return .document(try await record(r.id))
         }
     }
 

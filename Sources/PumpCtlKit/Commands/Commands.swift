@@ -1,5 +1,6 @@
 import ArgumentParser
 import PumpControlProtocol
+import PumpFHIR
 import PumpPolicy
 
 /// Options every command takes.
@@ -55,6 +56,8 @@ struct PumpCtlCommand: ParsableCommand {
                 pumpctl retire SERIAL --reason explanted|replaced|patient_deceased|other
               Follow failures and alerts live:
                 pumpctl watch   (or --json, one object per line)
+              One record, or records as FHIR R4 for a prior-authorization request:
+                pumpctl record R-000017 --fhir   (also eligibility --fhir, device SERIAL --fhir)
 
             Exit codes: 0 success (whatever the determination); 64 bad usage (unknown flag, missing \
             required one, --limit below 1); 65 bad data (unknown vocabulary word, BOOL other than true or \
@@ -66,7 +69,7 @@ struct PumpCtlCommand: ParsableCommand {
         subcommands: [
             StatusCommand.self, DevicesCommand.self, DeviceCommand.self, EventsCommand.self,
             EligibilityCommand.self, EnrollCommand.self, RequestReplacementCommand.self, RejectedCommand.self,
-            VerifyCommand.self, RetireCommand.self, WatchCommand.self,
+            VerifyCommand.self, RetireCommand.self, WatchCommand.self, RecordCommand.self,
         ])
 
     /// `--socket` and `--json`, before or after the subcommand: argument-parser parses the root
@@ -135,8 +138,15 @@ struct DeviceCommand: ControlCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @OptionGroup var fhirOptions: FHIROptions
+
     func request() throws(PumpCtlError) -> ControlRequest {
         ControlRequest(op: .device, serial: try Validation.serial(serial))
+    }
+    func fhirExport() throws(PumpCtlError) -> (FHIRExport, FHIROptions)? {
+        guard fhirOptions.fhir else { return nil }
+        let request = try request()
+        return (.device(request, bundleID: "device-\(serial)"), fhirOptions)
     }
     static func render(_ document: DeviceDetailDocument, _ style: TextStyle) -> String {
         Render.device(document, style)
@@ -217,12 +227,23 @@ struct EligibilityCommand: ControlCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @OptionGroup var fhirOptions: FHIROptions
+
     func request() throws(PumpCtlError) -> ControlRequest {
         let serial = try serial.map { (s: String) throws(PumpCtlError) in try Validation.serial(s, flag: "--serial") }
         let determination = try determination.map { (word: String) throws(PumpCtlError) in
             try Validation.word(word, as: Determination.self, flag: "--determination").rawValue
         }
         return ControlRequest(op: .eligibility, serial: serial, determination: determination)
+    }
+    /// The records with their details, written into the bundle one by one as they arrive; the
+    /// bundle's id is derived from the filters.
+    func fhirExport() throws(PumpCtlError) -> (FHIRExport, FHIROptions)? {
+        guard fhirOptions.fhir else { return nil }
+        var request = try request()
+        request.details = true
+        let filters = "\(request.serial ?? "")\u{0}\(request.determination ?? "")"
+        return (.records(request, bundleID: "eligibility-\(FHIRIDs.hash(filters))", list: true), fhirOptions)
     }
     static func render(_ document: RecordListDocument, _ style: TextStyle) -> String {
         Render.records(document, style)

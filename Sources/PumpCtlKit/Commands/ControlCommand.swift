@@ -21,6 +21,8 @@ protocol ControlCommand: ParsableCommand {
     /// For a list document that can be too long to hold whole: its text built row by row as the
     /// reply arrives. Nil (the default): the document is decoded whole and given to `render`.
     static var textRows: TextRows? { get }
+    /// With `--fhir`: what to ask and the options; nil (the default) for a run without it.
+    func fhirExport() throws(PumpCtlError) -> (FHIRExport, FHIROptions)?
 }
 
 /// How a list reply becomes text one element at a time: only the rows (a few short cells each)
@@ -38,6 +40,7 @@ extension ControlCommand {
     static func exitCode(for document: Document) -> Int32 { 0 }
     static var reportsFindings: Bool { false }
     static var textRows: TextRows? { nil }
+    func fhirExport() throws(PumpCtlError) -> (FHIRExport, FHIROptions)? { nil }
 
     /// The process's run: its environment, its stdout; a failure goes to stderr and sets the exit code.
     func run() throws {
@@ -57,6 +60,9 @@ extension ControlCommand {
     /// reply's document as it streams in, else the document's text. Returns the exit code
     /// (`exitCode(for:)`; a `--json` run of a command with findings also keeps the reply to decide it).
     func perform(_ environment: PumpCtlEnvironment, _ output: inout StandardOutput) throws(PumpCtlError) -> Int32 {
+        if let (export, options) = try fhirExport() {
+            return try export.perform(options, socket: global.socket, environment, &output)
+        }
         let request = try request()
         let line: [UInt8]
         do {

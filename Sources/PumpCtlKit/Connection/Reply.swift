@@ -181,6 +181,36 @@ struct ListElementReply {
     mutating func receive(
         _ piece: UnsafeBufferPointer<UInt8>, element: (JSONValue) throws(PumpCtlError) -> Void
     ) throws(PumpCtlError) {
+        let socket = whole.socket
+        try receive(
+            piece,
+            elementBytes: { (bytes: [UInt8]) throws(PumpCtlError) in
+                try element(try Self.decode(bytes, socket: socket))
+            })
+    }
+
+    /// The same, each element decoded as `Element` (`JSONDecoder`).
+    mutating func receive<Element: Decodable>(
+        _ piece: UnsafeBufferPointer<UInt8>, as _: Element.Type, element: (Element) throws(PumpCtlError) -> Void
+    ) throws(PumpCtlError) {
+        let socket = whole.socket
+        try receive(
+            piece,
+            elementBytes: { (bytes: [UInt8]) throws(PumpCtlError) in
+                let decoded: Element
+                do {
+                    decoded = try JSONDecoder().decode(Element.self, from: Data(bytes))
+                } catch {
+                    throw .badReply(socket: socket, detail: "an unreadable list element")
+                }
+                try element(decoded)
+            })
+    }
+
+    /// The same, each element's bytes as they came.
+    private mutating func receive(
+        _ piece: UnsafeBufferPointer<UInt8>, elementBytes element: ([UInt8]) throws(PumpCtlError) -> Void
+    ) throws(PumpCtlError) {
         var index = 0
         if state == .head || state == .whole {
             try whole.receive(piece)
@@ -241,7 +271,7 @@ struct ListElementReply {
                     continue
                 }
                 if depth == 0 && (byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]")) {
-                    try element(try decode(current))
+                    try element(current)
                     current = []
                     state = byte == UInt8(ascii: "]") ? .tail : .between
                     continue
@@ -253,7 +283,7 @@ struct ListElementReply {
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
                     depth -= 1
                     if depth == 0 {
-                        try element(try decode(current))
+                        try element(current)
                         current = []
                         state = .between
                     }
@@ -276,11 +306,11 @@ struct ListElementReply {
         }
     }
 
-    private func decode(_ bytes: [UInt8]) throws(PumpCtlError) -> JSONValue {
+    private static func decode(_ bytes: [UInt8], socket: String) throws(PumpCtlError) -> JSONValue {
         do {
             return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
         } catch {
-            throw .badReply(socket: whole.socket, detail: "an unreadable list element")
+            throw .badReply(socket: socket, detail: "an unreadable list element")
         }
     }
 }
