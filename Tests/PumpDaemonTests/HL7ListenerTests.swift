@@ -222,3 +222,77 @@ enum PythonAcks {
         }
     }
 }
+
+/// The HL7 listener with the TCP ingest's mutual TLS and gateways file: a gateway's certificate
+/// names it, and its serial allowance applies to HL7 messages as to protocol-v1 lines.
+@Suite struct HL7MutualTLSTests {
+    /// Sends MLLP frames as a TLS client (Python `ssl`) and prints the ACK frames it reads, at most
+    /// one per frame sent.
+    static let pythonClient = """
+        import socket, ssl, sys
+        port, cert, key, ca = sys.argv[1:5]
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.load_verify_locations(ca)
+        if cert != "-":
+            ctx.load_cert_chain(cert, key)
+        data = sys.stdin.buffer.read()
+        try:
+            with socket.create_connection(("127.0.0.1", int(port)), timeout=30) as raw:
+                with ctx.wrap_socket(raw, server_hostname="127.0.0.1") as s:
+                    s.sendall(data)
+                    buf = b""
+                    while buf.count(b"\\x1c") < data.count(b"\\x1c"):
+                        chunk = s.recv(65536)
+                        if not chunk:
+                            break
+                        buf += chunk
+                    sys.stdout.buffer.write(buf.replace(b"\\r", b"\\n"))
+        except (ssl.SSLError, ConnectionError, OSError) as e:
+            print("tls-failed:", e, file=sys.stderr)
+            sys.exit(3)
+        """
+
+    static func status(serial: String, control: String) throws -> String {
+        try HL7ListenerTests.exampleText("pcd01-status.hl7")
+            .replacingOccurrences(of: "SM2-004211", with: serial).replacingOccurrences(of: "MSG00017", with: control)
+    }
+
+    @Test func aGatewayMayReportOverHL7OnlyForItsSerials() throws {
+        let setup = try TemporaryDirectory(prefix: "pki")
+        defer { setup.remove() }
+        let pki = try TestPKI(in: setup.path, gateways: ["gateway-a"])
+        let gateways = setup.path + "/gateways.json"
+        try Data(
+            #"{"gateways": {"gateway-a": {"fingerprint": "\#(try pki.fingerprint("gateway-a"))", "serials": ["SM2-A*"]}}}"#
+                .utf8
+        ).write(to: URL(fileURLWithPath: gateways))
+        let port = try LineSocket.freeLoopbackPort()
+        let harness = try DaemonHarness(extraArguments: [
+            "--hl7-listen", "127.0.0.1:\(port)", "--tls-cert", pki.certificate("server"), "--tls-key",
+            pki.key("server"), "--tls-client-ca", pki.caBundle, "--gateways", gateways,
+        ])
+        let frames = [
+            try Self.status(serial: "SM2-A0001", control: "OWN1"),
+            try Self.status(serial: "SM2-B0001", control: "OTHER1"),
+        ].map { "\u{0B}" + $0 + "\u{1C}\r" }.joined()
+        let run = try ProgramRun.run(
+            "/usr/bin/env",
+            [
+                "python3", "-c", Self.pythonClient, "\(port)", pki.certificate("gateway-a"), pki.key("gateway-a"),
+                pki.caBundle,
+            ],
+            input: frames)
+        let msa = run.stdout.split(separator: "\n").filter { $0.hasPrefix("MSA|") }
+        #expect(msa == ["MSA|AA|OWN1", "MSA|AE|OTHER1"], "\(run.stdout) \(run.stderr)")
+        #expect(run.stdout.contains("not_authorized"), "\(run.stdout)")
+        #expect(try harness.events("SM2-A0001").first?["source"] as? String == "gateway:gateway-a")
+        #expect(try harness.rejected().map(\.reason) == ["not_authorized"])
+
+        let anonymous = try ProgramRun.run(
+            "/usr/bin/env", ["python3", "-c", Self.pythonClient, "\(port)", "-", "-", pki.caBundle],
+            input: "\u{0B}" + (try Self.status(serial: "SM2-A0002", control: "ANON1")) + "\u{1C}\r")
+        #expect(anonymous.status == 3, "\(anonymous.stdout) \(anonymous.stderr)")
+        #expect(
+            try harness.control(.init(op: .device, serial: "SM2-A0002"), as: DeviceDetailDocument.self).ok == false)
+    }
+}
