@@ -296,3 +296,50 @@ enum PythonAcks {
             try harness.control(.init(op: .device, serial: "SM2-A0002"), as: DeviceDetailDocument.self).ok == false)
     }
 }
+
+/// An HL7 socket passed by systemd under the name `hl7` (`systemd-socket-activate` stands in for
+/// it): on loopback it is served as plain MLLP.
+@Suite struct ActivatedHL7SocketTests {
+    @Test func aLoopbackSocketNamedHL7IsServedAsMLLP() throws {
+        let directory = try TemporaryDirectory(prefix: "acth")
+        defer { directory.remove() }
+        #expect(FileManager.default.createFile(atPath: directory.path + "/stderr", contents: nil))
+        let port = try LineSocket.freeLoopbackPort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ActivatedTCPSocketTests.activate)
+        process.arguments = [
+            "--fdname=ingest:control:hl7", "-l", directory.path + "/ingest.sock", "-l",
+            directory.path + "/control.sock",
+            "-l", "127.0.0.1:\(port)", BuiltProducts.path(of: "pumpmond"), "--state-dir", directory.path + "/state",
+            "--initialize-store",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        for key in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] { environment[key] = nil }
+        process.environment = environment
+        process.standardError = FileHandle(forWritingAtPath: directory.path + "/stderr") ?? FileHandle.nullDevice
+        try process.run()
+        defer {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+        var connected: LineSocket?
+        for _ in 0..<100 where connected == nil {
+            connected = try? LineSocket(loopbackPort: port)
+            if connected == nil { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        let socket = try #require(connected)
+        socket.setReceiveTimeout(seconds: 30)
+        try socket.send(HL7ListenerTests.framed(try HL7ListenerTests.exampleText("pcd04-alert.hl7")))
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !received.contains(0x1C) {
+            let n = buffer.withUnsafeMutableBytes { recv(socket.fd, $0.baseAddress, $0.count, 0) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            received += buffer[..<n]
+        }
+        let stderr = String(
+            decoding: FileManager.default.contents(atPath: directory.path + "/stderr") ?? Data(), as: UTF8.self)
+        #expect(String(decoding: received, as: UTF8.self).contains("\rMSA|AA|ALR00042\r"), "\(stderr)")
+    }
+}
