@@ -176,6 +176,19 @@ import Testing
         #expect(reasons.sorted() == ["frame_too_large", "invalid_field", "invalid_field", "missing_field"])
     }
 
+    @Test func aStoreThatCannotBeWrittenIsARSoTheSenderRetries() throws {
+        let daemon = try HL7Daemon()
+        let store = daemon.harness.daemon.stateDirectory + "/pumpmond.sqlite"
+        try #require(FileManager.default.fileExists(atPath: store), "no store at \(store)")
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) }
+        let acks = try daemon.sendRaw([Self.framed(try Self.exampleText("pcd01-status.hl7"))])
+        try #require(acks.count == 1)
+        #expect(Self.msa(acks[0]).code == "AR")
+        #expect(Self.msa(acks[0]).control == "MSG00017")
+        #expect(Self.msa(acks[0]).err?.contains("|207^") == true, "\(acks[0])")
+        #expect(Self.msa(acks[0]).err?.contains("storage_error") == true, "\(acks[0])")
+    }
+
     @Test(arguments: ["0.0.0.0", "192.0.2.10"])
     func anHL7ListenerOffLoopbackWithoutTLSIsRefused(host: String) throws {
         let directory = try TemporaryDirectory()
