@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "PumpSimKit",
             dependencies: [
-                "PumpJSON", "PumpPolicy", "PumpTelemetry", "PumpControlProtocol",
+                "PumpJSON", "PumpPolicy", "PumpTelemetry", "PumpControlProtocol", "PumpHL7",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "simulator/Sources/PumpSimKit",

@@ -356,3 +356,48 @@ enum PythonAcks {
         #expect(String(decoding: received, as: UTF8.self).contains("\rMSA|AA|ALR00042\r"), "\(stderr)")
     }
 }
+
+/// pumpsim's fleet as HL7 (`--format hl7`) and a daemon killed in the middle of it: every
+/// acknowledged message is stored, and the records equal the ground truth, as over protocol v1.
+@Suite struct HL7FleetTests {
+    @Test func aFleetOverHL7LosesNothingAcknowledgedWhenTheDaemonIsKilledMidway() throws {
+        let daemon = try HL7ListenerTests.HL7Daemon()
+        let directory = daemon.harness.directory.path
+        let output = directory + "/pumpsim.out"
+        #expect(FileManager.default.createFile(atPath: output, contents: nil))
+        let pumpsim = Process()
+        pumpsim.executableURL = URL(fileURLWithPath: BuiltProducts.path(of: "pumpsim"))
+        pumpsim.arguments = [
+            "fleet", "--pumps", "300", "--years", "1", "--status-every", "7d", "--seed", "15", "--fault-scale", "5",
+            "--socket", "tcp:127.0.0.1:\(daemon.port)", "--control-socket", daemon.harness.daemon.controlSocket,
+            "--format", "hl7", "--connections", "8", "--verify",
+        ]
+        pumpsim.standardOutput = FileHandle(forWritingAtPath: output)
+        pumpsim.standardError = FileHandle(forWritingAtPath: output)
+        try pumpsim.run()
+        defer {
+            if pumpsim.isRunning { kill(pumpsim.processIdentifier, SIGKILL) }
+            pumpsim.waitUntilExit()
+        }
+        var killed = false
+        for _ in 0..<600 where !killed && pumpsim.isRunning {
+            let stored =
+                (try? daemon.harness.control(.init(op: .status), as: DaemonStatusDocument.self).result?.messages) ?? 0
+            if stored > 3000 {
+                daemon.harness.daemon.crash()
+                try daemon.harness.daemon.start()
+                killed = true
+            } else {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+        #expect(killed, "the fleet ended before the crash point")
+        for _ in 0..<2400 where pumpsim.isRunning { Thread.sleep(forTimeInterval: 0.1) }
+        let printed = String(decoding: FileManager.default.contents(atPath: output) ?? Data(), as: UTF8.self)
+        #expect(!pumpsim.isRunning)
+        #expect(pumpsim.terminationStatus == 0, "\(printed.suffix(3000))")
+        #expect(printed.contains("verify:            0 acknowledged messages missing"), "\(printed.suffix(2000))")
+        #expect(printed.contains("missed failures:   0"), "\(printed.suffix(2000))")
+        #expect(printed.contains("RESULT: PASS"), "\(printed.suffix(2000))")
+    }
+}
