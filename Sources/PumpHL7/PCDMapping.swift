@@ -41,17 +41,27 @@ package enum PCDMapping {
 struct ObservationReader {
     let message: HL7Message
     let observations: [HL7Segment]
+    /// OBX-3 components 1 to 3 of each observation, by its segment index (read once: every lookup
+    /// compares them).
+    private let identifiers: [Int: (identifier: String?, text: String?, system: String?)]
     var origins: [String: HL7Location] = [:]
 
     init(message: HL7Message) {
         self.message = message
-        self.observations = message.segments(named: "OBX")
+        let observations = message.segments(named: "OBX")
+        self.observations = observations
+        var identifiers: [Int: (identifier: String?, text: String?, system: String?)] = [:]
+        for obx in observations {
+            identifiers[obx.index] = (
+                message.value(obx, 3), message.value(obx, 3, component: 2), message.value(obx, 3, component: 3)
+            )
+        }
+        self.identifiers = identifiers
     }
 
     private func identifies(_ obx: HL7Segment, _ code: PCDCodes.Code) -> Bool {
-        code.matches(
-            identifier: message.value(obx, 3), text: message.value(obx, 3, component: 2),
-            system: message.value(obx, 3, component: 3))
+        guard let id = identifiers[obx.index] else { return false }
+        return code.matches(identifier: id.identifier, text: id.text, system: id.system)
     }
 
     private func first(_ code: PCDCodes.Code) -> HL7Segment? { observations.first { identifies($0, code) } }
