@@ -42,6 +42,8 @@ let package = Package(
         .target(name: "PumpAlerts", dependencies: ["PumpControlProtocol", "PumpTelemetry"], swiftSettings: strict),
         .target(
             name: "PumpFHIR", dependencies: ["PumpJSON", "PumpControlProtocol", "PumpPolicy"], swiftSettings: strict),
+        // HL7 v2 over MLLP (IHE PCD-01, PCD-04): deframing, the ER7 parser, the mapping to protocol v1, ACKs.
+        .target(name: "PumpHL7", dependencies: ["PumpJSON", "PumpTelemetry"], swiftSettings: strict),
 
         // MARK: Edges
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
@@ -68,7 +70,7 @@ let package = Package(
             name: "PumpDaemon",
             dependencies: [
                 "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol", "PumpStore", "PumpIngest",
-                "PumpAlerts", "SystemdSupport",
+                "PumpAlerts", "PumpHL7", "SystemdSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -89,7 +91,7 @@ let package = Package(
         .target(
             name: "PumpSimKit",
             dependencies: [
-                "PumpJSON", "PumpPolicy", "PumpTelemetry", "PumpControlProtocol",
+                "PumpJSON", "PumpPolicy", "PumpTelemetry", "PumpControlProtocol", "PumpHL7",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "simulator/Sources/PumpSimKit",
@@ -169,6 +171,9 @@ let package = Package(
             name: "PumpJSONTests", dependencies: ["PumpJSON"], exclude: ["Corpus", "Canonical"], swiftSettings: strict),
         .testTarget(name: "PumpTelemetryTests", dependencies: ["PumpJSON", "PumpTelemetry"], swiftSettings: strict),
         .testTarget(name: "PumpAlertsTests", dependencies: ["PumpAlerts"], swiftSettings: strict),
+        .testTarget(
+            name: "PumpHL7Tests", dependencies: ["PumpHL7", "PumpJSON", "PumpTelemetry", "PumpTesting"],
+            exclude: ["Python", "Examples"], swiftSettings: strict),
         .testTarget(name: "PumpHealthTests", dependencies: ["PumpHealth", "PumpTesting"], swiftSettings: strict),
         .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport"], swiftSettings: strict),
         .testTarget(

@@ -2,13 +2,13 @@
 # Installs pumpmond the way a Debian system lays things out:
 #   $DESTDIR$PREFIX/bin/{pumpmond,pumpctl,pumpsim,pumpalert}
 #   $DESTDIR/lib/systemd/system/{pumpmond.service,pumpmond.socket,pumpmond-control.socket,
-#       pumpmond-alert.service,pumpmond-tls.socket}
+#       pumpmond-alert.service,pumpmond-tls.socket,pumpmond-hl7.socket}
 #   $DESTDIR/usr/share/doc/pumpmond/pumpmond-tls.conf (the TLS drop-in, installed by an operator)
 #   $DESTDIR/usr/lib/sysusers.d/pumpmond.conf, $DESTDIR/usr/lib/tmpfiles.d/pumpmond.conf
 #   $DESTDIR/usr/share/bash-completion/completions/pumpctl
 #   $DESTDIR/usr/share/zsh/vendor-completions/_pumpctl
 #   $DESTDIR/usr/share/fish/vendor_completions.d/pumpctl.fish
-#   $DESTDIR/usr/share/doc/pumpmond/{README.md,systemd.md}
+#   $DESTDIR/usr/share/doc/pumpmond/{README.md,systemd.md,hl7.md}
 # Environment: PREFIX (default /usr), DESTDIR (default empty: the live system),
 #   BIN_DIR (take the binaries from there instead of building; default: `swift build -c release`).
 # With an empty DESTDIR on a machine running systemd it also creates the groups (systemd-sysusers),
@@ -41,7 +41,8 @@ for exe in pumpmond pumpctl pumpsim pumpalert; do
 done
 
 # The units name /usr/bin/pumpmond; another PREFIX is written into ExecStart= here.
-for unit in pumpmond.service pumpmond.socket pumpmond-control.socket pumpmond-alert.service pumpmond-tls.socket; do
+for unit in pumpmond.service pumpmond.socket pumpmond-control.socket pumpmond-alert.service pumpmond-tls.socket \
+    pumpmond-hl7.socket; do
     sed "s|^ExecStart=/usr/bin/|ExecStart=$PREFIX/bin/|" "systemd/$unit" >"$unitdir/$unit"
     chmod 0644 "$unitdir/$unit"
 done
@@ -66,6 +67,7 @@ completion fish "$DESTDIR/usr/share/fish/vendor_completions.d/pumpctl.fish"
 
 install -m 0644 README.md "$DESTDIR/usr/share/doc/pumpmond/README.md"
 install -m 0644 systemd/README.md "$DESTDIR/usr/share/doc/pumpmond/systemd.md"
+install -m 0644 docs/hl7.md "$DESTDIR/usr/share/doc/pumpmond/hl7.md"
 install -m 0644 systemd/pumpmond-tls.conf "$DESTDIR/usr/share/doc/pumpmond/pumpmond-tls.conf"
 
 echo "install: installed into ${DESTDIR:-/} with PREFIX=$PREFIX" >&2

@@ -129,7 +129,7 @@ final class ControlServer: Service, Sendable {
                     let line: [UInt8]
                     switch first {
                     case .line(let buffer): line = Array(buffer.readableBytesView)
-                    case .tooLarge: line = []
+                    case .tooLarge, .hl7: line = []  // the control socket frames lines only
                     }
                     // A long reply (every pump, every message) comes in pieces of about 1 MiB, each
                     // produced only after the one before it is on the socket (a reader that does not

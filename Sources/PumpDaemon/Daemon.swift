@@ -107,6 +107,10 @@ package struct Daemon: Sendable {
         if let tcp = configuration.tcpListen {
             ingestEndpoints.append(.tcp(host: tcp.host, port: tcp.port))
         }
+        var hl7Endpoints: [ListenEndpoint] = inherited.filter { $0.name == "hl7" }.map { .inherited(fd: $0.fd) }
+        if let hl7 = configuration.hl7Listen {
+            hl7Endpoints.append(.tcp(host: hl7.host, port: hl7.port))
+        }
 
         var listeners: [IngestListener] = []
         let controlListener: ControlListener
@@ -138,6 +142,16 @@ package struct Daemon: Sendable {
                 if case .unix(let path) = endpoint {
                     chmod(path, configuration.controlSocketMode)
                 }
+            }
+            for endpoint in hl7Endpoints {
+                // HL7 over MLLP: the TCP ingest's mutual TLS when configured, else plain text on loopback.
+                if configuration.tls == nil, case .inherited(let fd) = endpoint, !ListenEndpoint.isLoopback(fd: fd) {
+                    throw DaemonError.plaintextSocket(fd: fd)
+                }
+                listeners.append(
+                    try await IngestServer.bind(
+                        endpoint, transport: configuration.tls == nil ? .plaintextTCP : .tls(security), wire: .mllp,
+                        group: group, budget: ingestBudget, idleTimeout: idleTimeout, logger: logger))
             }
             controlListener = try await ControlServer.bind(
                 controlEndpoint, group: group, budget: controlBudget, idleTimeout: idleTimeout)
@@ -189,7 +203,7 @@ package struct Daemon: Sendable {
             "pumpmond ready",
             metadata: [
                 "message_id": "\(JournalMessageIDs.ready)", "store": "\(store.path)",
-                "ingest": "\(ingestEndpoints.map(\.description).joined(separator: ", "))",
+                "ingest": "\((ingestEndpoints + hl7Endpoints).map(\.description).joined(separator: ", "))",
                 "control": "\(controlEndpoint.description)", "connections.ingest.limit": "\(caps.ingest)",
                 "connections.control.limit": "\(caps.control)",
             ])

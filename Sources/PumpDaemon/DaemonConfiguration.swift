@@ -18,6 +18,9 @@ package struct DaemonConfiguration: Sendable {
     package var tls: TLSFiles?
     /// Plain TCP on a loopback `--listen`, asked for explicitly (`--listen-plaintext`).
     package var listenPlaintext: Bool
+    /// An optional HL7 v2 MLLP listener, `HOST:PORT` (`--hl7-listen`, config key `hl7_listen`;
+    /// docs/hl7.md): mutual TLS with ``tls`` like the TCP listener, else plain text on loopback only.
+    package var hl7Listen: (host: String, port: Int)?
     /// The gateways file: which certificates and Unix users may report for which serials, and
     /// the revoked certificates (`--gateways`); nil: every sender may report for any pump.
     package var gatewaysFile: String?
@@ -73,6 +76,7 @@ package struct DaemonConfiguration: Sendable {
         self.tcpListen = tcpListen
         self.tls = nil
         self.listenPlaintext = false
+        self.hl7Listen = nil
         self.gatewaysFile = nil
         self.stallRules = stallRules
         self.controlGroup = controlGroup
@@ -96,6 +100,9 @@ extension DaemonConfiguration {
     /// Refuses a TCP listener that would take unauthenticated telemetry from the network: without
     /// TLS settings, `--listen` must be a loopback address and `--listen-plaintext` given.
     package func checkListener() throws(ListenConfigurationError) {
+        if let hl7 = hl7Listen, tls == nil, !Self.isLoopback(hl7.host) {
+            throw .hl7PlaintextOffLoopback(host: hl7.host, port: hl7.port)
+        }
         guard let tcp = tcpListen, tls == nil else { return }
         guard Self.isLoopback(tcp.host) else { throw .plaintextOffLoopback(host: tcp.host, port: tcp.port) }
         guard listenPlaintext else { throw .plaintextNotAsked(host: tcp.host, port: tcp.port) }
@@ -118,6 +125,7 @@ extension DaemonConfiguration {
 package enum ListenConfigurationError: Error, CustomStringConvertible {
     case plaintextOffLoopback(host: String, port: Int)
     case plaintextNotAsked(host: String, port: Int)
+    case hl7PlaintextOffLoopback(host: String, port: Int)
 
     package var description: String {
         switch self {
@@ -128,6 +136,10 @@ package enum ListenConfigurationError: Error, CustomStringConvertible {
         case .plaintextNotAsked(let host, let port):
             "--listen \(host):\(port) without TLS takes unauthenticated telemetry: add --listen-plaintext "
                 + "(config key listen_plaintext) to allow it on loopback, or --tls-cert, --tls-key and --tls-client-ca"
+        case .hl7PlaintextOffLoopback(let host, let port):
+            "--hl7-listen \(host):\(port) is not a loopback address, and HL7 from the network must be "
+                + "authenticated: add --tls-cert FILE, --tls-key FILE and --tls-client-ca FILE "
+                + "(config keys tls_cert, tls_key, tls_client_ca), or listen on 127.0.0.1"
         }
     }
 }

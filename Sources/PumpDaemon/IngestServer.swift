@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import PumpHL7
 import PumpIngest
 import PumpTelemetry
 import ServiceLifecycle
@@ -10,6 +11,16 @@ import ServiceLifecycle
 struct IngestConnection: Sendable {
     var accepted: AcceptedChannel
     var sender: ConnectionSender
+    /// How its messages are framed and answered.
+    var wire: IngestWire = .lines
+}
+
+/// What an ingest listener's connections speak.
+enum IngestWire: Sendable {
+    /// Protocol v1: JSON lines, JSON replies.
+    case lines
+    /// HL7 v2 over MLLP (docs/hl7.md): mapped to protocol v1, answered with ACKs.
+    case mllp
 }
 
 /// Who sent a connection's lines: known when it is accepted (a Unix socket's uid, a loopback
@@ -42,7 +53,7 @@ final class IngestServer: Service, Sendable {
     private let committer: IngestCommitter
     private let clock: any DaemonClock
     private let logger: Logger
-    private let validator = FrameValidator()
+    let validator = FrameValidator()
     private let maxPendingReplies: Int
     private let security: IngestSecurity
 
@@ -66,8 +77,8 @@ final class IngestServer: Service, Sendable {
     /// apply to the decrypted lines unchanged; one that has not completed its handshake within
     /// `idleTimeout` is closed too.
     static func bind(
-        _ endpoint: ListenEndpoint, transport: IngestTransport, group: any EventLoopGroup, budget: ConnectionBudget,
-        idleTimeout: TimeAmount, logger: Logger
+        _ endpoint: ListenEndpoint, transport: IngestTransport, wire: IngestWire = .lines, group: any EventLoopGroup,
+        budget: ConnectionBudget, idleTimeout: TimeAmount, logger: Logger
     ) async throws -> IngestListener {
         try await endpoint.bind(
             ServerBootstrap(group: group)
@@ -107,15 +118,24 @@ final class IngestServer: Service, Sendable {
             }
             let admitted = gate.map { NIOLoopBound($0, eventLoop: channel.eventLoop) }
             return sender.flatMapThrowing { sender in
-                let framer = LineFramer()
-                try channel.pipeline.syncOperations.addHandler(framer)
+                let holdsPartial: () -> Bool
+                switch wire {
+                case .lines:
+                    let framer = LineFramer()
+                    try channel.pipeline.syncOperations.addHandler(framer)
+                    holdsPartial = { framer.holdsPartialLine }
+                case .mllp:
+                    let framer = MLLPFramer()
+                    try channel.pipeline.syncOperations.addHandler(framer)
+                    holdsPartial = { framer.holdsPartialFrame }
+                }
                 try channel.pipeline.syncOperations.addHandler(
                     IdleConnectionHandler(timeout: idleTimeout) {
-                        framer.holdsPartialLine || admitted.map { !$0.value.admitted } ?? false
+                        holdsPartial() || admitted.map { !$0.value.admitted } ?? false
                     })
                 return IngestConnection(
                     accepted: AcceptedChannel(try NIOAsyncChannel(wrappingChannelSynchronously: channel)),
-                    sender: sender)
+                    sender: sender, wire: wire)
             }
         }
     }
@@ -188,6 +208,7 @@ final class IngestServer: Service, Sendable {
         }
         do {
             let connection = accepted.channel
+            let hl7 = incoming.wire == .mllp ? HL7Replies(clock: clock) : nil
             try await accepted.executeThenClose { inbound, outbound in
                 let (replies, sink) = AsyncStream<[Reply]>.makeStream()
                 let window = ReplyWindow(limit: self.maxPendingReplies)
@@ -197,7 +218,9 @@ final class IngestServer: Service, Sendable {
                         do {
                             for await batch in replies {
                                 bytes.removeAll(keepingCapacity: bytes.capacity <= 1 << 16)
-                                for reply in batch { reply.appendLine(to: &bytes) }
+                                for reply in batch {
+                                    if let hl7 { hl7.append(reply, to: &bytes) } else { reply.appendLine(to: &bytes) }
+                                }
                                 // Wait until the bytes are written to the socket: closing the
                                 // connection after the last batch must not drop replies still queued
                                 // in NIO, and the window opens only for replies the peer took.
@@ -216,7 +239,8 @@ final class IngestServer: Service, Sendable {
                                 await window.reserve(frames.count)
                                 let authorization = self.security.authorize(sender)
                                 await self.committer.submit(
-                                    IngestSubmission(items: self.items(frames, from: authorization), sink: sink))
+                                    IngestSubmission(
+                                        items: self.items(frames, from: authorization, hl7: hl7), sink: sink))
                             }
                         } catch {
                             self.logger.debug("Ingest connection read ended", metadata: ["error": "\(error)"])
@@ -264,7 +288,7 @@ final class IngestServer: Service, Sendable {
     /// sender. A valid message for a serial outside the sender's allowance is rejected
     /// `not_authorized`: after validation (a line with a fault gets that fault's reason), before
     /// storage (so before `conflicting_duplicate`).
-    private func items(_ frames: [InboundFrame], from sender: Authorization) -> [IngestItem] {
+    private func items(_ frames: [InboundFrame], from sender: Authorization, hl7: HL7Replies?) -> [IngestItem] {
         let now = clock.nowMicros()
         let source = sender.source
         return frames.map { frame in
@@ -283,6 +307,8 @@ final class IngestServer: Service, Sendable {
             case .tooLarge(let prefix, let length):
                 let rejection = Rejection.frameTooLarge(length: length)
                 return .rejected(rejection, raw: Array(prefix.readableBytesView), receivedAt: now, source: source)
+            case .hl7(let frame):
+                return hl7Item(frame, from: sender, now: now, replies: hl7)
             }
         }
     }

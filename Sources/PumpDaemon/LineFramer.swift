@@ -1,4 +1,5 @@
 import NIOCore
+import PumpHL7
 
 /// One framed line of protocol v1, without its `\n`.
 enum InboundFrame: Sendable {
@@ -6,6 +7,8 @@ enum InboundFrame: Sendable {
     case line(ByteBuffer)
     /// A line longer than the limit: its first `maxLineBytes` bytes and its true length.
     case tooLarge(prefix: ByteBuffer, length: Int)
+    /// An HL7 message from an MLLP listener (``MLLPFramer``).
+    case hl7(MLLPFrame)
 }
 
 /// Splits the byte stream into newline-delimited lines and hands them on in batches (all the lines

@@ -27,7 +27,7 @@ struct Pumpmond: AsyncParsableCommand {
             A --config FILE is JSON with any of the keys state_dir, ingest_socket, control_socket, listen,
             stall_grace, mri_stall_grace, chain_head_interval (seconds), control_group, max_connections, max_control_connections,
             idle_timeout (seconds), silence_alert (seconds), max_watch_queue, tls_cert, tls_key, tls_client_ca,
-            gateways and listen_plaintext (true/false); flags override it.
+            gateways, listen_plaintext (true/false) and hl7_listen; flags override it.
 
             Alerts (issue 13): the daemon derives PumpNonFunctional, PumpImpendingFailure, PumpReservoirEmpty,
             PumpReservoirLow and, with --silence-alert, PumpSilent from its store and streams them, with every
@@ -41,6 +41,12 @@ struct Pumpmond: AsyncParsableCommand {
             by its certificate (SHA-256 fingerprint, subject CN or DNS SAN) with the serials it may report for, Unix
             users by uid the same way, and revoked fingerprints; a line for a serial outside its sender's allowance is
             rejected not_authorized. SIGHUP re-reads the certificates, the CA bundle and the gateways file.
+
+            HL7 v2 over MLLP (--hl7-listen HOST:PORT, or the socket named hl7 under systemd): IHE PCD-01 ORU^R01
+            becomes a status and PCD-04 ORU^R40 an alert, through the same validation and store; each message is
+            answered with an ACK (AA once stored, AE with ERR for content that cannot be mapped, which is
+            quarantined, AR for an unsupported type or version or an unavailable store). docs/hl7.md has the
+            mapping. It uses the TLS settings and gateways file above; without TLS it listens on loopback only.
 
             Resource limits: at start the soft open-file limit is raised to the hard one (both logged) and
             the connection caps are lowered to fit under it, the control connections' descriptors kept
@@ -84,6 +90,12 @@ struct Pumpmond: AsyncParsableCommand {
 
     @Flag(help: "Allow --listen without TLS, on a loopback address only (unauthenticated; for local tools and tests).")
     var listenPlaintext = false
+
+    @Option(
+        help:
+            "Also take HL7 v2 (IHE PCD-01 and PCD-04) over MLLP on HOST:PORT (docs/hl7.md): mutual TLS with --tls-cert/--tls-key/--tls-client-ca, else plain text on loopback only."
+    )
+    var hl7Listen: String?
 
     // `.unconditional`: `--stall-grace -1` reaches the range check below instead of being read as
     // an unknown flag and reported as a missing value.
@@ -161,13 +173,14 @@ struct Pumpmond: AsyncParsableCommand {
         func socket(_ flag: String?, _ fromFile: String?, _ name: String) -> String? {
             flag ?? fromFile ?? runtime.map { ($0 as NSString).appendingPathComponent(name) }
         }
-        var tcp: (host: String, port: Int)?
-        if let listen = listen ?? file.listen {
-            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+        func hostPort(_ text: String?, flag: String, example: String) throws -> (host: String, port: Int)? {
+            guard let text else { return nil }
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
                 (1...65535).contains(port)
-            else { throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:7410, not '\(listen)'") }
-            tcp = (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+            else { throw ValidationError("\(flag) takes HOST:PORT, e.g. \(example), not '\(text)'") }
+            return (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
         }
+        let tcp = try hostPort(listen ?? file.listen, flag: "--listen", example: "127.0.0.1:7410")
         let grace = try stallGrace.map { try GraceSeconds.parse($0, name: "--stall-grace") } ?? file.stallGrace ?? 7200
         let mriGrace =
             try mriStallGrace.map { try GraceSeconds.parse($0, name: "--mri-stall-grace") } ?? file.mriStallGrace
@@ -190,6 +203,8 @@ struct Pumpmond: AsyncParsableCommand {
         configuration.tls = try tlsFiles(file, credentials: environment["CREDENTIALS_DIRECTORY"])
         configuration.listenPlaintext = listenPlaintext || file.listenPlaintext == true
         configuration.gatewaysFile = gateways ?? file.gateways
+        configuration.hl7Listen = try hostPort(
+            hl7Listen ?? file.hl7Listen, flag: "--hl7-listen", example: "127.0.0.1:2575")
         do {
             try configuration.checkListener()
         } catch {
@@ -271,6 +286,7 @@ struct ConfigFile: Decodable {
     var tlsClientCA: String?
     var gateways: String?
     var listenPlaintext: Bool?
+    var hl7Listen: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case stateDir = "state_dir"
@@ -291,6 +307,7 @@ struct ConfigFile: Decodable {
         case tlsClientCA = "tls_client_ca"
         case gateways
         case listenPlaintext = "listen_plaintext"
+        case hl7Listen = "hl7_listen"
     }
 
     init() {}

@@ -22,6 +22,7 @@ import Testing
         switch frame {
         case .line(let b): "line:" + String(decoding: b.readableBytesView, as: UTF8.self)
         case .tooLarge(let p, let n): "big:\(p.readableBytes):\(n)"
+        case .hl7(let frame): "hl7:\(frame)"  // only MLLPFramer makes these
         }
     }
 

@@ -26,7 +26,7 @@ cp -an /lib/systemd/system/. "$root/lib/systemd/system/" 2>/dev/null || true
 # ExecReload= runs the system's kill(1): the root gets it too (verify checks that it is executable).
 mkdir -p "$root/bin" && cp -a /bin/kill "$root/bin/kill"
 
-units=(pumpmond.service pumpmond.socket pumpmond-control.socket pumpmond-alert.service pumpmond-tls.socket)
+units=(pumpmond.service pumpmond.socket pumpmond-control.socket pumpmond-alert.service pumpmond-tls.socket pumpmond-hl7.socket)
 passed=0 failed=0
 check() { if [ "$2" = ok ]; then echo "PASS $1"; passed=$((passed + 1)); else echo "FAIL $1"; failed=$((failed + 1)); fi; }
 

@@ -38,6 +38,8 @@ struct Bench {
             if wants("ingest") { rows += ingest }
             // 1b: the same load over mutual TLS, against row 1 of this run.
             rows += try tlsIngest(unixRate: ingest[0].value)
+            // 1d: the same load as HL7 v2 over MLLP, against row 1 of this run.
+            rows += try hl7Ingest(unixRate: ingest[0].value)
         }
         if wants("big") { rows += try await bigStore() }
         if wants("alert") { rows += try alertLatency() }

@@ -88,6 +88,7 @@ package struct FleetRunner: Sendable {
             }
         }
         var acknowledged = AcknowledgedMessages()
+        acknowledged.format = sender.configuration.format
         var source = fleet.messages()
         let report: SendReport
         do {

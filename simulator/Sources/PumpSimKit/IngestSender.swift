@@ -26,6 +26,8 @@ package struct SenderConfiguration: Sendable, Hashable {
     package var maxAttempts: Int
     /// How often the progress callback runs. Default 500 ms.
     package var progressInterval: Duration
+    /// Protocol-v1 lines (the default) or HL7 v2 over MLLP (``HL7Wire``).
+    package var format: WireFormat = .json
 
     /// Creates a configuration; every field but the address has a default.
     package init(
@@ -192,7 +194,10 @@ package struct IngestSender: Sendable {
                 counts.badReplies += 1
                 return
             }
-            guard let reply = Reply(line: Array(replyLine)) else {
+            guard
+                let reply = cfg.format == .hl7
+                    ? HL7Wire.reply(fromAck: Array(replyLine)) : Reply(line: Array(replyLine))
+            else {
                 counts.badReplies += 1
                 p.writtenAt = nil
                 conns[i].retry.append(p)
@@ -272,7 +277,11 @@ package struct IngestSender: Sendable {
                         if let s = p.line.serial { resentSerials.insert(s) }
                     }
                     p.writtenAt = now
-                    conns[i].out.append(contentsOf: p.line.bytes)
+                    if cfg.format == .hl7 {
+                        conns[i].out.append(contentsOf: HL7Wire.frame(p.line))
+                    } else {
+                        conns[i].out.append(contentsOf: p.line.bytes)
+                    }
                     conns[i].inflight.append(p)
                     counts.written += 1
                 }
@@ -333,9 +342,20 @@ package struct IngestSender: Sendable {
                         if n < readBuffer.count { break }
                     }
                     var start = conns[i].inbuf.startIndex
-                    while let nl = conns[i].inbuf[start...].firstIndex(of: 10) {
-                        handle(replyLine: conns[i].inbuf[start..<nl], on: i, at: now)
-                        start = nl + 1
+                    if cfg.format == .hl7 {
+                        // MLLP: 0x0B, the ACK, 0x1C 0x0D.
+                        while let end = conns[i].inbuf[start...].firstIndex(of: 0x1C),
+                            end + 1 < conns[i].inbuf.endIndex
+                        {
+                            let frame = conns[i].inbuf[start..<end]
+                            handle(replyLine: frame.drop { $0 != 0x0B }.dropFirst(), on: i, at: now)
+                            start = end + 2
+                        }
+                    } else {
+                        while let nl = conns[i].inbuf[start...].firstIndex(of: 10) {
+                            handle(replyLine: conns[i].inbuf[start..<nl], on: i, at: now)
+                            start = nl + 1
+                        }
                     }
                     conns[i].inbuf.removeSubrange(..<start)
                     if closed || writeFailed { drop(i, at: now) }

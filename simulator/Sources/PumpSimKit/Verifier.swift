@@ -7,6 +7,8 @@ import PumpTelemetry
 package struct AcknowledgedMessages: Sendable {
     /// Ids answered accepted or duplicate, by serial.
     package private(set) var idsBySerial: [String: Set<String>] = [:]
+    /// How the daemon stores the ids: as sent (protocol v1), or `PUMPSIM:ID` (HL7, MSH-4 + MSH-10).
+    package var format: WireFormat = .json
 
     /// An empty record.
     package init() {}
@@ -15,7 +17,7 @@ package struct AcknowledgedMessages: Sendable {
     package mutating func note(_ line: OutgoingLine, _ reply: Reply) {
         guard reply.result == .accepted || reply.result == .duplicate, let serial = line.serial, let id = line.id
         else { return }
-        idsBySerial[serial, default: []].insert(id)
+        idsBySerial[serial, default: []].insert(format == .hl7 ? HL7Wire.storedID(id) : id)
     }
 
     /// Reads every pump's events back and returns the acknowledged ids that are not stored, by serial.

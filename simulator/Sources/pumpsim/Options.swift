@@ -25,6 +25,12 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Seconds to keep retrying an unreachable ingest socket before giving up.")
     var reconnectTimeout: Int = 30
 
+    @Option(
+        help:
+            "What to send: json (protocol v1) or hl7 (the same messages as IHE PCD-01/PCD-04 over MLLP, to a tcp: --socket that pumpmond --hl7-listen serves)."
+    )
+    var format: String = "json"
+
     @Option(help: "Speak mutual TLS to a tcp: --socket with this client certificate (PEM), as a gateway does.")
     var tlsCert: String?
 
@@ -40,6 +46,9 @@ struct ConnectionOptions: ParsableArguments {
         let tls = [tlsCert, tlsKey, tlsCa].compactMap { $0 }
         guard tls.isEmpty || tls.count == 3 else {
             throw ValidationError("TLS needs --tls-cert, --tls-key and --tls-ca together")
+        }
+        guard WireFormat(rawValue: format) != nil else {
+            throw ValidationError("--format is json or hl7, not '\(format)'")
         }
         if !tls.isEmpty, case .unix = ingestAddress {
             throw ValidationError("--tls-cert/--tls-key/--tls-ca need a TCP --socket, tcp:HOST:PORT")
@@ -66,10 +75,11 @@ struct ConnectionOptions: ParsableArguments {
                 throw ValidationError("cannot set up TLS with \(tlsCert), \(tlsKey) and \(tlsCa): \(error)")
             }
         }
-        return IngestSender(
-            configuration: SenderConfiguration(
-                address: address, connections: override ?? connections, window: window,
-                reconnectDeadline: .seconds(reconnectTimeout)))
+        var configuration = SenderConfiguration(
+            address: address, connections: override ?? connections, window: window,
+            reconnectDeadline: .seconds(reconnectTimeout))
+        configuration.format = WireFormat(rawValue: format) ?? .json
+        return IngestSender(configuration: configuration)
     }
 
     var control: any DaemonControl {
