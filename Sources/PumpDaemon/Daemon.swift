@@ -178,8 +178,17 @@ package struct Daemon: Sendable {
             committer: committer, store: store, alarm: alarm, clock: clock, interval: configuration.sweepInterval,
             logger: logger)
         let notifier = SystemdNotifier()
+        let readyMetadata: Logger.Metadata = [
+            "message_id": "\(JournalMessageIDs.ready)", "store": "\(store.path)",
+            "ingest": "\((ingestEndpoints + hl7Endpoints).map(\.description).joined(separator: ", "))",
+            "control": "\(controlEndpoint.description)", "connections.ingest.limit": "\(caps.ingest)",
+            "connections.control.limit": "\(caps.control)",
+        ]
         let systemd = SystemdIntegration(
-            notifier: notifier, committer: committer, statusInterval: configuration.statusInterval)
+            notifier: notifier, committer: committer, statusInterval: configuration.statusInterval
+        ) { [logger] in
+            logger.notice("pumpmond ready", metadata: readyMetadata)
+        }
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: systemd, successTerminationBehavior: .ignore), .init(service: committer),
@@ -198,15 +207,6 @@ package struct Daemon: Sendable {
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger))
 
-        notifier.notify(.ready, .status("ready: listening for telemetry"))
-        logger.notice(
-            "pumpmond ready",
-            metadata: [
-                "message_id": "\(JournalMessageIDs.ready)", "store": "\(store.path)",
-                "ingest": "\((ingestEndpoints + hl7Endpoints).map(\.description).joined(separator: ", "))",
-                "control": "\(controlEndpoint.description)", "connections.ingest.limit": "\(caps.ingest)",
-                "connections.control.limit": "\(caps.control)",
-            ])
         var failure: (any Error)?
         do { try await serviceGroup.run() } catch { failure = error }
         notifier.notify(.stopping)

@@ -39,7 +39,8 @@ package final class DaemonProcess {
     /// The running process's pid, if any.
     package var pid: Int32? { process?.processIdentifier }
 
-    /// Starts the daemon and waits until its control socket answers connections.
+    /// Starts the daemon and waits until it logs `pumpmond ready` (it does so inside its service
+    /// group, once SIGTERM is trapped) and both sockets answer connections.
     package func start(timeout: TimeInterval = 20) throws {
         try? FileManager.default.removeItem(atPath: controlSocket)
         let p = Process()
@@ -63,7 +64,7 @@ package final class DaemonProcess {
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         }
         let logFile = FileHandle(forWritingAtPath: logPath)
-        logFile?.seekToEndOfFile()
+        let logStart = logFile?.seekToEndOfFile() ?? 0
         p.standardError = logFile
         p.standardOutput = logFile
         try p.run()
@@ -74,7 +75,7 @@ package final class DaemonProcess {
             if !p.isRunning {
                 throw DaemonProcessError.exited(status: p.terminationStatus, log: self.log(tail: 20))
             }
-            if (try? LineSocket(unixPath: controlSocket)) != nil,
+            if logSays("pumpmond ready", from: logStart), (try? LineSocket(unixPath: controlSocket)) != nil,
                 (try? LineSocket(unixPath: ingestSocket)) != nil
             {
                 return
@@ -103,6 +104,14 @@ package final class DaemonProcess {
     }
 
     /// The last lines of the daemon's log.
+    /// Whether the log, from byte `offset` on (this start's lines), contains `text`.
+    private func logSays(_ text: String, from offset: UInt64) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: logPath) else { return false }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: offset)
+        return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self).contains(text)
+    }
+
     package func log(tail: Int) -> String {
         let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(tail).joined(separator: "\n")
