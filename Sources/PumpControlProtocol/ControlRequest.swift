@@ -28,6 +28,8 @@ package struct ControlRequest: Codable, Sendable, Hashable {
         /// `pumpctl watch`: the snapshot of pumps and firing alerts, then every change
         /// (``WatchEventDocument`` lines) until either side closes.
         case watch
+        /// `pumpctl backup`: an online, checked copy of the store in the backup directory.
+        case backup
     }
 
     /// The operation asked for.

@@ -19,6 +19,8 @@ struct ControlHandler: Sendable {
     let clock: any DaemonClock
     let startedAt: Int64
     let logger: Logger
+    /// `backup`: copies of the store into the backup directory.
+    let backups: StoreBackup
 
     /// Answers one request line from `peer`: hands the reply line (JSON + `\n`) to `send` in pieces,
     /// in order, each after the one before it was sent. An `events` reply is read from the store a
@@ -220,6 +222,13 @@ struct ControlHandler: Sendable {
             return .document(try await retire(r, now: now))
         case .watch:
             return .watch(try await subscribe(hooks: hooks, now: now))
+        case .backup:
+            do {
+                return .document(try await backups.take(now: now))
+            } catch {
+                logger.error("Backup failed", metadata: ["error": "\(error.description)"])
+                throw ControlFailure(code: .unavailable, message: error.description)
+            }
         }
     }
 

@@ -158,7 +158,9 @@ package struct Daemon: Sendable {
         let handler = ControlHandler(
             store: store, committer: committer, writer: writer, configuration: configuration,
             access: ControlAccessPolicy(groupName: configuration.controlGroup), clock: clock, startedAt: started,
-            logger: logger)
+            logger: logger,
+            backups: StoreBackup(
+                store: store, directory: configuration.effectiveBackupDirectory, keep: configuration.backupKeep))
         let control = ControlServer(listener: controlListener, handler: handler, logger: logger)
         let sweeper = StallSweeper(
             committer: committer, store: store, alarm: alarm, clock: clock, interval: configuration.sweepInterval,

@@ -59,6 +59,16 @@ package struct DaemonConfiguration: Sendable {
     /// The most changes one `watch` connection may have waiting to be written; past that the
     /// daemon closes it (it reconnects for a fresh snapshot).
     package var maxWatchQueue: Int
+    /// Where `pumpctl backup` writes its copies (`--backup-dir`, config key `backup_dir`); nil, the
+    /// default, is the `backups` directory inside the state directory.
+    package var backupDirectory: String?
+    /// How many backups are kept; older ones are removed after each new one (`--backup-keep`).
+    package var backupKeep: Int
+
+    /// The backup directory in effect.
+    package var effectiveBackupDirectory: String {
+        backupDirectory ?? (stateDirectory as NSString).appendingPathComponent("backups")
+    }
 
     /// Creates a configuration; sockets default to the state directory.
     package init(
@@ -89,6 +99,8 @@ package struct DaemonConfiguration: Sendable {
         self.maxPendingReplies = 4096
         self.silenceAlert = nil
         self.maxWatchQueue = 10_000
+        self.backupDirectory = nil
+        self.backupKeep = 7
     }
 }
 

@@ -27,7 +27,12 @@ struct Pumpmond: AsyncParsableCommand {
             A --config FILE is JSON with any of the keys state_dir, ingest_socket, control_socket, listen,
             stall_grace, mri_stall_grace, chain_head_interval (seconds), control_group, max_connections, max_control_connections,
             idle_timeout (seconds), silence_alert (seconds), max_watch_queue, tls_cert, tls_key, tls_client_ca,
-            gateways and listen_plaintext (true/false); flags override it.
+            gateways, listen_plaintext (true/false), backup_dir and backup_keep; flags override it.
+
+            Backups: `pumpctl backup` (the control op `backup`) makes an online copy of the store while
+            ingest goes on (SQLite's VACUUM INTO on a snapshot), checks it with PRAGMA integrity_check, syncs
+            it and renames it into --backup-dir as pumpmond-<UTC time>.sqlite, then removes the oldest copies
+            beyond --backup-keep. pumpmond-backup.timer runs it daily; systemd/README.md restores one.
 
             Alerts (issue 13): the daemon derives PumpNonFunctional, PumpImpendingFailure, PumpReservoirEmpty,
             PumpReservoirLow and, with --silence-alert, PumpSilent from its store and streams them, with every
@@ -135,6 +140,12 @@ struct Pumpmond: AsyncParsableCommand {
     )
     var maxWatchQueue: String?
 
+    @Option(help: "Where pumpctl backup writes copies of the store. Default: backups in the state directory.")
+    var backupDir: String?
+
+    @Option(help: "How many backups are kept; older ones are removed (1 to 10000). Default: 7.")
+    var backupKeep: String?
+
     @Option(help: "A JSON configuration file (see the discussion above).")
     var config: String?
 
@@ -216,6 +227,10 @@ struct Pumpmond: AsyncParsableCommand {
         configuration.maxWatchQueue =
             try maxWatchQueue.map { try Bounded.parse($0, name: "--max-watch-queue", range: Bounded.watchQueue) }
             ?? file.maxWatchQueue ?? configuration.maxWatchQueue
+        configuration.backupDirectory = backupDir ?? file.backupDir
+        configuration.backupKeep =
+            try backupKeep.map { try Bounded.parse($0, name: "--backup-keep", range: Bounded.backupKeep) }
+            ?? file.backupKeep ?? configuration.backupKeep
 
         LoggingSystem.bootstrap { label in JournalLogging.makeHandler(label: label, identifier: "pumpmond") }
         let logger = Logger(label: "pumpmond")
@@ -271,6 +286,8 @@ struct ConfigFile: Decodable {
     var tlsClientCA: String?
     var gateways: String?
     var listenPlaintext: Bool?
+    var backupDir: String?
+    var backupKeep: Int?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case stateDir = "state_dir"
@@ -291,6 +308,8 @@ struct ConfigFile: Decodable {
         case tlsClientCA = "tls_client_ca"
         case gateways
         case listenPlaintext = "listen_plaintext"
+        case backupDir = "backup_dir"
+        case backupKeep = "backup_keep"
     }
 
     init() {}
@@ -319,6 +338,7 @@ struct ConfigFile: Decodable {
         let bounded: [(CodingKeys, ClosedRange<Int>)] = [
             (.maxConnections, Bounded.connections), (.maxControlConnections, Bounded.controlConnections),
             (.idleTimeout, Bounded.idleSeconds), (.maxWatchQueue, Bounded.watchQueue),
+            (.backupKeep, Bounded.backupKeep),
         ]
         for (key, range) in bounded {
             guard let value = object[key.rawValue] else { continue }
@@ -362,6 +382,7 @@ enum Bounded {
     static let controlConnections = 1...10_000
     static let idleSeconds = 1...86_400
     static let watchQueue = 1...1_000_000
+    static let backupKeep = 1...10_000
 
     static func parse(_ text: String, name: String, range: ClosedRange<Int>) throws(ValidationError) -> Int {
         guard let value = Int(text), range.contains(value) else {

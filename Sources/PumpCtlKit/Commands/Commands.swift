@@ -55,6 +55,8 @@ struct PumpCtlCommand: ParsableCommand {
                 pumpctl retire SERIAL --reason explanted|replaced|patient_deceased|other
               Follow failures and alerts live:
                 pumpctl watch   (or --json, one object per line)
+              Copy the store while it runs:
+                pumpctl backup   (exits 69 when no backup could be made)
 
             Exit codes: 0 success (whatever the determination); 64 bad usage (unknown flag, missing \
             required one, --limit below 1); 65 bad data (unknown vocabulary word, BOOL other than true or \
@@ -66,7 +68,7 @@ struct PumpCtlCommand: ParsableCommand {
         subcommands: [
             StatusCommand.self, DevicesCommand.self, DeviceCommand.self, EventsCommand.self,
             EligibilityCommand.self, EnrollCommand.self, RequestReplacementCommand.self, RejectedCommand.self,
-            VerifyCommand.self, RetireCommand.self, WatchCommand.self,
+            VerifyCommand.self, RetireCommand.self, WatchCommand.self, BackupCommand.self,
         ])
 
     /// `--socket` and `--json`, before or after the subcommand: argument-parser parses the root
