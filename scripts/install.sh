@@ -2,7 +2,8 @@
 # Installs pumpmond the way a Debian system lays things out:
 #   $DESTDIR$PREFIX/bin/{pumpmond,pumpctl,pumpsim,pumpalert}
 #   $DESTDIR/lib/systemd/system/{pumpmond.service,pumpmond.socket,pumpmond-control.socket,
-#       pumpmond-alert.service,pumpmond-tls.socket,pumpmond-backup.service,pumpmond-backup.timer}
+#       pumpmond-alert.service,pumpmond-tls.socket,pumpmond-backup.service,pumpmond-backup.timer,
+#       pumpmond-metrics.socket}
 #   $DESTDIR/usr/share/doc/pumpmond/pumpmond-tls.conf (the TLS drop-in, installed by an operator)
 #   $DESTDIR/usr/lib/sysusers.d/pumpmond.conf, $DESTDIR/usr/lib/tmpfiles.d/pumpmond.conf
 #   $DESTDIR/usr/share/bash-completion/completions/pumpctl
@@ -42,7 +43,7 @@ done
 
 # The units name /usr/bin/pumpmond; another PREFIX is written into ExecStart= here.
 for unit in pumpmond.service pumpmond.socket pumpmond-control.socket pumpmond-alert.service pumpmond-tls.socket \
-    pumpmond-backup.service pumpmond-backup.timer; do
+    pumpmond-backup.service pumpmond-backup.timer pumpmond-metrics.socket; do
     sed "s|^ExecStart=/usr/bin/|ExecStart=$PREFIX/bin/|" "systemd/$unit" >"$unitdir/$unit"
     chmod 0644 "$unitdir/$unit"
 done

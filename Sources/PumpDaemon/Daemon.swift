@@ -56,9 +56,10 @@ package struct Daemon: Sendable {
         } catch {
             throw DaemonError.store(error)
         }
+        let metrics = DaemonMetrics()
         let committer = IngestCommitter(
             writer: writer, clock: clock, configuration: configuration, counters: counters, alarm: alarm,
-            board: board, logger: logger)
+            board: board, logger: logger, metrics: metrics)
 
         let fileLimit = OpenFileLimit.raise(logger: logger)
         let caps = OpenFileLimit.caps(
@@ -107,9 +108,18 @@ package struct Daemon: Sendable {
         if let tcp = configuration.tcpListen {
             ingestEndpoints.append(.tcp(host: tcp.host, port: tcp.port))
         }
+        let metricsEndpoint: ListenEndpoint
+        if let activated = inherited.first(where: { $0.name == "metrics" }) {
+            metricsEndpoint = .inherited(fd: activated.fd)
+        } else if let tcp = configuration.metricsListen {
+            metricsEndpoint = .tcp(host: tcp.host, port: tcp.port)
+        } else {
+            metricsEndpoint = .unix(path: configuration.metricsSocketPath)
+        }
 
         var listeners: [IngestListener] = []
         let controlListener: ControlListener
+        let metricsListener: MetricsListener
         do {
             for endpoint in ingestEndpoints {
                 let transport: IngestTransport
@@ -144,6 +154,15 @@ package struct Daemon: Sendable {
             if case .unix(let path) = controlEndpoint {
                 chmod(path, configuration.controlSocketMode)
             }
+            do {
+                metricsListener = try await MetricsServer.bind(metricsEndpoint, group: group)
+            } catch {
+                try? await controlListener.channel.close()
+                throw error
+            }
+            if case .unix(let path) = metricsEndpoint {
+                chmod(path, configuration.controlSocketMode)
+            }
         } catch let error as DaemonError {
             for l in listeners { try? await l.channel.close() }
             throw error
@@ -151,6 +170,7 @@ package struct Daemon: Sendable {
             for l in listeners { try? await l.channel.close() }
             throw DaemonError.bind(reason: "\(error)")
         }
+        let metricsAt = MetricsServer.location(of: metricsListener.channel.localAddress)
 
         let ingest = IngestServer(
             listeners: listeners, committer: committer, clock: clock,
@@ -160,7 +180,8 @@ package struct Daemon: Sendable {
             access: ControlAccessPolicy(groupName: configuration.controlGroup), clock: clock, startedAt: started,
             logger: logger,
             backups: StoreBackup(
-                store: store, directory: configuration.effectiveBackupDirectory, keep: configuration.backupKeep))
+                store: store, directory: configuration.effectiveBackupDirectory, keep: configuration.backupKeep),
+            metrics: metrics, metricsAt: metricsAt)
         let control = ControlServer(listener: controlListener, handler: handler, logger: logger)
         let sweeper = StallSweeper(
             committer: committer, store: store, alarm: alarm, clock: clock, interval: configuration.sweepInterval,
@@ -173,6 +194,11 @@ package struct Daemon: Sendable {
             .init(service: systemd, successTerminationBehavior: .ignore), .init(service: committer),
             .init(service: sweeper),
             .init(service: ingest), .init(service: control), .init(service: chains),
+            .init(
+                service: MetricsServer(
+                    listener: metricsListener, metrics: metrics,
+                    sources: MetricsSources(store: store, counters: counters, board: board, clock: clock),
+                    logger: logger)),
         ]
         if configuration.silenceAlert != nil {
             services.append(.init(service: SilenceWatch(board: board, clock: clock)))
@@ -192,7 +218,8 @@ package struct Daemon: Sendable {
             metadata: [
                 "message_id": "\(JournalMessageIDs.ready)", "store": "\(store.path)",
                 "ingest": "\(ingestEndpoints.map(\.description).joined(separator: ", "))",
-                "control": "\(controlEndpoint.description)", "connections.ingest.limit": "\(caps.ingest)",
+                "control": "\(controlEndpoint.description)", "metrics": "\(metricsAt ?? "?")",
+                "connections.ingest.limit": "\(caps.ingest)",
                 "connections.control.limit": "\(caps.control)",
             ])
         var failure: (any Error)?

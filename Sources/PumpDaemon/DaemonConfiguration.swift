@@ -65,6 +65,12 @@ package struct DaemonConfiguration: Sendable {
     /// How many backups are kept; older ones are removed after each new one (`--backup-keep`).
     package var backupKeep: Int
 
+    /// The metrics Unix socket (`GET /metrics`), bound unless systemd passes a `metrics` socket
+    /// or ``metricsListen`` is set (`--metrics-socket`); default `metrics.sock` beside the control socket.
+    package var metricsSocketPath: String
+    /// A TCP listener for `GET /metrics` in place of the Unix socket (`--metrics-listen HOST:PORT`).
+    package var metricsListen: (host: String, port: Int)?
+
     /// The backup directory in effect.
     package var effectiveBackupDirectory: String {
         backupDirectory ?? (stateDirectory as NSString).appendingPathComponent("backups")
@@ -100,6 +106,9 @@ package struct DaemonConfiguration: Sendable {
         self.silenceAlert = nil
         self.maxWatchQueue = 10_000
         self.backupDirectory = nil
+        self.metricsSocketPath = ((self.controlSocketPath as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent("metrics.sock")
+        self.metricsListen = nil
         self.backupKeep = 7
     }
 }

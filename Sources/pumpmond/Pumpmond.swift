@@ -27,7 +27,13 @@ struct Pumpmond: AsyncParsableCommand {
             A --config FILE is JSON with any of the keys state_dir, ingest_socket, control_socket, listen,
             stall_grace, mri_stall_grace, chain_head_interval (seconds), control_group, max_connections, max_control_connections,
             idle_timeout (seconds), silence_alert (seconds), max_watch_queue, tls_cert, tls_key, tls_client_ca,
-            gateways, listen_plaintext (true/false), backup_dir and backup_keep; flags override it.
+            gateways, listen_plaintext (true/false), backup_dir, backup_keep, metrics_socket and metrics_listen;
+            flags override it.
+
+            Metrics: GET /metrics (Prometheus text format) on its own listener: a Unix socket (--metrics-socket,
+            default metrics.sock beside the control socket), TCP with --metrics-listen HOST:PORT, or systemd's
+            socket named metrics (pumpmond-metrics.socket, 127.0.0.1:9410). Other paths answer 404, other
+            methods 405. pumpctl status says where.
 
             Backups: `pumpctl backup` (the control op `backup`) makes an online copy of the store while
             ingest goes on (SQLite's VACUUM INTO on a snapshot), checks it with PRAGMA integrity_check, syncs
@@ -140,6 +146,12 @@ struct Pumpmond: AsyncParsableCommand {
     )
     var maxWatchQueue: String?
 
+    @Option(help: "The metrics Unix socket (GET /metrics). Default: metrics.sock beside the control socket.")
+    var metricsSocket: String?
+
+    @Option(help: "Serve GET /metrics on TCP HOST:PORT instead of the Unix socket (Prometheus scrapes TCP).")
+    var metricsListen: String?
+
     @Option(help: "Where pumpctl backup writes copies of the store. Default: backups in the state directory.")
     var backupDir: String?
 
@@ -228,6 +240,15 @@ struct Pumpmond: AsyncParsableCommand {
             try maxWatchQueue.map { try Bounded.parse($0, name: "--max-watch-queue", range: Bounded.watchQueue) }
             ?? file.maxWatchQueue ?? configuration.maxWatchQueue
         configuration.backupDirectory = backupDir ?? file.backupDir
+        if let path = metricsSocket ?? file.metricsSocket { configuration.metricsSocketPath = path }
+        if let listen = metricsListen ?? file.metricsListen {
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+                (1...65535).contains(port)
+            else { throw ValidationError("--metrics-listen takes HOST:PORT, e.g. 127.0.0.1:9410, not '\(listen)'") }
+            configuration.metricsListen = (
+                String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port
+            )
+        }
         configuration.backupKeep =
             try backupKeep.map { try Bounded.parse($0, name: "--backup-keep", range: Bounded.backupKeep) }
             ?? file.backupKeep ?? configuration.backupKeep
@@ -288,6 +309,8 @@ struct ConfigFile: Decodable {
     var listenPlaintext: Bool?
     var backupDir: String?
     var backupKeep: Int?
+    var metricsSocket: String?
+    var metricsListen: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case stateDir = "state_dir"
@@ -310,6 +333,8 @@ struct ConfigFile: Decodable {
         case listenPlaintext = "listen_plaintext"
         case backupDir = "backup_dir"
         case backupKeep = "backup_keep"
+        case metricsSocket = "metrics_socket"
+        case metricsListen = "metrics_listen"
     }
 
     init() {}

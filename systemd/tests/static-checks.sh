@@ -28,7 +28,7 @@ cp -an /lib/systemd/system/. "$root/lib/systemd/system/" 2>/dev/null || true
 mkdir -p "$root/bin" && cp -a /bin/kill "$root/bin/kill"
 
 units=(pumpmond.service pumpmond.socket pumpmond-control.socket pumpmond-alert.service pumpmond-tls.socket
-    pumpmond-backup.service pumpmond-backup.timer)
+    pumpmond-backup.service pumpmond-backup.timer pumpmond-metrics.socket)
 passed=0 failed=0
 check() { if [ "$2" = ok ]; then echo "PASS $1"; passed=$((passed + 1)); else echo "FAIL $1"; failed=$((failed + 1)); fi; }
 
@@ -72,6 +72,14 @@ score=$(printf '%s\n' "$sec" | sed -n 's/.*Overall exposure level for pumpmond-b
 if [ $rc -eq 0 ] && [ -n "$score" ]; then check "pumpmond-backup.service exposure $score <= 1.0" ok; else
     printf '%s\n' "$sec" | grep -v '^✓' | sed 's/^/    /'
     check "pumpmond-backup.service exposure ${score:-?} <= 1.0 (exit $rc)" fail
+fi
+
+# The example alerting rules of systemd/README.md.
+if command -v promtool >/dev/null; then
+    if out=$(promtool check rules systemd/pumpmond-rules.yml 2>&1); then check "promtool check rules pumpmond-rules.yml" ok; else
+        printf '%s\n' "$out" | sed 's/^/    /'
+        check "promtool check rules pumpmond-rules.yml" fail
+    fi
 fi
 
 echo "$passed passed, $failed failed"
