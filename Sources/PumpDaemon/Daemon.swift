@@ -56,7 +56,7 @@ package struct Daemon: Sendable {
         } catch {
             throw DaemonError.store(error)
         }
-        let metrics = DaemonMetrics()
+        let metrics = configuration.metricsEnabled ? DaemonMetrics() : nil
         let committer = IngestCommitter(
             writer: writer, clock: clock, configuration: configuration, counters: counters, alarm: alarm,
             board: board, logger: logger, metrics: metrics)
@@ -119,7 +119,7 @@ package struct Daemon: Sendable {
 
         var listeners: [IngestListener] = []
         let controlListener: ControlListener
-        let metricsListener: MetricsListener
+        var metricsListener: MetricsListener?
         do {
             for endpoint in ingestEndpoints {
                 let transport: IngestTransport
@@ -155,12 +155,14 @@ package struct Daemon: Sendable {
                 chmod(path, configuration.controlSocketMode)
             }
             do {
-                metricsListener = try await MetricsServer.bind(metricsEndpoint, group: group)
+                if configuration.metricsEnabled {
+                    metricsListener = try await MetricsServer.bind(metricsEndpoint, group: group)
+                }
             } catch {
                 try? await controlListener.channel.close()
                 throw error
             }
-            if case .unix(let path) = metricsEndpoint {
+            if configuration.metricsEnabled, case .unix(let path) = metricsEndpoint {
                 chmod(path, configuration.controlSocketMode)
             }
         } catch let error as DaemonError {
@@ -170,7 +172,7 @@ package struct Daemon: Sendable {
             for l in listeners { try? await l.channel.close() }
             throw DaemonError.bind(reason: "\(error)")
         }
-        let metricsAt = MetricsServer.location(of: metricsListener.channel.localAddress)
+        let metricsAt = metricsListener.flatMap { MetricsServer.location(of: $0.channel.localAddress) }
 
         let ingest = IngestServer(
             listeners: listeners, committer: committer, clock: clock,
@@ -194,12 +196,15 @@ package struct Daemon: Sendable {
             .init(service: systemd, successTerminationBehavior: .ignore), .init(service: committer),
             .init(service: sweeper),
             .init(service: ingest), .init(service: control), .init(service: chains),
-            .init(
-                service: MetricsServer(
-                    listener: metricsListener, metrics: metrics,
-                    sources: MetricsSources(store: store, counters: counters, board: board, clock: clock),
-                    logger: logger)),
         ]
+        if let metricsListener, let metrics {
+            services.append(
+                .init(
+                    service: MetricsServer(
+                        listener: metricsListener, metrics: metrics,
+                        sources: MetricsSources(store: store, counters: counters, board: board, clock: clock),
+                        logger: logger)))
+        }
         if configuration.silenceAlert != nil {
             services.append(.init(service: SilenceWatch(board: board, clock: clock)))
         }

@@ -70,6 +70,9 @@ package struct DaemonConfiguration: Sendable {
     package var metricsSocketPath: String
     /// A TCP listener for `GET /metrics` in place of the Unix socket (`--metrics-listen HOST:PORT`).
     package var metricsListen: (host: String, port: Int)?
+    /// Whether the daemon keeps and serves metrics at all (`--no-metrics` turns both off: the
+    /// benchmark's baseline).
+    package var metricsEnabled: Bool
 
     /// The backup directory in effect.
     package var effectiveBackupDirectory: String {
@@ -109,6 +112,7 @@ package struct DaemonConfiguration: Sendable {
         self.metricsSocketPath = ((self.controlSocketPath as NSString).deletingLastPathComponent as NSString)
             .appendingPathComponent("metrics.sock")
         self.metricsListen = nil
+        self.metricsEnabled = true
         self.backupKeep = 7
     }
 }

@@ -152,6 +152,9 @@ struct Pumpmond: AsyncParsableCommand {
     @Option(help: "Serve GET /metrics on TCP HOST:PORT instead of the Unix socket (Prometheus scrapes TCP).")
     var metricsListen: String?
 
+    @Flag(help: "Keep and serve no metrics (no /metrics listener): the benchmarks' baseline.")
+    var noMetrics = false
+
     @Option(help: "Where pumpctl backup writes copies of the store. Default: backups in the state directory.")
     var backupDir: String?
 
@@ -240,6 +243,7 @@ struct Pumpmond: AsyncParsableCommand {
             try maxWatchQueue.map { try Bounded.parse($0, name: "--max-watch-queue", range: Bounded.watchQueue) }
             ?? file.maxWatchQueue ?? configuration.maxWatchQueue
         configuration.backupDirectory = backupDir ?? file.backupDir
+        configuration.metricsEnabled = !noMetrics
         if let path = metricsSocket ?? file.metricsSocket { configuration.metricsSocketPath = path }
         if let listen = metricsListen ?? file.metricsListen {
             guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),

@@ -99,6 +99,20 @@ import Testing
         #expect(try Self.http(port, "GET", "/metrics?x=1").0 == 200)
     }
 
+    @Test func withNoMetricsNothingIsServedAndStatusSaysNothing() throws {
+        let harness = try DaemonHarness(extraArguments: ["--no-metrics"])
+        #expect(try harness.send([Lines.status("SM2-000001", id: "m1")]).first?.result == "accepted")
+        let document = try #require(try harness.control(.init(op: .status), as: DaemonStatusDocument.self).result)
+        #expect(document.metrics == nil)
+        #expect(!FileManager.default.fileExists(atPath: harness.directory.file("metrics.sock")))
+    }
+
+    @Test func byDefaultTheMetricsAreOnAUnixSocketBesideTheControlSocket() throws {
+        let harness = try DaemonHarness()
+        let document = try #require(try harness.control(.init(op: .status), as: DaemonStatusDocument.self).result)
+        #expect(document.metrics == "unix:" + harness.directory.file("metrics.sock"))
+    }
+
     @Test func afterARestartTheCountersStartOverAndTheStoreGaugesAreRight() throws {
         let (harness, port) = try Self.daemon()
         var lines: [String] = []
