@@ -149,27 +149,26 @@ package struct Daemon: Sendable {
                     chmod(path, configuration.controlSocketMode)
                 }
             }
+            // The metrics listener before the control socket: the control socket answering is the
+            // daemon's sign (to tests and scripts) that binding is over.
+            if configuration.metricsEnabled {
+                metricsListener = try await MetricsServer.bind(metricsEndpoint, group: group)
+                if case .unix(let path) = metricsEndpoint {
+                    chmod(path, configuration.controlSocketMode)
+                }
+            }
             controlListener = try await ControlServer.bind(
                 controlEndpoint, group: group, budget: controlBudget, idleTimeout: idleTimeout)
             if case .unix(let path) = controlEndpoint {
                 chmod(path, configuration.controlSocketMode)
             }
-            do {
-                if configuration.metricsEnabled {
-                    metricsListener = try await MetricsServer.bind(metricsEndpoint, group: group)
-                }
-            } catch {
-                try? await controlListener.channel.close()
-                throw error
-            }
-            if configuration.metricsEnabled, case .unix(let path) = metricsEndpoint {
-                chmod(path, configuration.controlSocketMode)
-            }
         } catch let error as DaemonError {
             for l in listeners { try? await l.channel.close() }
+            try? await metricsListener?.channel.close()
             throw error
         } catch {
             for l in listeners { try? await l.channel.close() }
+            try? await metricsListener?.channel.close()
             throw DaemonError.bind(reason: "\(error)")
         }
         let metricsAt = metricsListener.flatMap { MetricsServer.location(of: $0.channel.localAddress) }
