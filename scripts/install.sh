@@ -2,7 +2,8 @@
 # Installs pumpmond the way a Debian system lays things out:
 #   $DESTDIR$PREFIX/bin/{pumpmond,pumpctl,pumpsim,pumpalert}
 #   $DESTDIR/lib/systemd/system/{pumpmond.service,pumpmond.socket,pumpmond-control.socket,
-#       pumpmond-alert.service,pumpmond-tls.socket,pumpmond-hl7.socket}
+#       pumpmond-alert.service,pumpmond-tls.socket,pumpmond-hl7.socket,pumpmond-backup.service,
+#       pumpmond-backup.timer,pumpmond-metrics.socket}
 #   $DESTDIR/usr/share/doc/pumpmond/pumpmond-tls.conf (the TLS drop-in, installed by an operator)
 #   $DESTDIR/usr/lib/sysusers.d/pumpmond.conf, $DESTDIR/usr/lib/tmpfiles.d/pumpmond.conf
 #   $DESTDIR/usr/share/bash-completion/completions/pumpctl
@@ -42,7 +43,7 @@ done
 
 # The units name /usr/bin/pumpmond; another PREFIX is written into ExecStart= here.
 for unit in pumpmond.service pumpmond.socket pumpmond-control.socket pumpmond-alert.service pumpmond-tls.socket \
-    pumpmond-hl7.socket; do
+    pumpmond-hl7.socket pumpmond-backup.service pumpmond-backup.timer pumpmond-metrics.socket; do
     sed "s|^ExecStart=/usr/bin/|ExecStart=$PREFIX/bin/|" "systemd/$unit" >"$unitdir/$unit"
     chmod 0644 "$unitdir/$unit"
 done
@@ -77,4 +78,5 @@ if [ -z "$DESTDIR" ] && [ -d /run/systemd/system ]; then
     systemctl daemon-reload
     echo "install: now run: systemctl enable --now pumpmond.socket pumpmond-control.socket" >&2
     echo "install: for alerts, write /etc/pumpmond/alert.json, then: systemctl enable --now pumpmond-alert" >&2
+    echo "install: for daily backups of the store: systemctl enable --now pumpmond-backup.timer" >&2
 fi

@@ -31,6 +31,8 @@ package struct ControlRequest: Codable, Sendable, Hashable {
         /// `pumpctl record ID`: one eligibility record with its details (``EligibilityRecordDocument``
         /// with `patient`, `device` and `evidence_messages`).
         case record
+        /// `pumpctl backup`: an online, checked copy of the store in the backup directory.
+        case backup
     }
 
     /// The operation asked for.

@@ -385,14 +385,21 @@ package struct DaemonStatusDocument: Codable, Sendable, Hashable {
     package var records: Int
     /// Quarantined messages.
     package var rejected: Int
+    /// Where `GET /metrics` is served: `http://HOST:PORT/metrics` or `unix:PATH` (issue 17); absent
+    /// from daemons before it.
+    package var metrics: String?
 
     enum CodingKeys: String, CodingKey {
         case version
         case uptimeS = "uptime_s"
-        case store, pumps, messages, records, rejected
+        case store, pumps, messages, records, rejected, metrics
     }
 
-    package init(version: String, uptimeS: Int, store: String, pumps: Int, messages: Int, records: Int, rejected: Int) {
+    package init(
+        version: String, uptimeS: Int, store: String, pumps: Int, messages: Int, records: Int, rejected: Int,
+        metrics: String? = nil
+    ) {
+        self.metrics = metrics
         self.version = version
         self.uptimeS = uptimeS
         self.store = store

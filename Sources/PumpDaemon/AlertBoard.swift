@@ -201,6 +201,17 @@ final class AlertBoard: Sendable {
     /// How many watchers are connected.
     var watcherCount: Int { state.withLock { $0.watchers.count } }
 
+    /// Alerts firing now, by name (`/metrics`' `pumpmond_alerts_firing`).
+    func firingCounts() -> [AlertName: Int] {
+        state.withLock { s in
+            var counts: [AlertName: Int] = [:]
+            for alerts in s.firing.values {
+                for name in alerts.keys { counts[name, default: 0] += 1 }
+            }
+            return counts
+        }
+    }
+
     // MARK: Under the lock
 
     /// The rules' view of a pump, nil when it is not in service.

@@ -19,6 +19,11 @@ struct ControlHandler: Sendable {
     let clock: any DaemonClock
     let startedAt: Int64
     let logger: Logger
+    /// `backup`: copies of the store into the backup directory.
+    let backups: StoreBackup
+    /// The metrics, and where they are served (`status`).
+    let metrics: DaemonMetrics?
+    let metricsAt: String?
 
     /// Answers one request line from `peer`: hands the reply line (JSON + `\n`) to `send` in pieces,
     /// in order, each after the one before it was sent. An `events` reply is read from the store a
@@ -86,6 +91,14 @@ struct ControlHandler: Sendable {
         case .success: outcome = "allowed: ok"
         case .failure(let f) where f.code == .notPermitted: outcome = "refused: not permitted"
         case .failure(let f): outcome = "allowed: \(f.code.rawValue)"
+        }
+        if let metrics {
+            let label: String
+            switch copy result {
+            case .success: label = "ok"
+            case .failure(let f): label = f.code.rawValue
+            }
+            metrics.controlRequest(op: command, outcome: label)
         }
         do {
             try await store.appendAudit(
@@ -163,7 +176,8 @@ struct ControlHandler: Sendable {
             return .document(
                 DaemonStatusDocument(
                     version: PumpmondVersion.string, uptimeS: Int((now - startedAt) / 1_000_000), store: store.path,
-                    pumps: c.pumps, messages: c.messages, records: c.records, rejected: c.rejected))
+                    pumps: c.pumps, messages: c.messages, records: c.records, rejected: c.rejected,
+                    metrics: metricsAt))
         case .devices:
             let state = try r.state.map { w throws(ControlFailure) in try word(PumpState.self, w).rawValue }
             return .devices(DeviceCursor(store: store, state: state))
@@ -198,6 +212,7 @@ struct ControlHandler: Sendable {
                         serial: serial, enrollment: enrollment, therapy: therapy, now: now)
                     board.noteEnrolled(serial: serial, isNew: isNew, now: now)
                     board.apply(records: [record], changes: [], now: now)
+                    metrics?.raised([record])
                     return record
                 })
         case .requestReplacement:
@@ -210,7 +225,10 @@ struct ControlHandler: Sendable {
             let answer = try await committer.serialized {
                 let record = try await Eligibility(store: store).requestReplacement(
                     serial: serial, reason: reason, note: note, rules: rules, now: now)
-                if let record { board.apply(records: [record], changes: [], now: now) }
+                if let record {
+                    board.apply(records: [record], changes: [], now: now)
+                    metrics?.raised([record])
+                }
                 return record
             }
             guard let record = answer else { throw notFound(serial) }
@@ -225,6 +243,13 @@ struct ControlHandler: Sendable {
             return .watch(try await subscribe(hooks: hooks, now: now))
         case .record:
             return .document(try await record(r.id))
+        case .backup:
+            do {
+                return .document(try await backups.take(now: now))
+            } catch {
+                logger.error("Backup failed", metadata: ["error": "\(error.description)"])
+                throw ControlFailure(code: .unavailable, message: error.description)
+            }
         }
     }
 

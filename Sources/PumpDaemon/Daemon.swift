@@ -56,9 +56,10 @@ package struct Daemon: Sendable {
         } catch {
             throw DaemonError.store(error)
         }
+        let metrics = configuration.metricsEnabled ? DaemonMetrics() : nil
         let committer = IngestCommitter(
             writer: writer, clock: clock, configuration: configuration, counters: counters, alarm: alarm,
-            board: board, logger: logger)
+            board: board, logger: logger, metrics: metrics)
 
         let fileLimit = OpenFileLimit.raise(logger: logger)
         let caps = OpenFileLimit.caps(
@@ -111,9 +112,18 @@ package struct Daemon: Sendable {
         if let hl7 = configuration.hl7Listen {
             hl7Endpoints.append(.tcp(host: hl7.host, port: hl7.port))
         }
+        let metricsEndpoint: ListenEndpoint
+        if let activated = inherited.first(where: { $0.name == "metrics" }) {
+            metricsEndpoint = .inherited(fd: activated.fd)
+        } else if let tcp = configuration.metricsListen {
+            metricsEndpoint = .tcp(host: tcp.host, port: tcp.port)
+        } else {
+            metricsEndpoint = .unix(path: configuration.metricsSocketPath)
+        }
 
         var listeners: [IngestListener] = []
         let controlListener: ControlListener
+        var metricsListener: MetricsListener?
         do {
             for endpoint in ingestEndpoints {
                 let transport: IngestTransport
@@ -153,6 +163,14 @@ package struct Daemon: Sendable {
                         endpoint, transport: configuration.tls == nil ? .plaintextTCP : .tls(security), wire: .mllp,
                         group: group, budget: ingestBudget, idleTimeout: idleTimeout, logger: logger))
             }
+            // The metrics listener before the control socket: the control socket answering is the
+            // daemon's sign (to tests and scripts) that binding is over.
+            if configuration.metricsEnabled {
+                metricsListener = try await MetricsServer.bind(metricsEndpoint, group: group)
+                if case .unix(let path) = metricsEndpoint {
+                    chmod(path, configuration.controlSocketMode)
+                }
+            }
             controlListener = try await ControlServer.bind(
                 controlEndpoint, group: group, budget: controlBudget, idleTimeout: idleTimeout)
             if case .unix(let path) = controlEndpoint {
@@ -160,11 +178,14 @@ package struct Daemon: Sendable {
             }
         } catch let error as DaemonError {
             for l in listeners { try? await l.channel.close() }
+            try? await metricsListener?.channel.close()
             throw error
         } catch {
             for l in listeners { try? await l.channel.close() }
+            try? await metricsListener?.channel.close()
             throw DaemonError.bind(reason: "\(error)")
         }
+        let metricsAt = metricsListener.flatMap { MetricsServer.location(of: $0.channel.localAddress) }
 
         let ingest = IngestServer(
             listeners: listeners, committer: committer, clock: clock,
@@ -172,7 +193,10 @@ package struct Daemon: Sendable {
         let handler = ControlHandler(
             store: store, committer: committer, writer: writer, configuration: configuration,
             access: ControlAccessPolicy(groupName: configuration.controlGroup), clock: clock, startedAt: started,
-            logger: logger)
+            logger: logger,
+            backups: StoreBackup(
+                store: store, directory: configuration.effectiveBackupDirectory, keep: configuration.backupKeep),
+            metrics: metrics, metricsAt: metricsAt)
         let control = ControlServer(listener: controlListener, handler: handler, logger: logger)
         let sweeper = StallSweeper(
             committer: committer, store: store, alarm: alarm, clock: clock, interval: configuration.sweepInterval,
@@ -181,8 +205,8 @@ package struct Daemon: Sendable {
         let readyMetadata: Logger.Metadata = [
             "message_id": "\(JournalMessageIDs.ready)", "store": "\(store.path)",
             "ingest": "\((ingestEndpoints + hl7Endpoints).map(\.description).joined(separator: ", "))",
-            "control": "\(controlEndpoint.description)", "connections.ingest.limit": "\(caps.ingest)",
-            "connections.control.limit": "\(caps.control)",
+            "control": "\(controlEndpoint.description)", "metrics": "\(metricsAt ?? "?")",
+            "connections.ingest.limit": "\(caps.ingest)", "connections.control.limit": "\(caps.control)",
         ]
         let systemd = SystemdIntegration(
             notifier: notifier, committer: committer, statusInterval: configuration.statusInterval
@@ -195,6 +219,14 @@ package struct Daemon: Sendable {
             .init(service: sweeper),
             .init(service: ingest), .init(service: control), .init(service: chains),
         ]
+        if let metricsListener, let metrics {
+            services.append(
+                .init(
+                    service: MetricsServer(
+                        listener: metricsListener, metrics: metrics,
+                        sources: MetricsSources(store: store, counters: counters, board: board, clock: clock),
+                        logger: logger)))
+        }
         if configuration.silenceAlert != nil {
             services.append(.init(service: SilenceWatch(board: board, clock: clock)))
         }

@@ -62,6 +62,25 @@ package struct DaemonConfiguration: Sendable {
     /// The most changes one `watch` connection may have waiting to be written; past that the
     /// daemon closes it (it reconnects for a fresh snapshot).
     package var maxWatchQueue: Int
+    /// Where `pumpctl backup` writes its copies (`--backup-dir`, config key `backup_dir`); nil, the
+    /// default, is the `backups` directory inside the state directory.
+    package var backupDirectory: String?
+    /// How many backups are kept; older ones are removed after each new one (`--backup-keep`).
+    package var backupKeep: Int
+
+    /// The metrics Unix socket (`GET /metrics`), bound unless systemd passes a `metrics` socket
+    /// or ``metricsListen`` is set (`--metrics-socket`); default `metrics.sock` beside the control socket.
+    package var metricsSocketPath: String
+    /// A TCP listener for `GET /metrics` in place of the Unix socket (`--metrics-listen HOST:PORT`).
+    package var metricsListen: (host: String, port: Int)?
+    /// Whether the daemon keeps and serves metrics at all (`--no-metrics` turns both off: the
+    /// benchmark's baseline).
+    package var metricsEnabled: Bool
+
+    /// The backup directory in effect.
+    package var effectiveBackupDirectory: String {
+        backupDirectory ?? (stateDirectory as NSString).appendingPathComponent("backups")
+    }
 
     /// Creates a configuration; sockets default to the state directory.
     package init(
@@ -93,6 +112,12 @@ package struct DaemonConfiguration: Sendable {
         self.maxPendingReplies = 4096
         self.silenceAlert = nil
         self.maxWatchQueue = 10_000
+        self.backupDirectory = nil
+        self.metricsSocketPath = ((self.controlSocketPath as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent("metrics.sock")
+        self.metricsListen = nil
+        self.metricsEnabled = true
+        self.backupKeep = 7
     }
 }
 

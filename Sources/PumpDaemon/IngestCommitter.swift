@@ -43,11 +43,14 @@ final class IngestCommitter: Service, Sendable {
     private let maxQueuedLines: Int
     private let state = Mutex(State())
     let counters: IngestCounters
+    /// The Prometheus metrics the commit loop updates (frames, commits, records), if any.
+    let metrics: DaemonMetrics?
 
     init(
         writer: IngestWriter, clock: any DaemonClock, configuration: DaemonConfiguration, counters: IngestCounters,
-        alarm: StallAlarm, board: AlertBoard, logger: Logger
+        alarm: StallAlarm, board: AlertBoard, logger: Logger, metrics: DaemonMetrics? = nil
     ) {
+        self.metrics = metrics
         self.writer = writer
         self.board = board
         self.clock = clock
@@ -239,6 +242,7 @@ final class IngestCommitter: Service, Sendable {
                     let now = clock.nowMicros()
                     let (raised, changes) = try await writer.sweepSilentStallsWithChanges(now: now)
                     board.apply(records: raised.map(\.document), changes: changes, now: now)
+                    metrics?.raised(raised.map(\.document))
                     log(raised)
                     c.resume(returning: raised)
                 } catch {
@@ -251,11 +255,22 @@ final class IngestCommitter: Service, Sendable {
         guard !submissions.isEmpty else { return }
         let items = submissions.flatMap(\.items)
         let now = clock.nowMicros()
+        let commitStarted = ContinuousClock.now
         let outcome =
             items.isEmpty
             ? IngestOutcome(replies: [], raised: [], accepted: 0) : await writer.commit(items, now: now)
+        let commitTook = ContinuousClock.now - commitStarted
         board.apply(records: outcome.raised.map(\.document), changes: outcome.changes, now: now)
         counters.record(outcome)
+        if let metrics {
+            metrics.committed(
+                items: items, replies: outcome.replies, accepted: outcome.accepted, duration: commitTook,
+                readAt: submissions.compactMap { s in
+                    s.items.first.map { (DaemonMetrics.receivedAt($0), s.items.count) }
+                },
+                repliedAt: clock.nowMicros())
+            metrics.raised(outcome.raised.map(\.document))
+        }
         for m in outcome.retiredMessages {
             logger.warning(
                 "Message stored for a retired pump; its state stays retired",

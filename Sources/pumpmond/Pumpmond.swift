@@ -27,7 +27,18 @@ struct Pumpmond: AsyncParsableCommand {
             A --config FILE is JSON with any of the keys state_dir, ingest_socket, control_socket, listen,
             stall_grace, mri_stall_grace, chain_head_interval (seconds), control_group, max_connections, max_control_connections,
             idle_timeout (seconds), silence_alert (seconds), max_watch_queue, tls_cert, tls_key, tls_client_ca,
-            gateways, listen_plaintext (true/false) and hl7_listen; flags override it.
+            gateways, listen_plaintext (true/false), hl7_listen, backup_dir, backup_keep, metrics_socket and metrics_listen;
+            flags override it.
+
+            Metrics: GET /metrics (Prometheus text format) on its own listener: a Unix socket (--metrics-socket,
+            default metrics.sock beside the control socket), TCP with --metrics-listen HOST:PORT, or systemd's
+            socket named metrics (pumpmond-metrics.socket, 127.0.0.1:9410). Other paths answer 404, other
+            methods 405. pumpctl status says where.
+
+            Backups: `pumpctl backup` (the control op `backup`) makes an online copy of the store while
+            ingest goes on (SQLite's VACUUM INTO on a snapshot), checks it with PRAGMA integrity_check, syncs
+            it and renames it into --backup-dir as pumpmond-<UTC time>.sqlite, then removes the oldest copies
+            beyond --backup-keep. pumpmond-backup.timer runs it daily; systemd/README.md restores one.
 
             Alerts (issue 13): the daemon derives PumpNonFunctional, PumpImpendingFailure, PumpReservoirEmpty,
             PumpReservoirLow and, with --silence-alert, PumpSilent from its store and streams them, with every
@@ -147,6 +158,21 @@ struct Pumpmond: AsyncParsableCommand {
     )
     var maxWatchQueue: String?
 
+    @Option(help: "The metrics Unix socket (GET /metrics). Default: metrics.sock beside the control socket.")
+    var metricsSocket: String?
+
+    @Option(help: "Serve GET /metrics on TCP HOST:PORT instead of the Unix socket (Prometheus scrapes TCP).")
+    var metricsListen: String?
+
+    @Flag(help: "Keep and serve no metrics (no /metrics listener): the benchmarks' baseline.")
+    var noMetrics = false
+
+    @Option(help: "Where pumpctl backup writes copies of the store. Default: backups in the state directory.")
+    var backupDir: String?
+
+    @Option(help: "How many backups are kept; older ones are removed (1 to 10000). Default: 7.")
+    var backupKeep: String?
+
     @Option(help: "A JSON configuration file (see the discussion above).")
     var config: String?
 
@@ -231,6 +257,20 @@ struct Pumpmond: AsyncParsableCommand {
         configuration.maxWatchQueue =
             try maxWatchQueue.map { try Bounded.parse($0, name: "--max-watch-queue", range: Bounded.watchQueue) }
             ?? file.maxWatchQueue ?? configuration.maxWatchQueue
+        configuration.backupDirectory = backupDir ?? file.backupDir
+        configuration.metricsEnabled = !noMetrics
+        if let path = metricsSocket ?? file.metricsSocket { configuration.metricsSocketPath = path }
+        if let listen = metricsListen ?? file.metricsListen {
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+                (1...65535).contains(port)
+            else { throw ValidationError("--metrics-listen takes HOST:PORT, e.g. 127.0.0.1:9410, not '\(listen)'") }
+            configuration.metricsListen = (
+                String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port
+            )
+        }
+        configuration.backupKeep =
+            try backupKeep.map { try Bounded.parse($0, name: "--backup-keep", range: Bounded.backupKeep) }
+            ?? file.backupKeep ?? configuration.backupKeep
 
         LoggingSystem.bootstrap { label in JournalLogging.makeHandler(label: label, identifier: "pumpmond") }
         let logger = Logger(label: "pumpmond")
@@ -287,6 +327,10 @@ struct ConfigFile: Decodable {
     var gateways: String?
     var listenPlaintext: Bool?
     var hl7Listen: String?
+    var backupDir: String?
+    var backupKeep: Int?
+    var metricsSocket: String?
+    var metricsListen: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case stateDir = "state_dir"
@@ -308,6 +352,10 @@ struct ConfigFile: Decodable {
         case gateways
         case listenPlaintext = "listen_plaintext"
         case hl7Listen = "hl7_listen"
+        case backupDir = "backup_dir"
+        case backupKeep = "backup_keep"
+        case metricsSocket = "metrics_socket"
+        case metricsListen = "metrics_listen"
     }
 
     init() {}
@@ -336,6 +384,7 @@ struct ConfigFile: Decodable {
         let bounded: [(CodingKeys, ClosedRange<Int>)] = [
             (.maxConnections, Bounded.connections), (.maxControlConnections, Bounded.controlConnections),
             (.idleTimeout, Bounded.idleSeconds), (.maxWatchQueue, Bounded.watchQueue),
+            (.backupKeep, Bounded.backupKeep),
         ]
         for (key, range) in bounded {
             guard let value = object[key.rawValue] else { continue }
@@ -379,6 +428,7 @@ enum Bounded {
     static let controlConnections = 1...10_000
     static let idleSeconds = 1...86_400
     static let watchQueue = 1...1_000_000
+    static let backupKeep = 1...10_000
 
     static func parse(_ text: String, name: String, range: ClosedRange<Int>) throws(ValidationError) -> Int {
         guard let value = Int(text), range.contains(value) else {

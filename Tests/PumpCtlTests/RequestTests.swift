@@ -30,6 +30,7 @@ struct RequestTests {
             ["request-replacement", "SM2-004211", "--reason", "convenience"],
             #"{"op":"request-replacement","serial":"SM2-004211","reason":"convenience"}"#
         ),
+        (["backup"], #"{"op":"backup"}"#),
     ]
 
     @Test(arguments: cases)

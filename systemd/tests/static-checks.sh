@@ -3,7 +3,8 @@
 #   1. `systemd-analyze verify` prints nothing at all: it exits 0 on unknown keys and bad values and
 #      only warns, so any output is a failure;
 #   2. `systemd-analyze security --offline=true --threshold=10` passes (exposure 1.0 or lower) for
-#      pumpmond.service, and its exposure is 2.0 or lower for pumpmond-alert.service (which has a network).
+#      pumpmond.service and pumpmond-backup.service, and its exposure is 2.0 or lower for
+#      pumpmond-alert.service (which has a network).
 # Needs no privileges and no build: stub binaries stand in for the real ones (verify only checks that
 # ExecStart= is executable). Output: `PASS name` / `FAIL name` lines, then `N passed, M failed`.
 set -euo pipefail
@@ -26,7 +27,8 @@ cp -an /lib/systemd/system/. "$root/lib/systemd/system/" 2>/dev/null || true
 # ExecReload= runs the system's kill(1): the root gets it too (verify checks that it is executable).
 mkdir -p "$root/bin" && cp -a /bin/kill "$root/bin/kill"
 
-units=(pumpmond.service pumpmond.socket pumpmond-control.socket pumpmond-alert.service pumpmond-tls.socket pumpmond-hl7.socket)
+units=(pumpmond.service pumpmond.socket pumpmond-control.socket pumpmond-alert.service pumpmond-tls.socket
+    pumpmond-hl7.socket pumpmond-backup.service pumpmond-backup.timer pumpmond-metrics.socket)
 passed=0 failed=0
 check() { if [ "$2" = ok ]; then echo "PASS $1"; passed=$((passed + 1)); else echo "FAIL $1"; failed=$((failed + 1)); fi; }
 
@@ -62,6 +64,22 @@ score=$(printf '%s\n' "$sec" | sed -n 's/.*Overall exposure level for pumpmond-a
 if [ $rc -eq 0 ] && [ -n "$score" ]; then check "pumpmond-alert.service exposure $score <= 2.0" ok; else
     printf '%s\n' "$sec" | grep -v '^✓' | sed 's/^/    /'
     check "pumpmond-alert.service exposure ${score:-?} <= 2.0 (exit $rc)" fail
+fi
+
+# The backup unit only talks to the control socket: held to the daemon's bar.
+sec=$(systemd-analyze security --offline=true --threshold=10 --root="$root" pumpmond-backup.service 2>&1) && rc=0 || rc=$?
+score=$(printf '%s\n' "$sec" | sed -n 's/.*Overall exposure level for pumpmond-backup.service: \([0-9.]*\).*/\1/p')
+if [ $rc -eq 0 ] && [ -n "$score" ]; then check "pumpmond-backup.service exposure $score <= 1.0" ok; else
+    printf '%s\n' "$sec" | grep -v '^✓' | sed 's/^/    /'
+    check "pumpmond-backup.service exposure ${score:-?} <= 1.0 (exit $rc)" fail
+fi
+
+# The example alerting rules of systemd/README.md.
+if command -v promtool >/dev/null; then
+    if out=$(promtool check rules systemd/pumpmond-rules.yml 2>&1); then check "promtool check rules pumpmond-rules.yml" ok; else
+        printf '%s\n' "$out" | sed 's/^/    /'
+        check "promtool check rules pumpmond-rules.yml" fail
+    fi
 fi
 
 echo "$passed passed, $failed failed"

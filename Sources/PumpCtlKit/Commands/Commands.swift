@@ -58,6 +58,8 @@ struct PumpCtlCommand: ParsableCommand {
                 pumpctl watch   (or --json, one object per line)
               One record, or records as FHIR R4 for a prior-authorization request:
                 pumpctl record R-000017 --fhir   (also eligibility --fhir, device SERIAL --fhir)
+              Copy the store while it runs:
+                pumpctl backup   (exits 69 when no backup could be made)
 
             Exit codes: 0 success (whatever the determination); 64 bad usage (unknown flag, missing \
             required one, --limit below 1); 65 bad data (unknown vocabulary word, BOOL other than true or \
@@ -69,7 +71,7 @@ struct PumpCtlCommand: ParsableCommand {
         subcommands: [
             StatusCommand.self, DevicesCommand.self, DeviceCommand.self, EventsCommand.self,
             EligibilityCommand.self, EnrollCommand.self, RequestReplacementCommand.self, RejectedCommand.self,
-            VerifyCommand.self, RetireCommand.self, WatchCommand.self, RecordCommand.self,
+            VerifyCommand.self, RetireCommand.self, WatchCommand.self, RecordCommand.self, BackupCommand.self,
         ])
 
     /// `--socket` and `--json`, before or after the subcommand: argument-parser parses the root

@@ -30,7 +30,7 @@ package enum Render {
                     ("Messages", .init(String(doc.messages))),
                     ("Records", .init(String(doc.records))),
                     ("Rejected", .init(String(doc.rejected), doc.rejected > 0 ? .warning : nil)),
-                ], style)
+                ] + (doc.metrics.map { [("Metrics", .init(TextSanitizer.visible($0)))] } ?? []), style)
     }
 
     /// `3d 4h 5m`, `4h 5m`, `5m 7s`, `7s`.

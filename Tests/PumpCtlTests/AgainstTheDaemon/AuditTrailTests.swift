@@ -89,8 +89,8 @@ struct AuditTrailTests {
 
     /// `pumpctl` has no command that changes the audit trail: its commands are the eight of
     /// `cli.md`, `verify` (which only reads), `retire` and `watch` (issue 13; neither touches the
-    /// trail but by being audited), `record` (issue 16; only reads), and any other word is a usage
-    /// error.
+    /// trail but by being audited), `record` (issue 16; only reads), `backup` (issue 17: copies the
+    /// store, changes nothing in it), and any other word is a usage error.
     @Test func pumpctlOffersNoCommandToChangeTheAuditTrail() throws {
         let help = PumpCtl.run(arguments: ["--help"], environment: PumpCtlEnvironment())
         #expect(help.exitCode == 0)
@@ -105,7 +105,7 @@ struct AuditTrailTests {
         #expect(
             Set(commands) == [
                 "status", "devices", "device", "events", "eligibility", "enroll", "request-replacement", "rejected",
-                "verify", "retire", "watch", "record",
+                "verify", "retire", "watch", "record", "backup",
             ])
         for word in ["audit", "delete-audit", "purge"] {
             #expect(PumpCtl.run(arguments: [word], environment: PumpCtlEnvironment()).exitCode == 64)
