@@ -538,6 +538,43 @@ for a in json.load(urllib.request.urlopen("http://127.0.0.1:19093/api/v2/alerts"
     sc stop pumpmond-alert pmtest-alertmanager 2>/dev/null
 fi
 
+# ---- daily backups and a restore, with systemd/README.md's commands ---------------------------
+# "Backups": the timer enabled and listed, one backup started now through the hardened oneshot
+# unit; then "Restoring the store", steps 1 to 4 as written, with the copy just made.
+backups=/var/lib/pumpmond/backups
+sc enable --now pumpmond-backup.timer >/dev/null 2>&1
+timers=$(in_boot systemctl list-timers pumpmond-backup.timer --no-pager 2>&1)
+before_backup=$(stored_messages)
+backup_out=$(in_boot sh -c 'systemctl start pumpmond-backup.service && journalctl -u pumpmond-backup --no-pager -o cat' 2>&1)
+copy=$(in_boot sh -c "ls $backups 2>/dev/null | grep -E '^pumpmond-.*\.sqlite$' | tail -1")
+partial=$(in_boot sh -c "ls -A $backups 2>/dev/null | grep -c partial" || true)
+if [[ $timers == *pumpmond-backup.timer* ]] && [ -n "$copy" ] && [ "$(prop pumpmond-backup Result)" = success ] \
+    && [ "$partial" = 0 ]; then
+    pass "pumpmond-backup.timer is listed by systemctl list-timers; pumpmond-backup.service made $backups/$copy"
+else
+    fail "the backup timer is listed and the backup service makes a copy (Result=$(prop pumpmond-backup Result), copy '$copy', partial files $partial)"
+    note "$timers"; sed 's/^/    /' <<<"$backup_out" | tail -8
+fi
+if [ -n "$copy" ]; then
+    # Restoring the store, steps 1 to 4; a message sent after the backup must be gone afterwards.
+    client send /run/pumpmond/ingest.sock '{"v":1,"id":"after-backup","serial":"SM2-900006","kind":"status","at":"{now}","model":"SynchroMed II","battery":{"state":"MOS"},"motor":"ok"}' >/dev/null 2>&1
+    in_boot bash -ec "
+        systemctl stop pumpmond-backup.timer pumpmond.socket pumpmond-control.socket pumpmond
+        cd /var/lib/private/pumpmond
+        mkdir -p replaced && mv pumpmond.sqlite pumpmond.sqlite-wal pumpmond.sqlite-shm replaced/ 2>/dev/null || true
+        cp -p backups/$copy pumpmond.sqlite
+        systemctl start pumpmond.socket pumpmond-control.socket pumpmond-backup.timer" >"$work/restore.log" 2>&1 || true
+    after_restore=$(stored_messages)
+    verify_out=$(pumpctl_as root verify 2>&1); verify_rc=$?
+    gone=$(pumpctl_as root events SM2-900006 --json 2>/dev/null | grep -c after-backup || true)
+    if [ "$after_restore" = "$before_backup" ] && [ "$verify_rc" = 0 ] && [ "$gone" = 0 ]; then
+        pass "the README's restore steps bring back the backup: $after_restore messages as when it was taken, pumpctl verify exits 0, a later message is gone"
+    else
+        fail "the README's restore brings back the backup (messages $after_restore, at backup $before_backup; verify exit $verify_rc; later message present: $gone)"
+        sed 's/^/    /' "$work/restore.log"; note "$verify_out"
+    fi
+fi
+
 # ---- the sandbox costs the daemon nothing it needs -------------------------------------------------
 denied=$(in_boot journalctl --no-pager -q -o cat _SYSTEMD_UNIT=pumpmond.service |
     grep -Ei 'operation not permitted|permission denied|errno=(1|13)\b' |

@@ -13,10 +13,16 @@ struct BackupCommand: ControlCommand {
             pumpmond-<UTC time>.sqlite, then removes the oldest copies beyond --backup-keep. Prints the file, \
             its size and what it holds. Audited like every request. Exits 69 when no backup could be made \
             (full or unwritable backup directory, a copy failing its check, another backup running): the \
-            message says why, no partial file is left and the store is unharmed. Restore: systemd/README.md.
+            message says why, no partial file is left and the store is unharmed. It waits for the copy as long \
+            as it takes (minutes for a big store), not the 30 s other commands wait. Restore: systemd/README.md.
             """)
 
     @OptionGroup var global: GlobalOptions
+
+    /// The copy reads the whole store twice (copy, then check): minutes for a big one, not the 30 s
+    /// other requests get. A day is a bound, not an estimate; pumpmond-backup.service's
+    /// TimeoutStartSec= (2 h) ends a stuck one first.
+    static var replyTimeout: Duration? { .seconds(24 * 3600) }
 
     func request() throws(PumpCtlError) -> ControlRequest { ControlRequest(op: .backup) }
     static func render(_ document: BackupDocument, _ style: TextStyle) -> String {

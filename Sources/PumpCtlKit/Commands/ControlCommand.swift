@@ -23,6 +23,9 @@ protocol ControlCommand: ParsableCommand {
     static var textRows: TextRows? { get }
     /// With `--fhir`: what to ask and the options; nil (the default) for a run without it.
     func fhirExport() throws(PumpCtlError) -> (FHIRExport, FHIROptions)?
+    /// How long the reply may take, for a request whose work grows with the store (a backup of a
+    /// 10M-message store takes minutes); nil (the default): the environment's limit (30 s).
+    static var replyTimeout: Duration? { get }
 }
 
 /// How a list reply becomes text one element at a time: only the rows (a few short cells each)
@@ -41,6 +44,7 @@ extension ControlCommand {
     static var reportsFindings: Bool { false }
     static var textRows: TextRows? { nil }
     func fhirExport() throws(PumpCtlError) -> (FHIRExport, FHIROptions)? { nil }
+    static var replyTimeout: Duration? { nil }
 
     /// The process's run: its environment, its stdout; a failure goes to stderr and sets the exit code.
     func run() throws {
@@ -71,7 +75,7 @@ extension ControlCommand {
             throw PumpCtlError(exitCode: 70, message: "cannot write the request as JSON: \(error)")
         }
         let client = ControlSocketClient(
-            path: environment.socketPath(option: global.socket), timeout: environment.replyTimeout)
+            path: environment.socketPath(option: global.socket), timeout: Self.replyTimeout ?? environment.replyTimeout)
         if global.json && !Self.reportsFindings {
             var reply = JSONReply(socket: client.path)
             try client.exchange(line) { (piece) throws(PumpCtlError) in try reply.receive(piece, into: &output) }

@@ -1,3 +1,4 @@
+import Foundation
 import PumpCtlKit
 import Testing
 
@@ -25,6 +26,20 @@ import Testing
                 Removed older backup: /var/lib/pumpmond/backups/pumpmond-20261123T020000.000Z.sqlite
 
                 """)
+    }
+
+    /// A big store's copy takes minutes: `backup` waits past the limit every other command has
+    /// (here 100 ms; `status` against the same slow daemon exits 69, ControlSocketClientTests).
+    @Test func backupWaitsForASlowCopyPastTheOrdinaryReplyLimit() throws {
+        let server = try FakeControlServer(respond: { _ in
+            Thread.sleep(forTimeInterval: 0.5)
+            return Self.written
+        })
+        defer { server.stop() }
+        let environment = PumpCtlEnvironment(replyTimeout: .milliseconds(100))
+        let outcome = PumpCtl.run(arguments: ["backup", "--socket", server.path], environment: environment)
+        #expect(outcome.exitCode == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.hasPrefix("Backup written: "))
     }
 
     @Test func backupJSONIsTheDaemonsDocument() throws {

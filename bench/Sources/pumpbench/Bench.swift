@@ -35,7 +35,11 @@ struct Bench {
         var rows: [Row] = []
         if wants("ingest") || wants("tls") {
             let ingest = try ingestAndLatency()
-            if wants("ingest") { rows += ingest }
+            if wants("ingest") {
+                rows += ingest
+                // 1e: row 1 again with --no-metrics, for what the metrics cost.
+                rows += try metricsOffIngest(metricsOnRate: ingest[0].value)
+            }
             // 1b: the same load over mutual TLS, against row 1 of this run.
             rows += try tlsIngest(unixRate: ingest[0].value)
             // 1d: the same load as HL7 v2 over MLLP, against row 1 of this run.
