@@ -11,43 +11,17 @@ enum InboundFrame: Sendable {
     case hl7(MLLPFrame)
 }
 
-/// Splits the byte stream into newline-delimited lines and hands them on in batches (all the lines
-/// of one read burst together), so that the connection submits them to one group commit. It only
-/// frames: no decoding, no business logic. An over-long line is never buffered whole: past the
-/// limit, only its first bytes are kept and the rest is counted until its `\n`. A partial line at
-/// end of input is dropped unanswered.
-final class LineFramer: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = [InboundFrame]
+/// A framer that hands its frames on in batches, one per read burst (so that the connection submits
+/// them to one group commit), and at end of input. ``LineFramer`` and ``MLLPFramer`` differ only
+/// in how they cut frames.
+protocol BatchingFramer: ChannelInboundHandler where InboundOut == [InboundFrame] {
+    /// Frames cut since the last batch.
+    var pending: [InboundFrame] { get set }
+}
 
-    /// The most bytes a line may hold, the `\n` not counted.
-    static let maxLineBytes = 65_536
-
-    private let maxLineBytes: Int
-    private var partial: ByteBuffer?
-    private var oversized: (prefix: ByteBuffer, length: Int)?
-    private var pending: [InboundFrame] = []
-    /// Lines framed so far on this connection.
-    private(set) var framedLines = 0
-
-    /// Whether part of a line is held, waiting for its `\n`.
-    var holdsPartialLine: Bool { partial != nil || oversized != nil }
-
-    init(maxLineBytes: Int = LineFramer.maxLineBytes) {
-        self.maxLineBytes = maxLineBytes
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var input = unwrapInboundIn(data)
-        frame(&input)
-    }
-
+extension BatchingFramer {
     func channelReadComplete(context: ChannelHandlerContext) {
-        if !pending.isEmpty {
-            let batch = pending
-            pending = []
-            context.fireChannelRead(wrapInboundOut(batch))
-        }
+        flushPending(context: context)
         context.fireChannelReadComplete()
     }
 
@@ -64,11 +38,42 @@ final class LineFramer: ChannelInboundHandler {
     }
 
     private func flushPending(context: ChannelHandlerContext) {
-        if !pending.isEmpty {
-            let batch = pending
-            pending = []
-            context.fireChannelRead(wrapInboundOut(batch))
-        }
+        guard !pending.isEmpty else { return }
+        let batch = pending
+        pending = []
+        context.fireChannelRead(wrapInboundOut(batch))
+    }
+}
+
+/// Splits the byte stream into newline-delimited lines and hands them on in batches (all the lines
+/// of one read burst together), so that the connection submits them to one group commit. It only
+/// frames: no decoding, no business logic. An over-long line is never buffered whole: past the
+/// limit, only its first bytes are kept and the rest is counted until its `\n`. A partial line at
+/// end of input is dropped unanswered.
+final class LineFramer: BatchingFramer {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = [InboundFrame]
+
+    /// The most bytes a line may hold, the `\n` not counted.
+    static let maxLineBytes = 65_536
+
+    private let maxLineBytes: Int
+    private var partial: ByteBuffer?
+    private var oversized: (prefix: ByteBuffer, length: Int)?
+    var pending: [InboundFrame] = []
+    /// Lines framed so far on this connection.
+    private(set) var framedLines = 0
+
+    /// Whether part of a line is held, waiting for its `\n`.
+    var holdsPartialLine: Bool { partial != nil || oversized != nil }
+
+    init(maxLineBytes: Int = LineFramer.maxLineBytes) {
+        self.maxLineBytes = maxLineBytes
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var input = unwrapInboundIn(data)
+        frame(&input)
     }
 
     /// Frames `input` into `pending` (exposed to tests through `LineFramerTestHarness`).
