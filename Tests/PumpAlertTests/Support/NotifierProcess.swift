@@ -12,10 +12,13 @@ final class NotifierProcess {
         self.logPath = logPath
     }
 
-    /// The notifier for `socket` and `alertmanagers`, resending every `resend` seconds.
-    convenience init(socket: String, alertmanagers: [String], resend: Int = 60, logPath: String) {
+    /// The notifier for `socket` and `alertmanagers`, resending every `resend` seconds; one post
+    /// gives up after `sendTimeout` seconds.
+    convenience init(
+        socket: String, alertmanagers: [String], resend: Int = 60, sendTimeout: Int = 10, logPath: String
+    ) {
         self.init(
-            arguments: ["--control-socket", socket, "--alert-resend", "\(resend)"]
+            arguments: ["--control-socket", socket, "--alert-resend", "\(resend)", "--send-timeout", "\(sendTimeout)"]
                 + alertmanagers.flatMap { ["--alertmanager", $0] },
             logPath: logPath)
     }
