@@ -1,10 +1,21 @@
 /// The delimiters a message declares in MSH-1 and MSH-2 (`|` and `^~\&` by default).
 package struct HL7Encoding: Sendable, Hashable {
-    package var field: Character = "|"
-    package var component: Character = "^"
-    package var repetition: Character = "~"
-    package var escape: Character = "\\"
-    package var subcomponent: Character = "&"
+    // Each delimiter's byte is kept beside it: values are cut on bytes, and `Character.asciiValue`
+    // on every lookup showed in the daemon's profile.
+    package var field: Character = "|" { didSet { fieldByte = Self.byte(of: field, else: 0x7C) } }
+    package var component: Character = "^" { didSet { componentByte = Self.byte(of: component, else: 0x5E) } }
+    package var repetition: Character = "~" { didSet { repetitionByte = Self.byte(of: repetition, else: 0x7E) } }
+    package var escape: Character = "\\" { didSet { escapeByte = Self.byte(of: escape, else: 0x5C) } }
+    package var subcomponent: Character = "&" { didSet { subcomponentByte = Self.byte(of: subcomponent, else: 0x26) } }
+
+    /// The delimiters' bytes (they are ASCII: ``HL7Message/parse(_:)`` refuses others).
+    private(set) var fieldByte: UInt8 = 0x7C
+    private(set) var componentByte: UInt8 = 0x5E
+    private(set) var repetitionByte: UInt8 = 0x7E
+    private(set) var escapeByte: UInt8 = 0x5C
+    private(set) var subcomponentByte: UInt8 = 0x26
+
+    private static func byte(of c: Character, else fallback: UInt8) -> UInt8 { c.asciiValue ?? fallback }
 
     package init() {}
 
@@ -33,23 +44,36 @@ package struct ER7ParseError: Error, Sendable, Hashable, CustomStringConvertible
     package var description: String { detail }
 }
 
-/// One segment: its name and its fields as written (escapes still in place). Field 0 is the name;
-/// for MSH, field 1 is the field separator and field 2 the encoding characters, as HL7 counts them.
+/// One segment: its name, its position, and where its fields are in its message (read them through
+/// the message). Field 0 is the name; for MSH, field 1 is the field separator and field 2 the
+/// encoding characters, as HL7 counts them. It holds no reference, so copying one costs nothing.
 package struct HL7Segment: Sendable, Hashable {
     package var name: String
-    package var fields: [Substring]
     /// The segment's position in the message, from 1.
     package var index: Int
-
-    /// Field `n` as written (escapes in place), empty when absent.
-    package func raw(_ n: Int) -> Substring { n < fields.count ? fields[n] : "" }
+    /// Its fields' place in the message's field table.
+    fileprivate var firstField: Int
+    fileprivate var fieldCount: Int
 }
 
 /// A parsed ER7 message: its delimiters and segments. Values are read through ``value(_:_:component:)``,
-/// which splits and unescapes.
+/// which cuts and unescapes. Parsing records where segments and fields are, on bytes (the
+/// delimiters are ASCII), and copies nothing: a value is made into a `String` only when read.
 package struct HL7Message: Sendable, Hashable {
     package var encoding: HL7Encoding
     package var segments: [HL7Segment]
+    private let bytes: [UInt8]
+    /// Every segment's fields' byte ranges in `bytes`, segment after segment.
+    private let fields: [Range<Int>]
+
+    /// Field `n` of `segment` as written (escapes in place), empty when absent.
+    package func raw(_ segment: HL7Segment, _ n: Int) -> Substring {
+        Substring(String(decoding: rawBytes(segment, n), as: UTF8.self))
+    }
+
+    private func rawBytes(_ segment: HL7Segment, _ n: Int) -> ArraySlice<UInt8> {
+        n < segment.fieldCount ? bytes[fields[segment.firstField + n]] : []
+    }
 
     /// The MSH segment (always the first).
     package var header: HL7Segment { segments[0] }
@@ -57,27 +81,27 @@ package struct HL7Message: Sendable, Hashable {
     /// Parses one message. Segments end with `\r` (HL7's separator); `\n` and `\r\n` are taken too,
     /// as files and some engines write them. Empty lines are skipped.
     package static func parse(_ bytes: [UInt8]) throws(ER7ParseError) -> HL7Message {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        guard String(validating: bytes, as: UTF8.self) != nil else {
             let offset = firstInvalidUTF8(bytes)
             throw ER7ParseError(
                 kind: .notUTF8, location: HL7Location(segment: "MSH", sequence: 1, field: 18),
                 detail: "the message is not UTF-8 (byte \(offset + 1) is invalid); send it as UNICODE UTF-8 (MSH-18)")
         }
-        // Split on bytes (the delimiters are ASCII): a value starting with a combining mark must
-        // not merge with the delimiter before it into one Character.
-        let lines = text.utf8.split(omittingEmptySubsequences: true) { $0 == 0x0D || $0 == 0x0A }.map(Substring.init)
-        guard let first = lines.first, first.hasPrefix("MSH"), first.count >= 8 else {
+        var lines: [Range<Int>] = []
+        var lineStart = 0
+        for i in bytes.indices where bytes[i] == 0x0D || bytes[i] == 0x0A {
+            if i > lineStart { lines.append(lineStart..<i) }
+            lineStart = i + 1
+        }
+        if bytes.count > lineStart { lines.append(lineStart..<bytes.count) }
+        let firstLine = lines.first.map { String(decoding: bytes[$0], as: UTF8.self) } ?? ""
+        guard firstLine.hasPrefix("MSH"), firstLine.count >= 8 else {
             throw ER7ParseError(
                 kind: .missingMSH, location: HL7Location(segment: "MSH", sequence: 1, field: nil),
                 detail: "the message does not start with an MSH segment (MSH|^~\\&|…)")
         }
-        var encoding = HL7Encoding()
-        let chars = Array(first.dropFirst(3).prefix(5))
-        encoding.field = chars[0]
-        encoding.component = chars[1]
-        encoding.repetition = chars[2]
-        encoding.escape = chars[3]
-        encoding.subcomponent = chars[4]
+        // The delimiters as characters, for the check and its message (a non-ASCII one is refused).
+        let chars = Array(firstLine.dropFirst(3).prefix(5))
         let delimiters = Set(chars)
         let bad = chars.contains { $0.isLetter || $0.isNumber || $0.isWhitespace || !$0.isASCII }
         guard delimiters.count == 5, !bad else {
@@ -86,66 +110,92 @@ package struct HL7Message: Sendable, Hashable {
                 detail: "MSH-1 and MSH-2 must be five distinct delimiter characters (|^~\\&); they are "
                     + "\"\(String(chars))\"")
         }
+        var encoding = HL7Encoding()
+        encoding.field = chars[0]
+        encoding.component = chars[1]
+        encoding.repetition = chars[2]
+        encoding.escape = chars[3]
+        encoding.subcomponent = chars[4]
         var segments: [HL7Segment] = []
         segments.reserveCapacity(lines.count)
+        var fields: [Range<Int>] = []
+        fields.reserveCapacity(lines.count * 12)
         for (i, line) in lines.enumerated() {
-            let parts = line.utf8.split(separator: encoding.fieldByte, omittingEmptySubsequences: false).map(
-                Substring.init)
-            let name = String(parts[0])
-            guard name.utf8.count == 3, name.utf8.allSatisfy({ ($0 &- 0x41 < 26) || ($0 &- 0x30 < 10) }) else {
+            let firstField = fields.count
+            var fieldStart = line.lowerBound
+            for j in line where bytes[j] == encoding.fieldByte {
+                fields.append(fieldStart..<j)
+                fieldStart = j + 1
+            }
+            fields.append(fieldStart..<line.upperBound)
+            let name = bytes[fields[firstField]]
+            guard name.count == 3, name.allSatisfy({ ($0 &- 0x41 < 26) || ($0 &- 0x30 < 10) }) else {
+                let text = String(decoding: name, as: UTF8.self)
                 throw ER7ParseError(
                     kind: .invalidSegmentName,
-                    location: HL7Location(segment: name.isEmpty ? "???" : String(name.prefix(3)), sequence: i + 1),
+                    location: HL7Location(segment: text.isEmpty ? "???" : String(text.prefix(3)), sequence: i + 1),
                     detail: "segment \(i + 1) has no valid name (three upper-case letters or digits)")
             }
-            var fields: [Substring]
             if i == 0 {
-                // MSH-1 is the field separator itself, MSH-2 the encoding characters.
-                fields = [parts[0], Substring(String(encoding.field))] + parts.dropFirst()
-            } else {
-                fields = parts
+                // MSH-1 is the field separator itself (the byte after the name), MSH-2 the
+                // encoding characters.
+                fields.insert(line.lowerBound + 3..<line.lowerBound + 4, at: firstField + 1)
             }
-            segments.append(HL7Segment(name: name, fields: fields, index: i + 1))
+            segments.append(
+                HL7Segment(
+                    name: String(decoding: name, as: UTF8.self), index: i + 1, firstField: firstField,
+                    fieldCount: fields.count - firstField))
         }
-        return HL7Message(encoding: encoding, segments: segments)
+        return HL7Message(encoding: encoding, segments: segments, bytes: bytes, fields: fields)
     }
 
     /// Component `component` (from 1) of the first repetition of `segment`'s field `field`,
     /// unescaped; subcomponents stay joined by the subcomponent character. Nil when empty.
     package func value(_ segment: HL7Segment, _ field: Int, component: Int = 1) -> String? {
-        let raw = segment.raw(field)
-        if segment.name == "MSH" && field <= 2 { return raw.isEmpty ? nil : String(raw) }
-        let repetition = raw.utf8.split(
-            separator: encoding.repetitionByte, maxSplits: 1, omittingEmptySubsequences: false)
-        guard let first = repetition.first else { return nil }
-        let components = first.split(separator: encoding.componentByte, omittingEmptySubsequences: false)
-        guard component - 1 < components.count else { return nil }
-        let text = unescape(Substring(components[component - 1]))
-        return text.isEmpty ? nil : text
+        let raw = rawBytes(segment, field)
+        if segment.name == "MSH" && field <= 2 { return raw.isEmpty ? nil : String(decoding: raw, as: UTF8.self) }
+        let first = raw[..<(raw.firstIndex(of: encoding.repetitionByte) ?? raw.endIndex)]
+        guard let text = Self.component(component, of: first, separator: encoding.componentByte) else { return nil }
+        let value = unescape(text)
+        return value.isEmpty ? nil : value
+    }
+
+    /// Component `n` (from 1) of `text`, cut at `separator` without splitting the rest.
+    private static func component(_ n: Int, of text: ArraySlice<UInt8>, separator: UInt8) -> ArraySlice<UInt8>? {
+        var start = text.startIndex
+        for _ in 1..<max(n, 1) {
+            guard let cut = text[start...].firstIndex(of: separator) else { return nil }
+            start = cut + 1
+        }
+        return text[start..<(text[start...].firstIndex(of: separator) ?? text.endIndex)]
     }
 
     /// Every repetition's component `component` of `segment`'s field `field`, unescaped, empty ones left out.
     package func repetitions(_ segment: HL7Segment, _ field: Int, component: Int = 1) -> [String] {
-        segment.raw(field).utf8.split(separator: encoding.repetitionByte).compactMap { repetition in
-            let components = repetition.split(separator: encoding.componentByte, omittingEmptySubsequences: false)
-            guard component - 1 < components.count else { return nil }
-            let text = unescape(Substring(components[component - 1]))
-            return text.isEmpty ? nil : text
+        rawBytes(segment, field).split(separator: encoding.repetitionByte).compactMap { repetition in
+            guard let text = Self.component(component, of: repetition, separator: encoding.componentByte) else {
+                return nil
+            }
+            let value = unescape(text)
+            return value.isEmpty ? nil : value
         }
     }
 
     /// The segments named `name`, in order.
     package func segments(named name: String) -> [HL7Segment] { segments.filter { $0.name == name } }
 
+    /// The same unescaping, of a string.
+    package func unescape(_ text: Substring) -> String { unescape(ArraySlice(text.utf8)) }
+
     /// Replaces HL7 escape sequences: `\F\` `\S\` `\T\` `\R\` `\E\` by the delimiters, `\Xhh…\` by
     /// the bytes it spells (invalid UTF-8 becomes U+FFFD), `\H\` and `\N\` (highlighting) by
     /// nothing. Any other sequence, or an escape character without its closing partner, is kept as
     /// written.
-    package func unescape(_ text: Substring) -> String {
+    package func unescape(_ text: ArraySlice<UInt8>) -> String {
         let escape = encoding.escapeByte
-        guard text.utf8.contains(escape) else { return String(text) }
+        guard text.contains(escape) else { return String(decoding: text, as: UTF8.self) }
         var out: [UInt8] = []
-        var rest = text.utf8[...]
+        var rest = text
         while let start = rest.firstIndex(of: escape) {
             out += rest[..<start]
             let body = rest[rest.index(after: start)...]
@@ -153,7 +203,7 @@ package struct HL7Message: Sendable, Hashable {
                 out += rest[start...]
                 return String(decoding: out, as: UTF8.self)
             }
-            if let replacement = replacement(for: Substring(body[..<end])) {
+            if let replacement = replacement(for: Substring(String(decoding: body[..<end], as: UTF8.self))) {
                 out += replacement.utf8
             } else {
                 out += rest[start...end]
@@ -213,6 +263,10 @@ extension HL7Encoding {
     /// `text` with `encoding`'s delimiters (and segment separators) escaped.
     package static func escape(_ text: String, with encoding: HL7Encoding = HL7Encoding()) -> String {
         let e = encoding.escapeByte
+        let special = [
+            e, encoding.fieldByte, encoding.componentByte, encoding.subcomponentByte, encoding.repetitionByte,
+        ]
+        guard text.utf8.contains(where: { special.contains($0) || $0 == 0x0D || $0 == 0x0A }) else { return text }
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
         for b in text.utf8 {
@@ -230,12 +284,6 @@ extension HL7Encoding {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The delimiters' bytes (they are ASCII: ``HL7Message/parse(_:)`` refuses others).
-    var fieldByte: UInt8 { field.asciiValue ?? 0x7C }
-    var componentByte: UInt8 { component.asciiValue ?? 0x5E }
-    var repetitionByte: UInt8 { repetition.asciiValue ?? 0x7E }
-    var escapeByte: UInt8 { escape.asciiValue ?? 0x5C }
-    var subcomponentByte: UInt8 { subcomponent.asciiValue ?? 0x26 }
 }
 
 /// Where in a message a value sits (ERR-2, HL7 data type ERL): segment, its position, field,

@@ -48,52 +48,65 @@ package struct MLLPDeframer: Sendable {
 
     /// Takes the next bytes of the stream and returns the frames they complete, in order.
     package mutating func feed(_ bytes: some Sequence<UInt8>) -> [MLLPFrame] {
-        var frames: [MLLPFrame] = []
-        for byte in bytes {
-            if let frame = take(byte) { frames.append(frame) }
-        }
-        return frames
+        // One dynamic call per read, then a loop over plain memory: a generic loop over a NIO
+        // buffer's view measured a fifth of the daemon's time at 8 connections.
+        if let frames = bytes.withContiguousStorageIfAvailable({ feed(contiguous: $0) }) { return frames }
+        return Array(bytes).withUnsafeBufferPointer { feed(contiguous: $0) }
     }
 
-    private mutating func take(_ byte: UInt8) -> MLLPFrame? {
-        guard inFrame else {
-            if byte == Self.startBlock {
+    private mutating func feed(contiguous bytes: UnsafeBufferPointer<UInt8>) -> [MLLPFrame] {
+        var frames: [MLLPFrame] = []
+        var i = 0
+        while i < bytes.count {
+            guard inFrame else {
+                guard let start = bytes[i...].firstIndex(of: Self.startBlock) else {
+                    discardedBytes += bytes.count - i
+                    break
+                }
+                discardedBytes += start - i
                 inFrame = true
                 buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 16)
                 length = 0
                 sawEndBlock = false
+                i = start + 1
+                continue
+            }
+            if sawEndBlock {
+                sawEndBlock = false
+                if bytes[i] == Self.carriageReturn {
+                    inFrame = false
+                    frames.append(
+                        length > maxMessageBytes ? .tooLarge(prefix: buffer, length: length) : .message(buffer))
+                    buffer = []
+                    i += 1
+                    continue
+                }
+                append(CollectionOfOne(Self.endBlock))
+            }
+            // Content up to the next end or start block, in one piece.
+            var end = i
+            while end < bytes.count, bytes[end] != Self.endBlock, bytes[end] != Self.startBlock { end += 1 }
+            append(bytes[i..<end])
+            i = end
+            guard i < bytes.count else { break }
+            if bytes[i] == Self.endBlock {
+                sawEndBlock = true
             } else {
-                discardedBytes += 1
+                // A start block inside a frame starts it again.
+                discardedBytes += length + 1
+                buffer.removeAll(keepingCapacity: true)
+                length = 0
             }
-            return nil
+            i += 1
         }
-        if sawEndBlock {
-            sawEndBlock = false
-            if byte == Self.carriageReturn {
-                inFrame = false
-                let frame: MLLPFrame =
-                    length > maxMessageBytes ? .tooLarge(prefix: buffer, length: length) : .message(buffer)
-                buffer = []
-                return frame
-            }
-            append(Self.endBlock)
-        }
-        switch byte {
-        case Self.endBlock:
-            sawEndBlock = true
-        case Self.startBlock:
-            discardedBytes += length + 1
-            buffer.removeAll(keepingCapacity: true)
-            length = 0
-        default:
-            append(byte)
-        }
-        return nil
+        return frames
     }
 
-    private mutating func append(_ byte: UInt8) {
-        length += 1
-        if length <= maxMessageBytes { buffer.append(byte) }
+    /// Appends content, keeping only the first ``maxMessageBytes`` of a frame.
+    private mutating func append(_ content: some Collection<UInt8>) {
+        let room = max(0, maxMessageBytes - length)
+        length += content.count
+        buffer.append(contentsOf: content.prefix(room))
     }
 
     /// `message` framed for the wire.

@@ -15,21 +15,24 @@ package enum PCDEncoder {
         let e = { HL7Encoding.escape($0) }
         let event = kind == "status" ? "R01" : "R40"
         guard kind == "status" || kind == "alert" else { return nil }
-        var segments = [
-            "MSH|^~\\&|PUMPSIM|\(e(facility))|PUMPMOND||\(at)||ORU^\(event)^ORU_\(event)|\(e(controlID))|P|2.6"
-                + "|||AL|NE||UNICODE UTF-8",
-            "OBR|1|||\(kind == "status" ? "69985^MDC_DEV_PUMP_INFUS_MDS^MDC" : "196616^MDC_EVT_ALARM^MDC")|||\(at)",
-        ]
+        // Written straight into bytes: joining arrays of field strings was most of the simulator's
+        // time when it sends HL7.
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        func put(_ parts: String...) { for part in parts { out.append(contentsOf: part.utf8) } }
+        put("MSH|^~\\&|PUMPSIM|", e(facility), "|PUMPMOND||", at, "||ORU^", event, "^ORU_", event, "|", e(controlID))
+        put("|P|2.6|||AL|NE||UNICODE UTF-8\r")
+        put(
+            "OBR|1|||", kind == "status" ? "69985^MDC_DEV_PUMP_INFUS_MDS^MDC" : "196616^MDC_EVT_ALARM^MDC", "|||", at,
+            "\r")
+        let serialField = e(serial)
         var n = 0
+        // OBX-1 set id, 2 value type, 3 identifier, 4 sub-id, 5 value, 6 units, 8 abnormal flags
+        // (the alarm priority), 11 result status, 14 observation time, 18 equipment instance (serial).
         func obx(_ type: String, _ identifier: String, _ value: String, unit: String = "", flags: String = "") {
             n += 1
-            var fields = [
-                "OBX", "\(n)", type, identifier, "1.0.0.\(n)", value, unit, "", flags, "", "", "F", "", "", "", "",
-                "", "", "",
-            ]
-            fields[14] = at
-            fields[18] = e(serial)
-            segments.append(fields.joined(separator: "|"))
+            put("OBX|", String(n), "|", type, "|", identifier, "|1.0.0.", String(n), "|", value, "|", unit, "||", flags)
+            put("|||F|||", at, "||||", serialField, "\r")
         }
         if kind == "status" {
             obx("", "69985^MDC_DEV_PUMP_INFUS_MDS^MDC", "")
@@ -63,7 +66,7 @@ package enum PCDEncoder {
             let phase = o["state"]?.stringValue == "cleared" ? "end" : "start"
             obx("ST", "68481^MDC_ATTR_EVENT_PHASE^MDC", phase)
         }
-        return Array((segments.joined(separator: "\r") + "\r").utf8)
+        return out
     }
 
     /// RFC 3339 (`2026-11-28T10:15:00.25+01:00`, `…Z`) to an HL7 DTM with its offset

@@ -41,16 +41,17 @@ package enum PCDMapping {
 struct ObservationReader {
     let message: HL7Message
     let observations: [HL7Segment]
-    /// OBX-3 components 1 to 3 of each observation, by its segment index (read once: every lookup
+    /// OBX-3 components 1 to 3 of each observation, at its segment index (read once: every lookup
     /// compares them).
-    private let identifiers: [Int: (identifier: String?, text: String?, system: String?)]
-    var origins: [String: HL7Location] = [:]
+    private let identifiers: [(identifier: String?, text: String?, system: String?)?]
+    var origins: [String: HL7Location] = Dictionary(minimumCapacity: 12)
 
     init(message: HL7Message) {
         self.message = message
         let observations = message.segments(named: "OBX")
         self.observations = observations
-        var identifiers: [Int: (identifier: String?, text: String?, system: String?)] = [:]
+        var identifiers: [(identifier: String?, text: String?, system: String?)?] = Array(
+            repeating: nil, count: message.segments.count + 1)
         for obx in observations {
             identifiers[obx.index] = (
                 message.value(obx, 3), message.value(obx, 3, component: 2), message.value(obx, 3, component: 3)
@@ -60,7 +61,7 @@ struct ObservationReader {
     }
 
     private func identifies(_ obx: HL7Segment, _ code: PCDCodes.Code) -> Bool {
-        guard let id = identifiers[obx.index] else { return false }
+        guard obx.index < identifiers.count, let id = identifiers[obx.index] else { return false }
         return code.matches(identifier: id.identifier, text: id.text, system: id.system)
     }
 

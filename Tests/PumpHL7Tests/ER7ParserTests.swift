@@ -21,7 +21,7 @@ import Testing
         #expect(message.value(message.header, 3, component: 2) == "X")
         #expect(message.value(obx, 3, component: 2) == "b")
         #expect(message.repetitions(obx, 5) == ["v1", "v2"])
-        #expect(message.header.raw(2) == "*@!%")
+        #expect(message.raw(message.header, 2) == "*@!%")
     }
 
     @Test(arguments: [
