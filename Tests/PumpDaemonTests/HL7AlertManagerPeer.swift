@@ -72,10 +72,11 @@ final class HL7AlertManagerPeer {
         }
     }
 
-    /// SIGTERM by PID, then waits for the exit.
+    /// SIGKILL by PID (a test runner may hand SIGTERM down ignored, and Python keeps it so), then
+    /// waits for the exit. Each message was written to the file whole when it was received.
     func stop() {
         guard let p = process else { return }
-        if p.isRunning { kill(p.processIdentifier, SIGTERM) }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
         p.waitUntilExit()
         process = nil
     }

@@ -92,11 +92,15 @@ import Testing
         let h = try daemon(manager)
         #expect(
             try h.send([
-                Lines.alert("SM2-000004", id: "e1", code: "EMPTY_RESERVOIR", at: Lines.time(-60), severity: "critical"),
+                Lines.alert("SM2-000004", id: "e1", code: "EMPTY_RESERVOIR", at: Lines.time(-60), severity: "critical")
+            ]).map(\.result) == ["accepted"])
+        try manager.waitFor("the reservoir alert's start") { $0.count >= 1 }
+        #expect(
+            try h.send([
                 Lines.alert(
                     "SM2-000004", id: "e2", code: "EMPTY_RESERVOIR", at: Lines.time(-30), state: "cleared",
-                    severity: "critical"),
-            ]).map(\.result) == ["accepted", "accepted"])
+                    severity: "critical")
+            ]).map(\.result) == ["accepted"])
         let messages = try manager.waitFor("the reservoir alert's start and end") { $0.count >= 2 }
         #expect(messages.map(\.alertname) == ["PumpReservoirEmpty", "PumpReservoirEmpty"])
         #expect(messages.map { $0.value("68481") } == ["start", "end"])
