@@ -74,6 +74,8 @@ import Testing
         }
         #expect(h.daemon.log(tail: 200).contains("does not take alerts"))
         #expect(try unsent(metricsPort: metricsPort) == 1)
+        // Long enough for more tries (250 ms, then 500 ms): the outage is still logged once.
+        Thread.sleep(forTimeInterval: 1)
         try manager.start()
         let messages = try manager.waitFor("PumpNonFunctional of SM2-000003") {
             $0.contains { $0.alertname == "PumpNonFunctional" && $0.serial == "SM2-000003" }
@@ -83,6 +85,9 @@ import Testing
         let drained = Date().addingTimeInterval(20)
         while try unsent(metricsPort: metricsPort) != 0, Date() < drained { Thread.sleep(forTimeInterval: 0.05) }
         #expect(try unsent(metricsPort: metricsPort) == 0)
+        let log = h.daemon.log(tail: 400)
+        #expect(log.components(separatedBy: "does not take alerts").count == 2, "\(log)")
+        #expect(log.components(separatedBy: "takes alerts again").count == 2, "\(log)")
     }
 
     @Test func aResolvedAlertIsSentAsEnded() throws {
