@@ -1,4 +1,5 @@
 import Foundation
+import PumpControlProtocol
 import PumpTesting
 import Testing
 
@@ -74,6 +75,8 @@ import Testing
         }
         #expect(h.daemon.log(tail: 200).contains("does not take alerts"))
         #expect(try unsent(metricsPort: metricsPort) == 1)
+        let status = try h.control(ControlRequest(op: .status), as: DaemonStatusDocument.self).result
+        #expect(status?.hl7OutboxUnsent == 1)
         // Long enough for more tries (250 ms, then 500 ms): the outage is still logged once.
         Thread.sleep(forTimeInterval: 1)
         try manager.start()
