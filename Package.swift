@@ -199,7 +199,7 @@ let package = Package(
         .testTarget(
             name: "PumpDaemonTests",
             dependencies: [
-                "PumpDaemon", "PumpControlProtocol", "PumpSimKit", "PumpTesting",
+                "PumpDaemon", "PumpControlProtocol", "PumpSimKit", "PumpTesting", "PumpStore", "PumpHL7",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict),

@@ -388,18 +388,38 @@ package struct DaemonStatusDocument: Codable, Sendable, Hashable {
     /// Where `GET /metrics` is served: `http://HOST:PORT/metrics` or `unix:PATH` (issue 17); absent
     /// from daemons before it.
     package var metrics: String?
+    /// With `--hl7-alert-manager` (issue 15): alert reports in the HL7 outbox not yet acknowledged
+    /// nor refused by the Alert Manager; absent without it.
+    package var hl7OutboxUnsent: Int?
 
     enum CodingKeys: String, CodingKey {
         case version
         case uptimeS = "uptime_s"
         case store, pumps, messages, records, rejected, metrics
+        case hl7OutboxUnsent = "hl7_outbox_unsent"
+    }
+
+    /// As synthesized, except that `hl7_outbox_unsent` is left out (not written as null) when the
+    /// daemon sends no alerts over HL7.
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(version, forKey: .version)
+        try c.encode(uptimeS, forKey: .uptimeS)
+        try c.encode(store, forKey: .store)
+        try c.encode(pumps, forKey: .pumps)
+        try c.encode(messages, forKey: .messages)
+        try c.encode(records, forKey: .records)
+        try c.encode(rejected, forKey: .rejected)
+        try c.encodeIfPresent(metrics, forKey: .metrics)
+        if let hl7OutboxUnsent { try c.encode(hl7OutboxUnsent, forKey: .hl7OutboxUnsent) }
     }
 
     package init(
         version: String, uptimeS: Int, store: String, pumps: Int, messages: Int, records: Int, rejected: Int,
-        metrics: String? = nil
+        metrics: String? = nil, hl7OutboxUnsent: Int? = nil
     ) {
         self.metrics = metrics
+        self.hl7OutboxUnsent = hl7OutboxUnsent
         self.version = version
         self.uptimeS = uptimeS
         self.store = store

@@ -182,6 +182,26 @@ final class AlertBoard: Sendable {
         return WatchSubscription(id: id, snapshot: snapshot, changes: stream)
     }
 
+    /// Follows the alerts without a store snapshot (the HL7 outbox): the alerts firing now and the
+    /// stream of changes published after, taken under the board's lock, so that no change falls
+    /// between them. `overflow` and the end of the stream are as for ``subscribe(now:store:overflow:)``.
+    func followAlerts(overflow: @escaping @Sendable () -> Void) -> AlertFollow {
+        let (stream, continuation) = AsyncStream<WatchEventDocument>.makeStream(
+            bufferingPolicy: .bufferingOldest(queueLimit))
+        let (id, firing) = state.withLock { s in
+            let id = s.nextWatcher
+            s.nextWatcher += 1
+            if s.closed {
+                continuation.finish()
+            } else {
+                s.watchers[id] = Watcher(continuation: continuation, overflow: overflow)
+            }
+            return (id, s.firing)
+        }
+        continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
+        return AlertFollow(id: id, firing: firing, changes: stream)
+    }
+
     /// Ends a watcher (its connection closed).
     func unsubscribe(_ id: Int) {
         let watcher = state.withLock { s in s.watchers.removeValue(forKey: id) }
@@ -334,5 +354,12 @@ final class AlertBoard: Sendable {
 struct WatchSubscription: Sendable {
     var id: Int
     var snapshot: WatchSnapshot
+    var changes: AsyncStream<WatchEventDocument>
+}
+
+/// A follower's start (``AlertBoard/followAlerts(overflow:)``): the alerts firing, then the changes.
+struct AlertFollow: Sendable {
+    var id: Int
+    var firing: [String: [AlertName: AlertDocument]]
     var changes: AsyncStream<WatchEventDocument>
 }

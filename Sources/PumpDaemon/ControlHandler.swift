@@ -173,11 +173,12 @@ struct ControlHandler: Sendable {
         switch r.op {
         case .status:
             let c = try await store.counts()
+            let unsent = configuration.hl7AlertManager == nil ? nil : try await store.outboxUnsentCount()
             return .document(
                 DaemonStatusDocument(
                     version: PumpmondVersion.string, uptimeS: Int((now - startedAt) / 1_000_000), store: store.path,
                     pumps: c.pumps, messages: c.messages, records: c.records, rejected: c.rejected,
-                    metrics: metricsAt))
+                    metrics: metricsAt, hl7OutboxUnsent: unsent))
         case .devices:
             let state = try r.state.map { w throws(ControlFailure) in try word(PumpState.self, w).rawValue }
             return .devices(DeviceCursor(store: store, state: state))

@@ -230,6 +230,13 @@ package struct Daemon: Sendable {
         if configuration.silenceAlert != nil {
             services.append(.init(service: SilenceWatch(board: board, clock: clock)))
         }
+        if let manager = configuration.hl7AlertManager {
+            services.append(
+                .init(
+                    service: HL7AlertReporter(
+                        board: board, store: store, host: manager.host, port: manager.port, clock: clock,
+                        logger: logger)))
+        }
         if handleSignals {
             services.append(.init(service: await SecurityReloader(security: security, logger: logger)))
         }

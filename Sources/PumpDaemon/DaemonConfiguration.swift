@@ -21,6 +21,10 @@ package struct DaemonConfiguration: Sendable {
     /// An optional HL7 v2 MLLP listener, `HOST:PORT` (`--hl7-listen`, config key `hl7_listen`;
     /// docs/hl7.md): mutual TLS with ``tls`` like the TCP listener, else plain text on loopback only.
     package var hl7Listen: (host: String, port: Int)?
+    /// The IHE ACM Alert Manager that `PumpNonFunctional`, `PumpImpendingFailure` and
+    /// `PumpReservoirEmpty` are sent to as PCD-04 over MLLP, plain TCP (`--hl7-alert-manager`, config
+    /// key `hl7_alert_manager`; docs/hl7.md); nil, the default, sends nothing.
+    package var hl7AlertManager: (host: String, port: Int)?
     /// The gateways file: which certificates and Unix users may report for which serials, and
     /// the revoked certificates (`--gateways`); nil: every sender may report for any pump.
     package var gatewaysFile: String?
@@ -96,6 +100,7 @@ package struct DaemonConfiguration: Sendable {
         self.tls = nil
         self.listenPlaintext = false
         self.hl7Listen = nil
+        self.hl7AlertManager = nil
         self.gatewaysFile = nil
         self.stallRules = stallRules
         self.controlGroup = controlGroup

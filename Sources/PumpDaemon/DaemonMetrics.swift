@@ -46,6 +46,8 @@ final class DaemonMetrics: Sendable {
         "pumpmond_store_file_bytes": "Size of the store file.",
         "pumpmond_store_wal_bytes": "Size of the store's write-ahead log.",
         "pumpmond_alerts_firing": "Alerts firing now, by alert name.",
+        "pumpmond_hl7_outbox_unsent":
+            "Alert reports in the HL7 outbox not yet acknowledged nor refused by the Alert Manager.",
         "process_resident_memory_bytes": "Resident memory size in bytes.",
         "process_cpu_seconds_total": "Total user and system CPU time spent in seconds.",
         "process_open_fds": "Number of open file descriptors.",
@@ -204,6 +206,9 @@ final class DaemonMetrics: Sendable {
         let firing = s.board.firingCounts()
         for name in AlertName.allCases {
             gauge("pumpmond_alerts_firing", [("alertname", name.rawValue)]).record(firing[name] ?? 0)
+        }
+        if let unsent = try? await s.store.outboxUnsentCount() {
+            gauge("pumpmond_hl7_outbox_unsent").record(unsent)
         }
         let process = ProcessStats.read()
         gauge("process_resident_memory_bytes").record(process.residentBytes)

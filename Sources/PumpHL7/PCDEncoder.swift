@@ -12,38 +12,27 @@ package enum PCDEncoder {
         guard case .object(let o) = object, let serial = o["serial"]?.stringValue,
             let at = o["at"]?.stringValue.flatMap(dtm(fromRFC3339:)), let kind = o["kind"]?.stringValue
         else { return nil }
-        let e = { HL7Encoding.escape($0) }
         let event = kind == "status" ? "R01" : "R40"
         guard kind == "status" || kind == "alert" else { return nil }
-        // Written straight into bytes: joining arrays of field strings was most of the simulator's
-        // time when it sends HL7.
-        var out: [UInt8] = []
-        out.reserveCapacity(1024)
-        func put(_ parts: String...) { for part in parts { out.append(contentsOf: part.utf8) } }
-        put("MSH|^~\\&|PUMPSIM|", e(facility), "|PUMPMOND||", at, "||ORU^", event, "^ORU_", event, "|", e(controlID))
-        put("|P|2.6|||AL|NE||UNICODE UTF-8\r")
-        put(
-            "OBR|1|||", kind == "status" ? "69985^MDC_DEV_PUMP_INFUS_MDS^MDC" : "196616^MDC_EVT_ALARM^MDC", "|||", at,
-            "\r")
-        let serialField = e(serial)
-        var n = 0
-        // OBX-1 set id, 2 value type, 3 identifier, 4 sub-id, 5 value, 6 units, 8 abnormal flags
-        // (the alarm priority), 11 result status, 14 observation time, 18 equipment instance (serial).
+        var writer = PCDMessageWriter(
+            application: "PUMPSIM", facility: facility, receiver: "PUMPMOND", time: at, event: event,
+            controlID: controlID)
+        writer.append(
+            "OBR|1|||\(kind == "status" ? "69985^MDC_DEV_PUMP_INFUS_MDS^MDC" : "196616^MDC_EVT_ALARM^MDC")|||\(at)")
         func obx(_ type: String, _ identifier: String, _ value: String, unit: String = "", flags: String = "") {
-            n += 1
-            put("OBX|", String(n), "|", type, "|", identifier, "|1.0.0.", String(n), "|", value, "|", unit, "||", flags)
-            put("|||F|||", at, "||||", serialField, "\r")
+            writer.observation(
+                type: type, identifier: identifier, value: value, unit: unit, flags: flags, time: at, equipment: serial)
         }
         if kind == "status" {
             obx("", "69985^MDC_DEV_PUMP_INFUS_MDS^MDC", "")
-            if let model = o["model"]?.stringValue { obx("ST", "531969^MDC_ID_MODEL_NUMBER^MDC", e(model)) }
-            if let firmware = o["firmware"]?.stringValue { obx("ST", "531976^MDC_ID_PROD_SPEC_FW^MDC", e(firmware)) }
+            if let model = o["model"]?.stringValue { obx("ST", "531969^MDC_ID_MODEL_NUMBER^MDC", model) }
+            if let firmware = o["firmware"]?.stringValue { obx("ST", "531976^MDC_ID_PROD_SPEC_FW^MDC", firmware) }
             if let battery = o["battery"] {
                 if battery.isNull {
                     obx("CWE", "BATT_STATE^Battery state^99PMD", "NONE")
                 } else {
                     if let state = battery["state"]?.stringValue {
-                        obx("CWE", "BATT_STATE^Battery state^99PMD", e(state))
+                        obx("CWE", "BATT_STATE^Battery state^99PMD", state)
                     }
                     if let volts = battery["volts"]?.numberValue {
                         obx("NM", "BATT_VOLTS^Battery voltage^99PMD", volts.literal, unit: "V^volt^UCUM")
@@ -53,7 +42,7 @@ package enum PCDEncoder {
                     }
                 }
             }
-            if let motor = o["motor"]?.stringValue { obx("CWE", "MOTOR_STATE^Motor state^99PMD", e(motor)) }
+            if let motor = o["motor"]?.stringValue { obx("CWE", "MOTOR_STATE^Motor state^99PMD", motor) }
             if let reservoir = o["reservoir_ml"]?.numberValue {
                 obx("NM", "RESERVOIR_VOL^Reservoir volume^99PMD", reservoir.literal, unit: "mL^milliliter^UCUM")
             }
@@ -62,11 +51,11 @@ package enum PCDEncoder {
             let code = o["code"]?.stringValue ?? ""
             let priority = ["critical": "PH", "warning": "PM", "info": "PL"][o["severity"]?.stringValue ?? ""] ?? ""
             let detail = o["detail"]?.stringValue
-            obx(detail == nil ? "" : "ST", "\(e(code))^^99PMD", detail.map(e) ?? "", flags: priority)
+            obx(detail == nil ? "" : "ST", "\(HL7Encoding.escape(code))^^99PMD", detail ?? "", flags: priority)
             let phase = o["state"]?.stringValue == "cleared" ? "end" : "start"
             obx("ST", "68481^MDC_ATTR_EVENT_PHASE^MDC", phase)
         }
-        return out
+        return writer.bytes
     }
 
     /// RFC 3339 (`2026-11-28T10:15:00.25+01:00`, `…Z`) to an HL7 DTM with its offset

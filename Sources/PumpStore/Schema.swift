@@ -29,6 +29,9 @@ package enum Schema {
         migrator.registerMigration("v4-message-source") { db in
             try db.execute(sql: v4MessageSource)
         }
+        migrator.registerMigration("v5-hl7-outbox") { db in
+            try db.execute(sql: v5HL7Outbox)
+        }
         return migrator
     }
 
@@ -208,5 +211,28 @@ package enum Schema {
     static let v4MessageSource = """
         ALTER TABLE message ADD COLUMN source TEXT;
         ALTER TABLE quarantine ADD COLUMN source TEXT;
+        """
+
+    /// The HL7 outbox (issue 15, outbound): one row per transition of an alert sent to the Alert
+    /// Manager as a PCD-04 (`firing` or `resolved`), with the exact ER7 message and its MSH-10
+    /// control id, in the order queued (`id`, never reused). A row is sent until it is acknowledged
+    /// (`acknowledged_at`) or refused with AE/CE (`refused_at`, `last_error`); `attempts` and
+    /// `last_error` record the tries.
+    static let v5HL7Outbox = """
+        CREATE TABLE hl7_outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            alertname TEXT NOT NULL,
+            serial TEXT NOT NULL,
+            status TEXT NOT NULL,
+            control_id TEXT NOT NULL UNIQUE,
+            message BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            acknowledged_at INTEGER,
+            refused_at INTEGER
+        );
+        CREATE INDEX hl7_outbox_alert ON hl7_outbox(alertname, serial, id);
+        CREATE INDEX hl7_outbox_unsent ON hl7_outbox(id) WHERE acknowledged_at IS NULL AND refused_at IS NULL;
         """
 }

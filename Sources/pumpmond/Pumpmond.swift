@@ -27,7 +27,8 @@ struct Pumpmond: AsyncParsableCommand {
             A --config FILE is JSON with any of the keys state_dir, ingest_socket, control_socket, listen,
             stall_grace, mri_stall_grace, chain_head_interval (seconds), control_group, max_connections, max_control_connections,
             idle_timeout (seconds), silence_alert (seconds), max_watch_queue, tls_cert, tls_key, tls_client_ca,
-            gateways, listen_plaintext (true/false), hl7_listen, backup_dir, backup_keep, metrics_socket and metrics_listen;
+            gateways, listen_plaintext (true/false), hl7_listen, backup_dir, backup_keep, metrics_socket, metrics_listen
+            and hl7_alert_manager;
             flags override it.
 
             Metrics: GET /metrics (Prometheus text format) on its own listener: a Unix socket (--metrics-socket,
@@ -58,6 +59,10 @@ struct Pumpmond: AsyncParsableCommand {
             answered with an ACK (AA once stored, AE with ERR for content that cannot be mapped, which is
             quarantined, AR for an unsupported type or version or an unavailable store). docs/hl7.md has the
             mapping. It uses the TLS settings and gateways file above; without TLS it listens on loopback only.
+            With --hl7-alert-manager HOST:PORT the daemon is an IHE ACM Alert Reporter: each time
+            PumpNonFunctional, PumpImpendingFailure or PumpReservoirEmpty fires or is resolved, a PCD-04
+            ORU^R40 is queued in the store and sent over MLLP (plain TCP) until the Alert Manager acknowledges
+            it (AA; AE is logged and not resent; no connection, a timeout or AR are retried with a backoff).
 
             Resource limits: at start the soft open-file limit is raised to the hard one (both logged) and
             the connection caps are lowered to fit under it, the control connections' descriptors kept
@@ -107,6 +112,12 @@ struct Pumpmond: AsyncParsableCommand {
             "Also take HL7 v2 (IHE PCD-01 and PCD-04) over MLLP on HOST:PORT (docs/hl7.md): mutual TLS with --tls-cert/--tls-key/--tls-client-ca, else plain text on loopback only."
     )
     var hl7Listen: String?
+
+    @Option(
+        help:
+            "Send PumpNonFunctional, PumpImpendingFailure and PumpReservoirEmpty as IHE PCD-04 (ORU^R40) over MLLP to the Alert Manager at HOST:PORT, plain TCP, until each is acknowledged (docs/hl7.md). Default: off."
+    )
+    var hl7AlertManager: String?
 
     // `.unconditional`: `--stall-grace -1` reaches the range check below instead of being read as
     // an unknown flag and reported as a missing value.
@@ -231,6 +242,8 @@ struct Pumpmond: AsyncParsableCommand {
         configuration.gatewaysFile = gateways ?? file.gateways
         configuration.hl7Listen = try hostPort(
             hl7Listen ?? file.hl7Listen, flag: "--hl7-listen", example: "127.0.0.1:2575")
+        configuration.hl7AlertManager = try hostPort(
+            hl7AlertManager ?? file.hl7AlertManager, flag: "--hl7-alert-manager", example: "acm.example.org:2575")
         do {
             try configuration.checkListener()
         } catch {
@@ -331,6 +344,7 @@ struct ConfigFile: Decodable {
     var backupKeep: Int?
     var metricsSocket: String?
     var metricsListen: String?
+    var hl7AlertManager: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case stateDir = "state_dir"
@@ -356,6 +370,7 @@ struct ConfigFile: Decodable {
         case backupKeep = "backup_keep"
         case metricsSocket = "metrics_socket"
         case metricsListen = "metrics_listen"
+        case hl7AlertManager = "hl7_alert_manager"
     }
 
     init() {}

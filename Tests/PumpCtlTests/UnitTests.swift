@@ -55,6 +55,16 @@ struct ValidationTests {
             version: "1", uptimeS: 59, store: "s", pumps: 0, messages: 0, records: 0, rejected: 0)
         #expect(Render.status(status, TextStyle()).hasPrefix("pumpmond 1, up 59s\n"))
     }
+
+    @Test func theHL7OutboxIsTheLastLineOfStatusOnlyWhenTheDaemonSendsAlerts() {
+        var status = DaemonStatusDocument(
+            version: "1", uptimeS: 59, store: "s", pumps: 0, messages: 0, records: 0, rejected: 0, metrics: "unix:m")
+        #expect(!Render.status(status, TextStyle()).contains("HL7"))
+        status.hl7OutboxUnsent = 2
+        let lines = Render.status(status, TextStyle()).split(separator: "\n")
+        #expect(lines.last?.hasPrefix("  HL7 outbox:") == true)
+        #expect(lines.last?.hasSuffix("2 unsent") == true)
+    }
 }
 
 @Suite("Control socket client")

@@ -30,7 +30,10 @@ package enum Render {
                     ("Messages", .init(String(doc.messages))),
                     ("Records", .init(String(doc.records))),
                     ("Rejected", .init(String(doc.rejected), doc.rejected > 0 ? .warning : nil)),
-                ] + (doc.metrics.map { [("Metrics", .init(TextSanitizer.visible($0)))] } ?? []), style)
+                ] + (doc.metrics.map { [("Metrics", .init(TextSanitizer.visible($0)))] } ?? [])
+                    + (doc.hl7OutboxUnsent.map { [("HL7 outbox", .init("\($0) unsent", $0 > 0 ? .warning : nil))] }
+                        ?? []),
+                style)
     }
 
     /// `3d 4h 5m`, `4h 5m`, `5m 7s`, `7s`.

@@ -34,14 +34,9 @@ package enum HL7Wire {
     /// MSA-2, the control id (the protocol-v1 id the message was sent with). Nil when `ack` is not
     /// an ACK.
     package static func reply(fromAck ack: [UInt8]) -> Reply? {
-        guard let message = try? HL7Message.parse(ack), let msa = message.segments(named: "MSA").first,
-            let code = message.value(msa, 1)
-        else { return nil }
-        let err = message.segments(named: "ERR").first
-        let errorCode = err.flatMap { message.value($0, 3) }
-        let text = err.flatMap { message.value($0, 8) }
+        guard let ack = HL7AckReading(ack) else { return nil }
+        let (code, errorCode, text, id) = (ack.code, ack.errorCode, ack.text, ack.controlID)
         let reason = text.map { String($0.prefix { $0 != ":" }) }
-        let id = message.value(msa, 2)
         switch code {
         case "AA": return errorCode == "0" ? .duplicate(id: id ?? "") : .accepted(id: id ?? "")
         case "AE": return Reply(id: id, result: .rejected, reason: reason, detail: text)
