@@ -94,28 +94,16 @@ package struct HL7Message: Sendable, Hashable {
             lineStart = i + 1
         }
         if bytes.count > lineStart { lines.append(lineStart..<bytes.count) }
-        let firstLine = lines.first.map { String(decoding: bytes[$0], as: UTF8.self) } ?? ""
-        guard firstLine.hasPrefix("MSH"), firstLine.count >= 8 else {
-            throw ER7ParseError(
-                kind: .missingMSH, location: HL7Location(segment: "MSH", sequence: 1, field: nil),
-                detail: "the message does not start with an MSH segment (MSH|^~\\&|…)")
+        let encoding: HL7Encoding
+        if let first = lines.first, bytes[first].starts(with: Self.standardStart),
+            first.count == 8 || bytes[first.lowerBound + 8] < 0x80
+        {
+            // `MSH|^~\&` (and no combining mark joining the `&`), nearly every message: no need to
+            // look at characters.
+            encoding = HL7Encoding()
+        } else {
+            encoding = try delimiters(of: lines.first.map { String(decoding: bytes[$0], as: UTF8.self) } ?? "")
         }
-        // The delimiters as characters, for the check and its message (a non-ASCII one is refused).
-        let chars = Array(firstLine.dropFirst(3).prefix(5))
-        let delimiters = Set(chars)
-        let bad = chars.contains { $0.isLetter || $0.isNumber || $0.isWhitespace || !$0.isASCII }
-        guard delimiters.count == 5, !bad else {
-            throw ER7ParseError(
-                kind: .invalidEncodingCharacters, location: HL7Location(segment: "MSH", sequence: 1, field: 2),
-                detail: "MSH-1 and MSH-2 must be five distinct delimiter characters (|^~\\&); they are "
-                    + "\"\(String(chars))\"")
-        }
-        var encoding = HL7Encoding()
-        encoding.field = chars[0]
-        encoding.component = chars[1]
-        encoding.repetition = chars[2]
-        encoding.escape = chars[3]
-        encoding.subcomponent = chars[4]
         var segments: [HL7Segment] = []
         segments.reserveCapacity(lines.count)
         var fields: [Range<Int>] = []
@@ -147,6 +135,35 @@ package struct HL7Message: Sendable, Hashable {
                     fieldCount: fields.count - firstField))
         }
         return HL7Message(encoding: encoding, segments: segments, bytes: bytes, fields: fields)
+    }
+
+    /// The first line of every message in the standard encoding.
+    private static let standardStart = Array("MSH|^~\\&".utf8)
+
+    /// The delimiters a first line declares (MSH-1, MSH-2), checked.
+    private static func delimiters(of firstLine: String) throws(ER7ParseError) -> HL7Encoding {
+        guard firstLine.hasPrefix("MSH"), firstLine.count >= 8 else {
+            throw ER7ParseError(
+                kind: .missingMSH, location: HL7Location(segment: "MSH", sequence: 1, field: nil),
+                detail: "the message does not start with an MSH segment (MSH|^~\\&|…)")
+        }
+        // The delimiters as characters, for the check and its message (a non-ASCII one is refused).
+        let chars = Array(firstLine.dropFirst(3).prefix(5))
+        let delimiters = Set(chars)
+        let bad = chars.contains { $0.isLetter || $0.isNumber || $0.isWhitespace || !$0.isASCII }
+        guard delimiters.count == 5, !bad else {
+            throw ER7ParseError(
+                kind: .invalidEncodingCharacters, location: HL7Location(segment: "MSH", sequence: 1, field: 2),
+                detail: "MSH-1 and MSH-2 must be five distinct delimiter characters (|^~\\&); they are "
+                    + "\"\(String(chars))\"")
+        }
+        var encoding = HL7Encoding()
+        encoding.field = chars[0]
+        encoding.component = chars[1]
+        encoding.repetition = chars[2]
+        encoding.escape = chars[3]
+        encoding.subcomponent = chars[4]
+        return encoding
     }
 
     /// Component `component` (from 1) of the first repetition of `segment`'s field `field`,

@@ -56,7 +56,7 @@ package struct HL7Intake: Sendable {
         header = HL7Header(message)
         let mapped: MappedMessage
         do {
-            mapped = try PCDMapping.map(message)
+            mapped = try PCDMapping.map(message, header: header)
         } catch {
             let id = try? header.messageID()
             outcome = .refused(

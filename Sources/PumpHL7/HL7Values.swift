@@ -10,26 +10,41 @@ package enum HL7Time {
         else { return nil }
         let offset = bytes[(sign + 1)...]
         let time = bytes[..<sign]
-        guard offset.allSatisfy(isDigit) else { return nil }
+        guard offset.allSatisfy(isASCIIDigit) else { return nil }
         var whole = time[...]
         var fraction: ArraySlice<UInt8> = []
         if let dot = time.firstIndex(of: UInt8(ascii: ".")) {
             whole = time[..<dot]
             fraction = time[(dot + 1)...]
-            guard (1...4).contains(fraction.count), fraction.allSatisfy(isDigit), whole.count == 14 else { return nil }
+            guard (1...4).contains(fraction.count), fraction.allSatisfy(isASCIIDigit), whole.count == 14 else {
+                return nil
+            }
         }
-        guard whole.count == 12 || whole.count == 14, whole.allSatisfy(isDigit) else { return nil }
-        let digits = String(decoding: whole, as: UTF8.self)
-        func part(_ from: Int, _ length: Int) -> Substring {
-            let start = digits.index(digits.startIndex, offsetBy: from)
-            return digits[start..<digits.index(start, offsetBy: length)]
+        guard whole.count == 12 || whole.count == 14, whole.allSatisfy(isASCIIDigit) else { return nil }
+        let w = whole.startIndex
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        out += whole[w..<w + 4]
+        out.append(UInt8(ascii: "-"))
+        out += whole[w + 4..<w + 6]
+        out.append(UInt8(ascii: "-"))
+        out += whole[w + 6..<w + 8]
+        out.append(UInt8(ascii: "T"))
+        out += whole[w + 8..<w + 10]
+        out.append(UInt8(ascii: ":"))
+        out += whole[w + 10..<w + 12]
+        out.append(UInt8(ascii: ":"))
+        out += whole.count == 14 ? Array(whole[w + 12..<w + 14]) : Array("00".utf8)
+        if !fraction.isEmpty {
+            out.append(UInt8(ascii: "."))
+            out += fraction
         }
-        let seconds = whole.count == 14 ? part(12, 2) : "00"
-        var out = "\(part(0, 4))-\(part(4, 2))-\(part(6, 2))T\(part(8, 2)):\(part(10, 2)):\(seconds)"
-        if !fraction.isEmpty { out += "." + String(decoding: fraction, as: UTF8.self) }
-        let zone = String(decoding: offset, as: UTF8.self)
-        out += String(UnicodeScalar(bytes[sign])) + zone.prefix(2) + ":" + zone.suffix(2)
-        return out
+        let o = offset.startIndex
+        out.append(bytes[sign])
+        out += offset[o..<o + 2]
+        out.append(UInt8(ascii: ":"))
+        out += offset[o + 2..<o + 4]
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `micros` since the Unix epoch as a DTM in UTC, `YYYYMMDDHHMMSS+0000` (MSH-7 of an ACK).
@@ -52,7 +67,6 @@ package enum HL7Time {
             + "\(two(secondOfDay % 60))+0000"
     }
 
-    private static func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
 }
 
 /// HL7 NM (`[+|-]digits[.digits]`) to a JSON number literal.
@@ -60,21 +74,28 @@ package enum HL7Number {
     /// The JSON spelling of an NM value (`+5` → `5`, `.5` → `0.5`, `007` → `7`, `3.` → `3`), or nil
     /// when the text is not an NM.
     package static func jsonLiteral(_ text: String) -> String? {
-        var s = Substring(text)
+        var b = ArraySlice(text.utf8)
         var negative = false
-        if s.first == "+" || s.first == "-" {
-            negative = s.first == "-"
-            s = s.dropFirst()
+        if let sign = b.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+            negative = sign == UInt8(ascii: "-")
+            b = b.dropFirst()
         }
-        let parts = s.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        let integer = parts[0]
-        let fraction = parts.count > 1 ? parts[1] : ""
-        guard !(integer.isEmpty && fraction.isEmpty), (integer + fraction).allSatisfy({ $0.isASCII && $0.isNumber })
+        let dot = b.firstIndex(of: UInt8(ascii: "."))
+        let integer = dot.map { b[..<$0] } ?? b
+        let fraction = dot.map { b[($0 + 1)...] } ?? []
+        guard !(integer.isEmpty && fraction.isEmpty), integer.allSatisfy(isASCIIDigit),
+            fraction.allSatisfy(isASCIIDigit)
         else { return nil }
-        var whole = String(integer.drop { $0 == "0" })
-        if whole.isEmpty { whole = "0" }
-        var literal = (negative ? "-" : "") + whole
-        if !fraction.isEmpty { literal += "." + fraction }
-        return literal
+        var literal: [UInt8] = negative ? [UInt8(ascii: "-")] : []
+        let whole = integer.drop { $0 == UInt8(ascii: "0") }
+        literal += whole.isEmpty ? [UInt8(ascii: "0")] : Array(whole)
+        if !fraction.isEmpty {
+            literal.append(UInt8(ascii: "."))
+            literal += fraction
+        }
+        return String(decoding: literal, as: UTF8.self)
     }
+
 }
+
+private func isASCIIDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }

@@ -20,9 +20,9 @@ package struct MappedMessage: Sendable, Hashable {
 /// The IHE PCD → protocol v1 mapping (docs/hl7.md). Only maps: every protocol rule (serial pattern,
 /// ranges, time plausibility, codes) is left to the protocol's validator, which sees the result.
 package enum PCDMapping {
-    /// Maps a parsed message, or says why it cannot be (the acknowledgment, the field, the reason).
-    package static func map(_ message: HL7Message) throws(HL7Refusal) -> MappedMessage {
-        let header = HL7Header(message)
+    /// Maps a parsed message whose MSH says `header`, or says why it cannot be (the
+    /// acknowledgment, the field, the reason).
+    package static func map(_ message: HL7Message, header: HL7Header) throws(HL7Refusal) -> MappedMessage {
         let transaction = try header.transaction()
         var reader = ObservationReader(message: message)
         var object = JSONObject()
