@@ -165,27 +165,26 @@ final class AlertBoard: Sendable {
     /// stream of the changes published after it. `overflow` is called (once) when the watcher falls
     /// `queueLimit` changes behind; the stream then ends.
     func subscribe(now: Int64, store: StoreSnapshot, overflow: @escaping @Sendable () -> Void) -> WatchSubscription {
-        let (stream, continuation) = AsyncStream<WatchEventDocument>.makeStream(
-            bufferingPolicy: .bufferingOldest(queueLimit))
-        let (id, snapshot) = state.withLock { s in
-            let id = s.nextWatcher
-            s.nextWatcher += 1
-            if s.closed {
-                continuation.finish()
-            } else {
-                s.watchers[id] = Watcher(continuation: continuation, overflow: overflow)
-            }
-            // Copies on write: the lock is held for no longer than this.
-            return (id, WatchSnapshot(store: store, firing: s.firing, at: Timestamp.format(micros: now)))
-        }
-        continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
-        return WatchSubscription(id: id, snapshot: snapshot, changes: stream)
+        let watcher = register(overflow: overflow)
+        return WatchSubscription(
+            id: watcher.id,
+            snapshot: WatchSnapshot(store: store, firing: watcher.firing, at: Timestamp.format(micros: now)),
+            changes: watcher.changes)
     }
 
     /// Follows the alerts without a store snapshot (the HL7 outbox): the alerts firing now and the
-    /// stream of changes published after, taken under the board's lock, so that no change falls
-    /// between them. `overflow` and the end of the stream are as for ``subscribe(now:store:overflow:)``.
+    /// stream of changes published after. `overflow` and the end of the stream are as for
+    /// ``subscribe(now:store:overflow:)``.
     func followAlerts(overflow: @escaping @Sendable () -> Void) -> AlertFollow {
+        let watcher = register(overflow: overflow)
+        return AlertFollow(id: watcher.id, firing: watcher.firing, changes: watcher.changes)
+    }
+
+    /// Adds a watcher and takes the alerts firing under the same lock, so that no change falls
+    /// between them and its stream. (The dictionary copies on write: the lock is held no longer.)
+    private func register(
+        overflow: @escaping @Sendable () -> Void
+    ) -> (id: Int, firing: [String: [AlertName: AlertDocument]], changes: AsyncStream<WatchEventDocument>) {
         let (stream, continuation) = AsyncStream<WatchEventDocument>.makeStream(
             bufferingPolicy: .bufferingOldest(queueLimit))
         let (id, firing) = state.withLock { s in
@@ -199,7 +198,7 @@ final class AlertBoard: Sendable {
             return (id, s.firing)
         }
         continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
-        return AlertFollow(id: id, firing: firing, changes: stream)
+        return (id, firing, stream)
     }
 
     /// Ends a watcher (its connection closed).

@@ -1,26 +1,13 @@
-/// The delimiters a message declares in MSH-1 and MSH-2 (`|` and `^~\&` by default).
+/// The delimiters a message declares in MSH-1 and MSH-2 (`|` and `^~\&` by default), as bytes: they
+/// are ASCII (``HL7Message/parse(_:)`` refuses others), and values are cut on bytes.
 package struct HL7Encoding: Sendable, Hashable {
-    // Each delimiter's byte is kept beside it: values are cut on bytes, and `Character.asciiValue`
-    // on every lookup showed in the daemon's profile.
-    package var field: Character = "|" { didSet { fieldByte = Self.byte(of: field, else: 0x7C) } }
-    package var component: Character = "^" { didSet { componentByte = Self.byte(of: component, else: 0x5E) } }
-    package var repetition: Character = "~" { didSet { repetitionByte = Self.byte(of: repetition, else: 0x7E) } }
-    package var escape: Character = "\\" { didSet { escapeByte = Self.byte(of: escape, else: 0x5C) } }
-    package var subcomponent: Character = "&" { didSet { subcomponentByte = Self.byte(of: subcomponent, else: 0x26) } }
-
-    /// The delimiters' bytes (they are ASCII: ``HL7Message/parse(_:)`` refuses others).
-    private(set) var fieldByte: UInt8 = 0x7C
-    private(set) var componentByte: UInt8 = 0x5E
-    private(set) var repetitionByte: UInt8 = 0x7E
-    private(set) var escapeByte: UInt8 = 0x5C
-    private(set) var subcomponentByte: UInt8 = 0x26
-
-    private static func byte(of c: Character, else fallback: UInt8) -> UInt8 { c.asciiValue ?? fallback }
+    var fieldByte: UInt8 = 0x7C
+    var componentByte: UInt8 = 0x5E
+    var repetitionByte: UInt8 = 0x7E
+    var escapeByte: UInt8 = 0x5C
+    var subcomponentByte: UInt8 = 0x26
 
     package init() {}
-
-    /// MSH-2 as written: component, repetition, escape, subcomponent.
-    package var characters: String { String([component, repetition, escape, subcomponent]) }
 }
 
 /// Why bytes are not an HL7 v2 message in ER7 (the `|^~\&` text encoding).
@@ -157,12 +144,14 @@ package struct HL7Message: Sendable, Hashable {
                 detail: "MSH-1 and MSH-2 must be five distinct delimiter characters (|^~\\&); they are "
                     + "\"\(String(chars))\"")
         }
+        // Checked above: each is one ASCII character.
+        let bytes = chars.map { $0.asciiValue ?? 0 }
         var encoding = HL7Encoding()
-        encoding.field = chars[0]
-        encoding.component = chars[1]
-        encoding.repetition = chars[2]
-        encoding.escape = chars[3]
-        encoding.subcomponent = chars[4]
+        encoding.fieldByte = bytes[0]
+        encoding.componentByte = bytes[1]
+        encoding.repetitionByte = bytes[2]
+        encoding.escapeByte = bytes[3]
+        encoding.subcomponentByte = bytes[4]
         return encoding
     }
 
@@ -201,9 +190,6 @@ package struct HL7Message: Sendable, Hashable {
     /// The segments named `name`, in order.
     package func segments(named name: String) -> [HL7Segment] { segments.filter { $0.name == name } }
 
-    /// The same unescaping, of a string.
-    package func unescape(_ text: Substring) -> String { unescape(ArraySlice(text.utf8)) }
-
     /// Replaces HL7 escape sequences: `\F\` `\S\` `\T\` `\R\` `\E\` by the delimiters, `\Xhh…\` by
     /// the bytes it spells (invalid UTF-8 becomes U+FFFD), `\H\` and `\N\` (highlighting) by
     /// nothing. Any other sequence, or an escape character without its closing partner, is kept as
@@ -233,11 +219,11 @@ package struct HL7Message: Sendable, Hashable {
 
     private func replacement(for sequence: Substring) -> String? {
         switch sequence {
-        case "F": return String(encoding.field)
-        case "S": return String(encoding.component)
-        case "T": return String(encoding.subcomponent)
-        case "R": return String(encoding.repetition)
-        case "E": return String(encoding.escape)
+        case "F": return String(UnicodeScalar(encoding.fieldByte))
+        case "S": return String(UnicodeScalar(encoding.componentByte))
+        case "T": return String(UnicodeScalar(encoding.subcomponentByte))
+        case "R": return String(UnicodeScalar(encoding.repetitionByte))
+        case "E": return String(UnicodeScalar(encoding.escapeByte))
         case "H", "N": return ""
         default:
             let hex = Array(sequence.utf8)

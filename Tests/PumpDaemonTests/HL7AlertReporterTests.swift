@@ -46,6 +46,15 @@ import Testing
         #expect(sent.obx.first?.flags == "PH~ST")
         #expect(sent.obx.contains { $0.id.hasPrefix("69985^MDC_DEV_PUMP_INFUS_MDS") && $0.equipment == "SM2-000001" })
 
+        // The peer has the message; stop only once the daemon has read its ACK and marked the row
+        // acknowledged (stopped before that, it rightly sends the row again after the restart).
+        let acknowledged = Date().addingTimeInterval(30)
+        while try h.control(ControlRequest(op: .status), as: DaemonStatusDocument.self).result?.hl7OutboxUnsent != 0,
+            Date() < acknowledged
+        {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(try h.control(ControlRequest(op: .status), as: DaemonStatusDocument.self).result?.hl7OutboxUnsent == 0)
         #expect(h.daemon.stop() == 0)
         try h.daemon.start()
         // A later alert arrives: the sender runs, and has not sent the acknowledged one again.
