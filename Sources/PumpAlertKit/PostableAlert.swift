@@ -52,6 +52,6 @@ extension PostableAlert {
     /// The request body of a send: the alerts as a JSON array (keys sorted, so equal sends are
     /// equal bytes).
     package static func body(_ alerts: [PostableAlert]) throws -> [UInt8] {
-        try JSONWriter.bytes(JSONValueEncoder().encode(alerts), sortedKeys: true)
+        try JSONWriter.bytes(JSONParser.parse(JSONWriter.bytes(of: alerts)), sortedKeys: true)
     }
 }

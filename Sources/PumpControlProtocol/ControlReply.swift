@@ -130,7 +130,7 @@ package struct ListReplyWriter<List: ListDocument> {
     /// Starts the line, `{"ok":true,"result":{"<name>":[`; nil when `List` is not one named list.
     package init?() {
         // The empty document names the list: its shape stays defined by the type alone.
-        guard case .object(let shape)? = try? JSONValueEncoder().encode(List.empty), shape.count == 1,
+        guard case .object(let shape)? = try? JSONParser.parse(JSONWriter.bytes(of: List.empty)), shape.count == 1,
             shape[0].value == .array([])
         else { return nil }
         w.appendRaw(#"{"ok":true,"result":{"#)

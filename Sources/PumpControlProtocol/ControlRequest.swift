@@ -1,5 +1,7 @@
+import PumpJSON
+
 /// One request on the control socket: a single JSON line from `pumpctl` to the daemon, answered by
-/// one `ControlReply` line. Fields that an operation does not use are absent.
+/// one `ControlReply` line. Fields that an operation does not use are absent (``OmittedWhenNil``).
 ///
 /// Wire example: `{"op":"events","serial":"SM2-004211","limit":50}`.
 package struct ControlRequest: Codable, Sendable, Hashable {
@@ -38,27 +40,27 @@ package struct ControlRequest: Codable, Sendable, Hashable {
     /// The operation asked for.
     package var op: Operation
     /// The pump serial (device, events, enroll, request-replacement; a filter for eligibility).
-    package var serial: String?
+    @OmittedWhenNil package var serial: String?
     /// The most rows to return (events, rejected); the daemon uses 50 when absent.
-    package var limit: Int?
+    @OmittedWhenNil package var limit: Int?
     /// A pump-state filter (devices): `functional`, `impending_failure`, ...
-    package var state: String?
+    @OmittedWhenNil package var state: String?
     /// A determination filter (eligibility).
-    package var determination: String?
+    @OmittedWhenNil package var determination: String?
     /// The therapy to enroll (enroll).
-    package var therapy: EnrollmentDocument?
+    @OmittedWhenNil package var therapy: EnrollmentDocument?
     /// The reason of a replacement request (`convenience`, `upgrade`, `malfunction`) or of a
     /// retirement (`explanted`, `replaced`, `patient_deceased`, `other`).
-    package var reason: String?
+    @OmittedWhenNil package var reason: String?
     /// A free-text note kept with a replacement request or a retirement.
-    package var note: String?
+    @OmittedWhenNil package var note: String?
     /// The serial of the pump that replaced a retired one (retire).
-    package var replacedBy: String?
+    @OmittedWhenNil package var replacedBy: String?
     /// The record id, `R-000017` (record).
-    package var id: String?
+    @OmittedWhenNil package var id: String?
     /// Whether each record carries its details (`patient`, `device`, `evidence_messages`), as the
     /// `record` reply does (eligibility; `pumpctl eligibility --fhir` asks for them).
-    package var details: Bool?
+    @OmittedWhenNil package var details: Bool?
 
     enum CodingKeys: String, CodingKey {
         case op, serial, limit, state, determination, therapy, reason, note
@@ -83,24 +85,6 @@ package struct ControlRequest: Codable, Sendable, Hashable {
         self.therapy = therapy
         self.reason = reason
         self.note = note
-    }
-
-    /// Leaves out the fields the operation does not use (an encoder that writes a `nil` as `null`,
-    /// as ``JSONValueEncoder`` does, would otherwise show them all); a therapy's unknown criteria
-    /// are still written, as `null`.
-    package func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(op, forKey: .op)
-        if let serial { try c.encode(serial, forKey: .serial) }
-        if let limit { try c.encode(limit, forKey: .limit) }
-        if let state { try c.encode(state, forKey: .state) }
-        if let determination { try c.encode(determination, forKey: .determination) }
-        if let therapy { try c.encode(therapy, forKey: .therapy) }
-        if let reason { try c.encode(reason, forKey: .reason) }
-        if let note { try c.encode(note, forKey: .note) }
-        if let replacedBy { try c.encode(replacedBy, forKey: .replacedBy) }
-        if let id { try c.encode(id, forKey: .id) }
-        if let details { try c.encode(details, forKey: .details) }
     }
 }
 

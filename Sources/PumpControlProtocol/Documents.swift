@@ -57,7 +57,7 @@ package struct IndicationDocument: Codable, Sendable, Hashable {
 }
 
 /// An eligibility record, implant or replacement, exactly as `cli.md` shapes it.
-package struct EligibilityRecordDocument: Codable, Sendable, Hashable {
+package struct EligibilityRecordDocument: Codable, Sendable, Equatable {
     /// `R-000017`.
     package var id: String
     /// The pump's serial.
@@ -90,12 +90,12 @@ package struct EligibilityRecordDocument: Codable, Sendable, Hashable {
     package var note: String?
     /// Details, only in a `record` reply and in an `eligibility` reply asked `details` (absent
     /// otherwise, so a list keeps its `cli.md` shape): the patient reference of the therapy the
-    /// record was assessed under (null when there was none).
-    package var patient: String?
+    /// record was assessed under (`.some(nil)`, written null, when there was none).
+    @OmittedWhenNil package var patient: String??
     /// Details: the pump as `devices` lists it now.
-    package var device: DeviceSummaryDocument?
+    @OmittedWhenNil package var device: DeviceSummaryDocument??
     /// Details: the evidence messages as `events` shows them, in the order of `evidence`.
-    package var evidenceMessages: [JSONValue]?
+    @OmittedWhenNil package var evidenceMessages: [JSONValue]?
 
     enum CodingKeys: String, CodingKey {
         case id, serial, type, trigger
@@ -109,32 +109,6 @@ package struct EligibilityRecordDocument: Codable, Sendable, Hashable {
         case note
         case patient, device
         case evidenceMessages = "evidence_messages"
-    }
-
-    /// Every `cli.md` key, null when absent, then the details' keys only when the record carries
-    /// them (``evidenceMessages`` non-nil).
-    package func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(serial, forKey: .serial)
-        try c.encode(type, forKey: .type)
-        try c.encode(trigger, forKey: .trigger)
-        try c.encode(requestReason, forKey: .requestReason)
-        try c.encode(determination, forKey: .determination)
-        try c.encode(clause, forKey: .clause)
-        try c.encode(replacementCriterion, forKey: .replacementCriterion)
-        try c.encode(indication, forKey: .indication)
-        try c.encode(missing, forKey: .missing)
-        try c.encode(suppliesCovered, forKey: .suppliesCovered)
-        try c.encode(evidence, forKey: .evidence)
-        try c.encode(policy, forKey: .policy)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(note, forKey: .note)
-        if let evidenceMessages {
-            try c.encode(patient, forKey: .patient)
-            try c.encode(device, forKey: .device)
-            try c.encode(evidenceMessages, forKey: .evidenceMessages)
-        }
     }
 
     package init(
@@ -163,7 +137,7 @@ package struct EligibilityRecordDocument: Codable, Sendable, Hashable {
 }
 
 /// `eligibility --json`: `{"records": [...]}`, newest first.
-package struct RecordListDocument: Codable, Sendable, Hashable {
+package struct RecordListDocument: Codable, Sendable, Equatable {
     /// The records, newest first by `created_at`, then `id`.
     package var records: [EligibilityRecordDocument]
     package init(records: [EligibilityRecordDocument]) { self.records = records }
@@ -273,7 +247,7 @@ package struct OpenAlertDocument: Codable, Sendable, Hashable {
 }
 
 /// `device SERIAL --json`: the summary fields plus therapy, open alerts and the latest status.
-package struct DeviceDetailDocument: Codable, Sendable, Hashable {
+package struct DeviceDetailDocument: Codable, Sendable, Equatable {
     package var serial: String
     /// Model, or null.
     package var model: String?
@@ -320,7 +294,7 @@ package struct DeviceDetailDocument: Codable, Sendable, Hashable {
 
 /// `events --json`: `{"events": [...]}`, each the message as stored plus its `received_at`,
 /// newest first by the pump's `at`.
-package struct EventListDocument: Codable, Sendable, Hashable {
+package struct EventListDocument: Codable, Sendable, Equatable {
     /// The messages.
     package var events: [JSONValue]
     package init(events: [JSONValue]) { self.events = events }
@@ -387,31 +361,16 @@ package struct DaemonStatusDocument: Codable, Sendable, Hashable {
     package var rejected: Int
     /// Where `GET /metrics` is served: `http://HOST:PORT/metrics` or `unix:PATH` (issue 17); absent
     /// from daemons before it.
-    package var metrics: String?
+    @OmittedWhenNil package var metrics: String?
     /// With `--hl7-alert-manager` (issue 15): alert reports in the HL7 outbox not yet acknowledged
     /// nor refused by the Alert Manager; absent without it.
-    package var hl7OutboxUnsent: Int?
+    @OmittedWhenNil package var hl7OutboxUnsent: Int?
 
     enum CodingKeys: String, CodingKey {
         case version
         case uptimeS = "uptime_s"
         case store, pumps, messages, records, rejected, metrics
         case hl7OutboxUnsent = "hl7_outbox_unsent"
-    }
-
-    /// As synthesized, except that `hl7_outbox_unsent` is left out (not written as null) when the
-    /// daemon sends no alerts over HL7.
-    package func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(version, forKey: .version)
-        try c.encode(uptimeS, forKey: .uptimeS)
-        try c.encode(store, forKey: .store)
-        try c.encode(pumps, forKey: .pumps)
-        try c.encode(messages, forKey: .messages)
-        try c.encode(records, forKey: .records)
-        try c.encode(rejected, forKey: .rejected)
-        try c.encodeIfPresent(metrics, forKey: .metrics)
-        if let hl7OutboxUnsent { try c.encode(hl7OutboxUnsent, forKey: .hl7OutboxUnsent) }
     }
 
     package init(

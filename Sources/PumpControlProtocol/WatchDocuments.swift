@@ -6,7 +6,7 @@
 /// `{"ok":false,"error":…}` line, then the daemon closes the connection.
 ///
 /// Wire example: `{"ok":true,"result":{"event":"alert","at":"2026-11-30T10:00:00.000Z","alert":{…}}}`.
-package struct WatchEventDocument: Codable, Sendable, Hashable {
+package struct WatchEventDocument: Codable, Sendable, Equatable {
     /// What kind of change the line carries; exactly the matching member below is present.
     package enum Kind: String, Codable, Sendable, CaseIterable {
         /// A pump's state, model or reason: in the snapshot, and whenever one of them changes.

@@ -131,17 +131,21 @@ final class ControlServer: Service, Sendable {
                     case .line(let buffer): line = Array(buffer.readableBytesView)
                     case .tooLarge, .hl7: line = []  // the control socket frames lines only
                     }
-                    // A long reply (every pump, every message) comes in pieces of about 1 MiB, each
-                    // produced only after the one before it is on the socket (a reader that does not
-                    // read holds the daemon to one piece), never copied whole; awaiting each write
-                    // itself, not only its hand-over, so that closing the connection cannot drop a
-                    // reply larger than the socket buffer.
+                    // A long reply (every pump, every message) comes in pieces of about 1 MiB, never
+                    // copied whole. A piece is written while the next one is produced, and the next
+                    // is handed over only once the one before it is on the socket: a reader that
+                    // does not read holds the daemon to two pieces, one that reads gets both sides
+                    // working at once. The last write is awaited itself, not only its hand-over, so
+                    // that closing the connection cannot drop a reply larger than the socket buffer.
                     let channel = connection.accepted.channel.channel
+                    var writing: EventLoopFuture<Void>?
                     try await handler.respond(
                         to: line, from: connection.peer, watch: connection.watch.hooks(channel)
                     ) { piece in
-                        try await channel.writeAndFlush(ByteBuffer(bytes: piece)).get()
+                        try await writing?.get()
+                        writing = channel.writeAndFlush(ByteBuffer(bytes: piece))
                     }
+                    try await writing?.get()
                     return
                 }
             }

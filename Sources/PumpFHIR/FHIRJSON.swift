@@ -6,7 +6,7 @@ package enum FHIRJSON {
     /// The compact text of `value`.
     package static func bytes(of value: some Encodable) throws -> [UInt8] {
         var writer = JSONWriter(capacity: 2048)
-        try writer.write(pruned(try JSONValueEncoder().encode(value)) ?? .object(JSONObject()))
+        try writer.write(pruned(try JSONParser.parse(JSONWriter.bytes(of: value))) ?? .object(JSONObject()))
         return writer.bytes
     }
 

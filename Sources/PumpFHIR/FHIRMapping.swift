@@ -24,18 +24,20 @@ package enum FHIRMapping {
     package static func resources(for record: EligibilityRecordDocument, options: FHIRExportOptions)
         -> [any FHIRResource]
     {
+        // `device` and `patient` are details: nil when not asked for, `.some(nil)` when none.
         let device = self.device(
-            record.device
+            (record.device ?? nil)
                 ?? DeviceSummaryDocument(
                     serial: record.serial, model: nil, state: "unknown", battery: nil,
                     lastSeen: nil))
-        let patient = patientReference(record.patient)
+        let patientID = record.patient ?? nil
+        let patient = patientReference(patientID)
         let coverage = Coverage(
-            id: FHIRIDs.coverage(payer: options.payer, patient: record.patient), status: "active",
+            id: FHIRIDs.coverage(payer: options.payer, patient: patientID), status: "active",
             beneficiary: patient, payor: [Reference(display: options.payer)])
         let policy = self.policy(record.policy)
         let observations = (record.evidenceMessages ?? []).compactMap { message in
-            observation(message, device: device, patient: record.patient)
+            observation(message, device: device, patient: patientID)
         }
         var supporting = [Reference(reference: FHIRIDs.reference(policy), display: "\(record.policy.id) policy")]
         supporting += observations.map { Reference(reference: FHIRIDs.reference($0)) }

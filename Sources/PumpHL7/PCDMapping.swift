@@ -2,7 +2,7 @@ import PumpJSON
 
 /// An HL7 message mapped to protocol v1: the JSON object the telemetry validator takes, and where in
 /// the HL7 message each of its fields came from (for ERR-2 when the validator rejects one).
-package struct MappedMessage: Sendable, Hashable {
+package struct MappedMessage: Sendable, Equatable {
     package var header: HL7Header
     package var content: JSONValue
     /// Protocol-v1 field name (`serial`, `at`, `months_remaining`, …) → its HL7 source.

@@ -65,7 +65,7 @@ package struct IngestMessage: Sendable {
 }
 
 /// An eligibility record the ingest path raised, for logging and the journal.
-package struct RaisedRecord: Sendable, Hashable {
+package struct RaisedRecord: Sendable, Equatable {
     /// `R-000017`.
     package var recordID: String
     /// The pump.

@@ -37,7 +37,7 @@ package struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The number as a `Double`, correctly rounded (`inf` when the value is beyond `Double`'s range).
-    package var doubleValue: Double { NumberCanonicalizer.double(canonical) }
+    package var doubleValue: Double { Double(canonical) ?? .nan }
 
     /// Whether the exact value is an integer (`1`, `1.0`, `10e-1`, `1e400` are; `1.5` is not).
     package var isInteger: Bool {
@@ -58,11 +58,9 @@ package struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// Whether the exact value is below zero (`-0` is not).
     package var isNegative: Bool { canonical.utf8.first == UInt8(ascii: "-") }
 
-    /// The number as an `Int64` when its exact value is an integer in range, else nil.
-    package var int64Value: Int64? {
-        // Canonical integers up to 21 digits are plain digits; anything larger has an exponent.
-        Int64(canonical)
-    }
+    /// The number as an `Int64` when its exact value is an integer in range, else nil (canonical
+    /// integers up to 21 digits are plain digits; anything larger has an exponent).
+    package var int64Value: Int64? { Int64(canonical) }
 
     /// The literal as written.
     package var description: String { literal }
@@ -88,9 +86,6 @@ package struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
 
 /// Computes canonical spellings straight from literal bytes, without intermediate arrays.
 enum NumberCanonicalizer {
-    /// The closest `Double` to a number spelling (the standard library rounds correctly).
-    static func double(_ text: String) -> Double { Double(text) ?? .nan }
-
     /// The largest exponent literal the parser accepts, in digits (keeps the arithmetic exact).
     static let maxExponentDigits = 18
 

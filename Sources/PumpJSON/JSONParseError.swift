@@ -1,34 +1,20 @@
 /// Why a byte sequence is not one strict RFC 8259 JSON text, and where.
 package struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The kinds of fault the parser reports.
+    /// The kinds of fault the parser reports (``description`` says each in words).
     package enum Kind: String, Sendable, Hashable, CaseIterable {
-        /// There are no bytes, or only white space.
         case empty
-        /// The text starts with a UTF-8 byte order mark, which RFC 8259 §8.1 forbids.
         case byteOrderMark
-        /// A byte sequence is not well-formed UTF-8 (overlong, surrogate, truncated, > U+10FFFF).
         case invalidUTF8
-        /// A NUL byte outside a string.
         case nulByte
-        /// A byte that cannot start or continue a value here.
         case unexpectedByte
-        /// The text ends in the middle of a value.
         case unexpectedEnd
-        /// A raw control character (U+0000–U+001F) inside a string: it must be escaped.
         case controlCharacterInString
-        /// A backslash escape that JSON does not define, or a malformed `\u` escape.
         case invalidEscape
-        /// A `\u` escape of a UTF-16 surrogate that is not part of a high-low pair.
         case loneSurrogate
-        /// A number that does not follow the JSON number grammar.
         case invalidNumber
-        /// A number whose exponent has more than 18 digits (RFC 8259 §9 allows this limit).
         case numberOutOfRange
-        /// An object names the same key twice.
         case duplicateKey
-        /// Arrays and objects nest deeper than the parser's limit.
         case tooDeep
-        /// Something follows the complete value.
         case trailingContent
     }
 

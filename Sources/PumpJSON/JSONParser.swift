@@ -32,17 +32,10 @@ package enum JSONParser {
 
     /// Parses one JSON text held in an array (see the buffer-pointer form).
     package static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
-        var failure = JSONParseError(kind: .empty, offset: 0)
-        let value: JSONValue? = bytes.withUnsafeBytes { buffer in
-            do throws(JSONParseError) {
-                return try parse(buffer, maxDepth: maxDepth)
-            } catch {
-                failure = error
-                return nil
-            }
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(JSONParseError) in try parse(buffer, maxDepth: maxDepth) }
         }
-        guard let value else { throw failure }
-        return value
+        return try result.get()
     }
 }
 

@@ -5,7 +5,7 @@
 /// not by Swift's canonical equivalence: `"é"` written precomposed and decomposed are different
 /// JSON values. So two values are `==` exactly when their canonical texts
 /// (``JSONWriter/canonical(_:)``) are equal.
-package enum JSONValue: Sendable, Hashable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// A number, kept exactly as written.
@@ -29,35 +29,6 @@ package enum JSONValue: Sendable, Hashable {
         default: return false
         }
     }
-
-    /// Hashes consistently with `==`: strings by their UTF-8 bytes, objects independent of order.
-    package func hash(into hasher: inout Hasher) {
-        switch self {
-        case .null:
-            hasher.combine(0 as UInt8)
-        case .bool(let b):
-            hasher.combine(1 as UInt8)
-            hasher.combine(b)
-        case .number(let n):
-            hasher.combine(2 as UInt8)
-            hasher.combine(n)
-        case .string(let s):
-            hasher.combine(3 as UInt8)
-            JSONValue.hashUTF8(s, into: &hasher)
-        case .array(let a):
-            hasher.combine(4 as UInt8)
-            hasher.combine(a)
-        case .object(let o):
-            hasher.combine(5 as UInt8)
-            hasher.combine(o)
-        }
-    }
-
-    static func hashUTF8(_ s: String, into hasher: inout Hasher) {
-        var s = s
-        s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        hasher.combine(s.utf8.count)
-    }
 }
 
 extension JSONValue {
@@ -74,8 +45,8 @@ extension JSONValue {
 /// A JSON object's members in the order they were written or built.
 ///
 /// The order is kept so that a document's keys come out as its type declares them; it takes no
-/// part in `==` or hashing. Lookups scan the members: objects here are small.
-package struct JSONObject: Sendable, Hashable, RandomAccessCollection {
+/// part in `==`. Lookups scan the members: objects here are small.
+package struct JSONObject: Sendable, Equatable, RandomAccessCollection {
     package typealias Member = (key: String, value: JSONValue)
 
     package private(set) var members: [Member]
@@ -127,19 +98,6 @@ package struct JSONObject: Sendable, Hashable, RandomAccessCollection {
             guard let other = rhs[key], other == value else { return false }
         }
         return true
-    }
-
-    /// Order-independent: the sum of the members' own hashes.
-    package func hash(into hasher: inout Hasher) {
-        hasher.combine(members.count)
-        var sum = 0
-        for (key, value) in members {
-            var member = Hasher()
-            JSONValue.hashUTF8(key, into: &member)
-            member.combine(value)
-            sum &+= member.finalize()
-        }
-        hasher.combine(sum)
     }
 }
 
@@ -254,7 +212,7 @@ extension JSONValue: Codable {
     }
 
     /// Encodes the value, object members in order; integers stay integers, other numbers go
-    /// through `Double`. (``JSONValueEncoder`` takes a `JSONValue` as it is, numbers included.)
+    /// through `Double`. (``JSONWriter/encode(_:)`` writes a `JSONValue` as it is, numbers included.)
     package func encode(to encoder: any Encoder) throws {
         switch self {
         case .object(let members):

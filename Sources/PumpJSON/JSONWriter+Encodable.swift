@@ -15,17 +15,12 @@ extension JSONWriter {
         try stream.value(value, [])
         if let failure = stream.failure { throw failure }
     }
-}
 
-/// Turns an `Encodable` value into a ``JSONValue``: its text (``JSONWriter/encode(_:)``, numbers
-/// as written) parsed back. A key encoded twice is an error here.
-package struct JSONValueEncoder: Sendable {
-    package init() {}
-
-    package func encode(_ value: some Encodable) throws -> JSONValue {
-        var writer = JSONWriter(numbers: .literal)
+    /// The compact text of `value` (``encode(_:)``).
+    package static func bytes(of value: some Encodable) throws -> [UInt8] {
+        var writer = JSONWriter()
         try writer.encode(value)
-        return try JSONParser.parse(writer.bytes)
+        return writer.bytes
     }
 }
 

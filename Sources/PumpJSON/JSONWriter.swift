@@ -19,8 +19,8 @@ package struct JSONWriter: Sendable {
     /// (``JSONObject/sortedByKey()``), rather than in their order.
     package var sortedKeys: Bool
     package var numbers: NumberStyle
-    /// Whether `,` and `:` are followed by a space (a second spelling of the same text, for tests
-    /// that resend content serialised differently).
+    /// Whether `,` and `:` are followed by a space: a second spelling of the same text, as pumpsim
+    /// resends a message the way a re-serialising gateway would.
     package var spacedSeparators = false
 
     package init(sortedKeys: Bool = false, numbers: NumberStyle = .decoded, capacity: Int = 256) {

@@ -61,7 +61,7 @@ package enum ReplacementTrigger: Sendable, Hashable {
 }
 
 /// The indication finding: whether the pump's therapy is covered, by which clause, and what is missing.
-package struct IndicationFinding: Sendable, Hashable, Codable {
+package struct IndicationFinding: Sendable, Hashable {
     /// Covered, not covered, or unknown.
     package var status: IndicationStatus
     /// Covered: the `MN.indication.N` clause. Not covered: the NMN clause. Unknown: the candidate MN
@@ -80,22 +80,10 @@ package struct IndicationFinding: Sendable, Hashable, Codable {
     /// The finding for a pump that was never enrolled: unknown, no clause, `missing: ["indication"]`.
     package static let neverEnrolled = IndicationFinding(
         status: .unknown, clause: nil, missing: [Fact.indication.rawValue])
-
-    enum CodingKeys: String, CodingKey {
-        case status, clause, missing
-    }
-
-    /// Writes `status`, `clause` (null when none) and `missing`. A record shows `{status, clause}`.
-    package func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(status, forKey: .status)
-        try c.encode(clause, forKey: .clause)
-        try c.encode(missing, forKey: .missing)
-    }
 }
 
 /// The policy a record is decided under.
-package struct PolicyIdentity: Sendable, Hashable, Codable {
+package struct PolicyIdentity: Sendable, Hashable {
     /// The policy's id, `CG-SURG-79`.
     package var id: String
     /// The policy's effective date, `2023-09-27`.
@@ -112,7 +100,7 @@ package struct PolicyIdentity: Sendable, Hashable, Codable {
 
 /// A decided assessment: every field of an eligibility record except its id, serial, evidence,
 /// times and note, which belong to the store.
-package struct Assessment: Sendable, Hashable, Codable {
+package struct Assessment: Sendable, Hashable {
     /// Implant or replacement.
     package var type: AssessmentType
     /// Medically necessary, not medically necessary, or needs review.
@@ -153,44 +141,5 @@ package struct Assessment: Sendable, Hashable, Codable {
     /// The record's `trigger`: `request` for an implant or a requested replacement, else `telemetry`.
     package var trigger: AssessmentTrigger {
         type == .implant || requestReason != nil ? .request : .telemetry
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case type, trigger
-        case requestReason = "request_reason"
-        case determination, clause
-        case replacementCriterion = "replacement_criterion"
-        case indication, missing
-        case suppliesCovered = "supplies_covered"
-        case policy
-    }
-
-    /// Reads an assessment written by `encode(to:)` (`trigger` is derived, so it is not read).
-    package init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        type = try c.decode(AssessmentType.self, forKey: .type)
-        requestReason = try c.decodeIfPresent(RequestReason.self, forKey: .requestReason)
-        determination = try c.decode(Determination.self, forKey: .determination)
-        clause = try c.decode(Clause.self, forKey: .clause)
-        replacementCriterion = try c.decodeIfPresent(ReplacementCriterion.self, forKey: .replacementCriterion)
-        indication = try c.decode(IndicationFinding.self, forKey: .indication)
-        missing = try c.decode([String].self, forKey: .missing)
-        suppliesCovered = try c.decode(Bool.self, forKey: .suppliesCovered)
-        policy = try c.decode(PolicyIdentity.self, forKey: .policy)
-    }
-
-    /// Writes the record's keys as `cli.md` spells them, nulls included, `trigger` derived.
-    package func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(type, forKey: .type)
-        try c.encode(trigger, forKey: .trigger)
-        try c.encode(requestReason, forKey: .requestReason)
-        try c.encode(determination, forKey: .determination)
-        try c.encode(clause, forKey: .clause)
-        try c.encode(replacementCriterion, forKey: .replacementCriterion)
-        try c.encode(indication, forKey: .indication)
-        try c.encode(missing, forKey: .missing)
-        try c.encode(suppliesCovered, forKey: .suppliesCovered)
-        try c.encode(policy, forKey: .policy)
     }
 }

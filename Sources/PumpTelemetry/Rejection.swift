@@ -1,7 +1,7 @@
 import PumpJSON
 
 /// What the validator concluded about one line.
-package enum FrameVerdict: Sendable, Hashable {
+package enum FrameVerdict: Sendable, Equatable {
     /// A valid message, ready to store.
     case valid(TelemetryMessage)
     /// An invalid line, to quarantine and answer `rejected`.

@@ -4,7 +4,7 @@ import PumpJSON
 ///
 /// The typed fields are what the daemon reasons with; ``content`` is the whole object as sent
 /// (unknown fields included), which is what "the same content" compares and what is stored.
-package struct TelemetryMessage: Sendable, Hashable {
+package struct TelemetryMessage: Sendable, Equatable {
     /// The sender's message id: 1 to 128 printable ASCII characters, unique per pump.
     package var id: String
     /// The pump's serial, e.g. `SM2-004211` (case-sensitive).

@@ -32,12 +32,11 @@ struct CanonicalContentTests {
         #expect(try parse(expected).numberValue?.canonical == expected)
     }
 
-    @Test("1, 1.0, 1e0 and 10e-1 are equal numbers with equal hashes")
+    @Test("1, 1.0, 1e0 and 10e-1 are equal numbers")
     func numberEquality() throws {
         let values = try ["1", "1.0", "1e0", "10e-1"].map(parse)
         for value in values {
             #expect(value == values[0])
-            #expect(value.hashValue == values[0].hashValue)
         }
         #expect(try parse("0.1") != parse("0.10000000000000001"))
         #expect(try parse("1") != parse(#""1""#))
@@ -65,7 +64,6 @@ struct CanonicalContentTests {
         let a = try parse(#"{"v":1,"id":"x","battery":{"state":"MOS","volts":3.0}}"#)
         let b = try parse(" {\r\n \"battery\" : { \"volts\" : 3 , \"state\" : \"MOS\" } ,\t\"id\":\"x\", \"v\":1.0 }\r")
         #expect(a == b)
-        #expect(a.hashValue == b.hashValue)
         #expect(JSONWriter.canonical(a) == JSONWriter.canonical(b))
         #expect(
             String(decoding: JSONWriter.canonical(a), as: UTF8.self)

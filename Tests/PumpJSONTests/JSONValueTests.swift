@@ -6,15 +6,13 @@ import Testing
 struct JSONValueTests {
     func parse(_ text: String) throws -> JSONValue { try JSONParser.parse(Array(text.utf8)) }
 
-    @Test("objects keep the order written and compare and hash regardless of it")
+    @Test("objects keep the order written and compare regardless of it")
     func objectOrder() throws {
         let a = try parse(#"{"b":1,"a":{"y":2,"x":3}}"#)
         let b = try parse(#"{"a":{"x":3.0,"y":2},"b":1e0}"#)
         #expect(a.objectValue?.map(\.key) == ["b", "a"])
         #expect(b.objectValue?.map(\.key) == ["a", "b"])
         #expect(a == b)
-        #expect(a.hashValue == b.hashValue)
-        #expect(Set([a, b]).count == 1)
     }
 
     @Test(

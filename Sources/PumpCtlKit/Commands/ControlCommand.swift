@@ -70,7 +70,7 @@ extension ControlCommand {
         let request = try request()
         let line: [UInt8]
         do {
-            line = try JSONWriter.bytes(JSONValueEncoder().encode(request))
+            line = try JSONWriter.bytes(of: request)
         } catch {
             throw PumpCtlError(exitCode: 70, message: "cannot write the request as JSON: \(error)")
         }

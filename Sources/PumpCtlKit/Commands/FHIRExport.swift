@@ -58,7 +58,7 @@ enum FHIRExport {
         }
         let line: [UInt8]
         do {
-            line = try JSONWriter.bytes(JSONValueEncoder().encode(request))
+            line = try JSONWriter.bytes(of: request)
         } catch {
             throw PumpCtlError(exitCode: 70, message: "cannot write the request as JSON: \(error)")
         }

@@ -47,7 +47,7 @@ struct RecordCommand: ControlCommand {
                 out += detail.isEmpty ? "\n" : "  \(TextSanitizer.visible(detail, limit: 120))\n"
             }
         }
-        if let patient = document.patient { out += "Patient reference: \(TextSanitizer.visible(patient))\n" }
+        if case let patient?? = document.patient { out += "Patient reference: \(TextSanitizer.visible(patient))\n" }
         return out
     }
 }

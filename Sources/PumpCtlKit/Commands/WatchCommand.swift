@@ -32,7 +32,7 @@ struct WatchCommand: ParsableCommand {
         do throws(PumpCtlError) {
             let request: [UInt8]
             do {
-                request = try JSONWriter.bytes(JSONValueEncoder().encode(ControlRequest(op: .watch)))
+                request = try JSONWriter.bytes(of: ControlRequest(op: .watch))
             } catch {
                 throw PumpCtlError(exitCode: 70, message: "cannot write the request as JSON: \(error)")
             }

@@ -56,7 +56,7 @@ struct LiveRecordTests {
         (plain.patient, plain.device, plain.evidenceMessages) = (nil, nil, nil)
         #expect(plain == eri)
         #expect(detailed.patient == "MRN-55512")
-        #expect(detailed.device?.model == "SynchroMed II")
+        #expect(detailed.device??.model == "SynchroMed II")
         let messages = try #require(detailed.evidenceMessages)
         #expect(messages.map { $0["id"]?.stringValue } == eri.evidence.map(\.messageID))
         #expect(messages.first?["code"]?.stringValue == "BATTERY_ERI")

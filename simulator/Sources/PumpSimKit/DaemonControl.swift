@@ -55,7 +55,7 @@ package struct ControlSocketClient: DaemonControl {
         do {
             let fd = try Sockets.connect(to: address, nonBlocking: false)
             defer { close(fd) }
-            var line = try JSONWriter.bytes(JSONValueEncoder().encode(request))
+            var line = try JSONWriter.bytes(of: request)
             line.append(10)
             try Sockets.writeAll(fd, line, to: address)
             let answer = try Sockets.readLine(fd, from: address)
