@@ -9,6 +9,10 @@ let strict: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
 ]
 
+/// Test code is compiled without optimisation even in scripts/test's release build: it drives the
+/// optimised programs and libraries and gains nothing from -O, which cost a minute of CI's build.
+let testCode = strict + [.unsafeFlags(["-Onone"], .when(configuration: .release))]
+
 let package = Package(
     name: "pumpmond",
     platforms: [.macOS(.v15)],
@@ -116,7 +120,7 @@ let package = Package(
         .target(
             name: "PumpTesting",
             dependencies: ["PumpHealth", "PumpSimKit"],
-            swiftSettings: strict),
+            swiftSettings: testCode),
 
         // MARK: Thin executables
         .executableTarget(
@@ -172,46 +176,47 @@ let package = Package(
         .testTarget(
             name: "PumpPolicyTests",
             dependencies: ["PumpPolicy", .product(name: "PropertyBased", package: "swift-property-based")],
-            swiftSettings: strict),
+            swiftSettings: testCode),
         .testTarget(
-            name: "PumpJSONTests", dependencies: ["PumpJSON"], exclude: ["Corpus", "Canonical"], swiftSettings: strict),
-        .testTarget(name: "PumpTelemetryTests", dependencies: ["PumpJSON", "PumpTelemetry"], swiftSettings: strict),
-        .testTarget(name: "PumpAlertsTests", dependencies: ["PumpAlerts"], swiftSettings: strict),
+            name: "PumpJSONTests", dependencies: ["PumpJSON"], exclude: ["Corpus", "Canonical"], swiftSettings: testCode
+        ),
+        .testTarget(name: "PumpTelemetryTests", dependencies: ["PumpJSON", "PumpTelemetry"], swiftSettings: testCode),
+        .testTarget(name: "PumpAlertsTests", dependencies: ["PumpAlerts"], swiftSettings: testCode),
         .testTarget(
             name: "PumpHL7Tests", dependencies: ["PumpHL7", "PumpJSON", "PumpTelemetry", "PumpTesting"],
-            exclude: ["Python", "Examples"], swiftSettings: strict),
-        .testTarget(name: "PumpHealthTests", dependencies: ["PumpHealth", "PumpTesting"], swiftSettings: strict),
-        .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport"], swiftSettings: strict),
+            exclude: ["Python", "Examples"], swiftSettings: testCode),
+        .testTarget(name: "PumpHealthTests", dependencies: ["PumpHealth", "PumpTesting"], swiftSettings: testCode),
+        .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport"], swiftSettings: testCode),
         .testTarget(
             name: "PumpStoreTests",
             dependencies: [
                 "PumpStore", "PumpControlProtocol", "PumpHealth", "PumpTelemetry", "PumpTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            swiftSettings: strict),
+            swiftSettings: testCode),
         .testTarget(
             name: "PumpIngestTests",
             dependencies: [
                 "PumpIngest", "PumpControlProtocol", "PumpHealth", "PumpJSON", "PumpPolicy", "PumpStore",
                 "PumpTelemetry", "PumpTesting", .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            swiftSettings: strict),
+            swiftSettings: testCode),
         .testTarget(
             name: "PumpDaemonTests",
             dependencies: [
                 "PumpDaemon", "PumpControlProtocol", "PumpSimKit", "PumpTesting", "PumpStore", "PumpHL7",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            swiftSettings: strict),
+            swiftSettings: testCode),
         .testTarget(
             name: "PumpCtlTests",
             dependencies: [
                 "PumpCtlKit", "PumpControlProtocol", "PumpTelemetry", "PumpTesting", "PumpFHIR", "PumpJSON",
             ],
-            exclude: ["Goldens", "LiveGoldens", "Python"], swiftSettings: strict),
+            exclude: ["Goldens", "LiveGoldens", "Python"], swiftSettings: testCode),
         .testTarget(
             name: "PumpFHIRTests", dependencies: ["PumpFHIR", "PumpControlProtocol", "PumpJSON", "PumpTesting"],
-            exclude: ["Python", "Goldens"], swiftSettings: strict),
+            exclude: ["Python", "Goldens"], swiftSettings: testCode),
         .testTarget(
             name: "PumpAlertTests",
             dependencies: [
@@ -221,17 +226,17 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict),
+            swiftSettings: testCode),
         .testTarget(
             name: "PumpStressTests",
             dependencies: [
                 "PumpSimKit", "PumpTelemetry", "PumpTesting", .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            swiftSettings: strict),
+            swiftSettings: testCode),
         .testTarget(
             name: "PumpSimTests",
             dependencies: ["PumpSimKit", "PumpControlProtocol", "PumpPolicy", "PumpTelemetry", "PumpTesting"],
             path: "simulator/Tests/PumpSimTests",
-            swiftSettings: strict),
+            swiftSettings: testCode),
     ]
 )

@@ -16,7 +16,9 @@ import Testing
         let bytes = Array(text.utf8)
         for start in stride(from: 0, to: bytes.count, by: pieceSize) {
             try bytes[start..<min(start + pieceSize, bytes.count)].withUnsafeBufferPointer { piece in
-                try reply.receive(piece) { (element) throws(PumpCtlError) in elements.append(element) }
+                try reply.receive(piece, as: JSONValue.self) { (element) throws(PumpCtlError) in
+                    elements.append(element)
+                }
             }
         }
         try reply.finish()

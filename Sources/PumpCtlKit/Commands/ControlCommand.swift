@@ -88,7 +88,9 @@ extension ControlCommand {
             var reply = ListElementReply(socket: client.path, listName: textRows.listName)
             var rows: [[TextTable.Cell]] = []
             try client.exchange(line) { (piece) throws(PumpCtlError) in
-                try reply.receive(piece) { (element) throws(PumpCtlError) in rows.append(textRows.row(element, style)) }
+                try reply.receive(piece, as: JSONValue.self) { (element) throws(PumpCtlError) in
+                    rows.append(textRows.row(element, style))
+                }
             }
             try reply.finish()
             output.append(textRows.text(rows, style))

@@ -25,6 +25,12 @@ struct WholeReply {
         bytes.append(contentsOf: piece)
     }
 
+    /// Whether what came so far starts with `prefix`; nil while it is shorter and still could.
+    func starts(with prefix: [UInt8]) -> Bool? {
+        guard bytes.count >= prefix.count else { return prefix.starts(with: bytes) ? nil : false }
+        return bytes.starts(with: prefix)
+    }
+
     /// The reply's document, or the failure it reports.
     func document<D: Codable & Sendable>(_ type: D.Type) throws(PumpCtlError) -> D {
         let reply: ControlReply<D>
@@ -105,15 +111,12 @@ struct JSONReply {
             try whole.receive(piece)
         case .head:
             try whole.receive(piece)
-            let bytes = whole.bytes
-            guard bytes.count >= Self.prefix.count else {
-                if !Self.prefix.starts(with: bytes) { state = .whole }
-                return
-            }
-            guard bytes.starts(with: Self.prefix) else {
+            guard let matched = whole.starts(with: Self.prefix) else { return }
+            guard matched else {
                 state = .whole
                 return
             }
+            let bytes = whole.bytes
             state = .streaming
             whole = WholeReply(socket: whole.socket)
             bytes[Self.prefix.count...].withUnsafeBufferPointer { stream($0, into: &output) }
@@ -178,18 +181,7 @@ struct ListElementReply {
         whole = WholeReply(socket: socket)
     }
 
-    mutating func receive(
-        _ piece: UnsafeBufferPointer<UInt8>, element: (JSONValue) throws(PumpCtlError) -> Void
-    ) throws(PumpCtlError) {
-        let socket = whole.socket
-        try receive(
-            piece,
-            elementBytes: { (bytes: [UInt8]) throws(PumpCtlError) in
-                try element(try Self.decode(bytes, socket: socket))
-            })
-    }
-
-    /// The same, each element decoded as `Element` (`JSONDecoder`).
+    /// Hands each element to `element` decoded as `Element` (`JSONDecoder`).
     mutating func receive<Element: Decodable>(
         _ piece: UnsafeBufferPointer<UInt8>, as _: Element.Type, element: (Element) throws(PumpCtlError) -> Void
     ) throws(PumpCtlError) {
@@ -214,18 +206,13 @@ struct ListElementReply {
         var index = 0
         if state == .head || state == .whole {
             try whole.receive(piece)
-            guard state == .head else { return }
-            let bytes = whole.bytes
-            guard bytes.count >= prefix.count else {
-                if !prefix.starts(with: bytes) { state = .whole }
-                return
-            }
-            guard bytes.starts(with: prefix) else {
+            guard state == .head, let matched = whole.starts(with: prefix) else { return }
+            guard matched else {
                 state = .whole
                 return
             }
             state = .between
-            index = piece.count - (bytes.count - prefix.count)
+            index = piece.count - (whole.bytes.count - prefix.count)
             whole = WholeReply(socket: whole.socket)
         }
         while index < piece.count {
@@ -303,14 +290,6 @@ struct ListElementReply {
             throw .badReply(socket: whole.socket, detail: #"a result not sent as {"ok":true,"result":...}"#)
         default:
             throw .badReply(socket: whole.socket, detail: "not JSON")
-        }
-    }
-
-    private static func decode(_ bytes: [UInt8], socket: String) throws(PumpCtlError) -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch {
-            throw .badReply(socket: socket, detail: "an unreadable list element")
         }
     }
 }

@@ -223,21 +223,24 @@ struct Bench {
             id, serial, type, trigger, request_reason, determination, clause, replacement_criterion, \
             indication_status, indication_clause, missing, supplies_covered, evidence, note, created_at
             """
-        let queries: [(String, [String], String)] = [
+        // Issue 11's goals: a reply a person waits for under 20 ms; the whole pump list within 3x of
+        // sqlite3 printing the same rows as JSON (its earlier 2x goal for every list was retired).
+        let queries: [(String, [String], String, Goal)] = [
             (
                 "eligibility --json", ["eligibility", "--json"],
-                "SELECT \(columns) FROM record ORDER BY created_at DESC, id DESC"
+                "SELECT \(columns) FROM record ORDER BY created_at DESC, id DESC", .under20ms
             ),
             (
                 "devices --json", ["devices", "--json"],
-                "SELECT serial, model, state, battery, last_seen FROM pump ORDER BY serial"
+                "SELECT serial, model, state, battery, last_seen FROM pump ORDER BY serial", .within3x
             ),
             (
                 "events \(serial)", ["events", serial],
-                "SELECT 1 FROM pump WHERE serial = '\(serial)'; SELECT raw, received_at FROM message WHERE serial = '\(serial)' ORDER BY at DESC, id DESC LIMIT 50"
+                "SELECT 1 FROM pump WHERE serial = '\(serial)'; SELECT raw, received_at FROM message WHERE serial = '\(serial)' ORDER BY at DESC, id DESC LIMIT 50",
+                .under20ms
             ),
         ]
-        for (label, argv, sql) in queries {
+        for (label, argv, sql, goal) in queries {
             var ours: [Double] = []
             var floor: [Double] = []
             var failure: String?
@@ -259,7 +262,8 @@ struct Bench {
                 Row(
                     name: "3 pumpctl \(label)", figure: String(format: "%.1f ms", o), value: o, unit: "ms",
                     baselineName: String(format: "sqlite3 same query %.1f ms", f), baseline: f, ratio: o / f,
-                    goal: "<= 2x and < 20 ms", met: o / f <= 2 && o < 20 && failure == nil))
+                    goal: goal == .under20ms ? "< 20 ms" : "<= 3x",
+                    met: (goal == .under20ms ? o < 20 : o / f <= 3) && failure == nil))
             if let failure {
                 rows[rows.count - 1].figure += " FAILED"
                 log("pumpctl \(label) failed: \(failure)")
@@ -295,6 +299,8 @@ struct Bench {
                 ratio: startBig / startEmpty, goal: "< 200 ms", met: startBig < 200))
         return rows
     }
+
+    private enum Goal { case under20ms, within3x }
 
     private func sqliteScalar(_ file: String, _ sql: String) throws -> String {
         guard let s = try sqliteLines(file, sql).first else { throw BenchError("no result for \(sql)") }
