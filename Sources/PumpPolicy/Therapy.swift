@@ -48,7 +48,7 @@ extension Indication {
 }
 
 /// The criteria of a therapy: each `nil` is unknown (absent), never the same as `false`.
-package struct TherapyCriteria: Sendable, Hashable, Codable {
+package struct TherapyCriteria: Sendable, Hashable {
     /// Spasticity: severe, refractory, of cerebral or spinal cord origin.
     package var severeRefractory: Bool?
     /// Spasticity: unresponsive to or cannot tolerate oral baclofen.
@@ -116,44 +116,10 @@ package struct TherapyCriteria: Sendable, Hashable, Codable {
         }
         return copy
     }
-
-    enum CodingKeys: String, CodingKey {
-        case severeRefractory = "severe_refractory"
-        case oralBaclofenFailed = "oral_baclofen_failed"
-        case metastasesLimitedToLiver = "metastases_limited_to_liver"
-        case priorExternalTreprostinil = "prior_external_treprostinil"
-        case severeChronicIntractable = "severe_chronic_intractable"
-        case trialReductionPercent = "trial_reduction_percent"
-        case trialRoute = "trial_route"
-    }
-
-    /// Reads criteria keyed by the spec's names; a key that is absent or null is unknown.
-    package init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        severeRefractory = try c.decodeIfPresent(Bool.self, forKey: .severeRefractory)
-        oralBaclofenFailed = try c.decodeIfPresent(Bool.self, forKey: .oralBaclofenFailed)
-        metastasesLimitedToLiver = try c.decodeIfPresent(Bool.self, forKey: .metastasesLimitedToLiver)
-        priorExternalTreprostinil = try c.decodeIfPresent(Bool.self, forKey: .priorExternalTreprostinil)
-        severeChronicIntractable = try c.decodeIfPresent(Bool.self, forKey: .severeChronicIntractable)
-        trialReductionPercent = try c.decodeIfPresent(Double.self, forKey: .trialReductionPercent)
-        trialRoute = try c.decodeIfPresent(Route.self, forKey: .trialRoute)
-    }
-
-    /// Writes every criterion under the spec's name, unknown ones as `null`.
-    package func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(severeRefractory, forKey: .severeRefractory)
-        try c.encode(oralBaclofenFailed, forKey: .oralBaclofenFailed)
-        try c.encode(metastasesLimitedToLiver, forKey: .metastasesLimitedToLiver)
-        try c.encode(priorExternalTreprostinil, forKey: .priorExternalTreprostinil)
-        try c.encode(severeChronicIntractable, forKey: .severeChronicIntractable)
-        try c.encode(trialReductionPercent, forKey: .trialReductionPercent)
-        try c.encode(trialRoute, forKey: .trialRoute)
-    }
 }
 
 /// A pump's therapy: what it treats, with which drug, by which route, and the indication's criteria.
-package struct Therapy: Sendable, Hashable, Codable {
+package struct Therapy: Sendable, Hashable {
     /// The condition treated.
     package var indication: Indication
     /// The drug infused.
