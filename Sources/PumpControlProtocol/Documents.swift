@@ -359,9 +359,9 @@ package struct DaemonStatusDocument: Codable, Sendable, Hashable {
     package var records: Int
     /// Quarantined messages.
     package var rejected: Int
-    /// Where `GET /metrics` is served: `http://HOST:PORT/metrics` or `unix:PATH` (issue 17); absent
-    /// from daemons before it.
-    @OmittedWhenNil package var metrics: String?
+    /// Where `GET /metrics` is served: `http://HOST:PORT/metrics` or `unix:PATH` (issue 17); null
+    /// with `--no-metrics`, absent from daemons before it.
+    package var metrics: String?
     /// With `--hl7-alert-manager` (issue 15): alert reports in the HL7 outbox not yet acknowledged
     /// nor refused by the Alert Manager; absent without it.
     @OmittedWhenNil package var hl7OutboxUnsent: Int?

@@ -262,8 +262,7 @@ struct Bench {
                 Row(
                     name: "3 pumpctl \(label)", figure: String(format: "%.1f ms", o), value: o, unit: "ms",
                     baselineName: String(format: "sqlite3 same query %.1f ms", f), baseline: f, ratio: o / f,
-                    goal: goal == .under20ms ? "< 20 ms" : "<= 3x",
-                    met: (goal == .under20ms ? o < 20 : o / f <= 3) && failure == nil))
+                    goal: goal.label, met: goal.isMet(ms: o, ratio: o / f) && failure == nil))
             if let failure {
                 rows[rows.count - 1].figure += " FAILED"
                 log("pumpctl \(label) failed: \(failure)")
@@ -300,7 +299,12 @@ struct Bench {
         return rows
     }
 
-    private enum Goal { case under20ms, within3x }
+    private enum Goal {
+        case under20ms, within3x
+
+        var label: String { self == .under20ms ? "< 20 ms" : "<= 3x" }
+        func isMet(ms: Double, ratio: Double) -> Bool { self == .under20ms ? ms < 20 : ratio <= 3 }
+    }
 
     private func sqliteScalar(_ file: String, _ sql: String) throws -> String {
         guard let s = try sqliteLines(file, sql).first else { throw BenchError("no result for \(sql)") }
