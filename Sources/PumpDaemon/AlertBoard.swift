@@ -262,7 +262,7 @@ final class AlertBoard: Sendable {
         }
         if var d = detail {
             for mark in change.reservoirAlerts { d.note(mark) }
-            if let refill = change.refill, d.reservoir[refill.code] != nil { d.note(refill) }
+            if let refill = change.refill, d.hasReservoirMark(code: refill.code) { d.note(refill) }
             for record in records { d.attach(record) }
             if stateChanged { d.stateSince = change.changedAt }
             if let id = change.lastMessageID { d.lastMessageID = id }
