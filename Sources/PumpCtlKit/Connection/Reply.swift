@@ -155,141 +155,71 @@ struct JSONReply {
 /// time, whatever the list's length. Any other reply (a failure) is collected and decoded for its
 /// error.
 struct ListElementReply {
-    private enum State {
-        /// Fewer bytes than the prefix so far, all of them matching it.
-        case head
-        /// Between elements (before the first, or after a `,`).
-        case between
-        /// Inside an element: its bytes so far, string and nesting state.
-        case element
-        /// After the list's `]`: the envelope's `}}` to come.
-        case tail
-        case whole
-    }
-
     private let prefix: [UInt8]
-    private var state = State.head
-    private var whole: WholeReply
+    private let socket: String
+    /// The reply while it may not be a list, all of it; nil once it is known to be one.
+    private var whole: WholeReply?
+    /// Strings and nesting from the list's `[` on: depth 1 is between the list's elements.
+    private var scanner = JSONTextScanner()
     private var current: [UInt8] = []
-    private var depth = 0
-    private var inString = false
-    private var escaped = false
-    private var tail: [UInt8] = []
+    /// What came after the list's `]`: the envelope's `}}`.
+    private var tail: [UInt8]?
 
     init(socket: String, listName: String) {
         prefix = Array(#"{"ok":true,"result":{"\#(listName)":["#.utf8)
+        self.socket = socket
         whole = WholeReply(socket: socket)
+        scanner.count(UInt8(ascii: "["))
     }
 
     /// Hands each element to `element` decoded as `Element` (`JSONDecoder`).
     mutating func receive<Element: Decodable>(
         _ piece: UnsafeBufferPointer<UInt8>, as _: Element.Type, element: (Element) throws(PumpCtlError) -> Void
     ) throws(PumpCtlError) {
-        let socket = whole.socket
-        try receive(
-            piece,
-            elementBytes: { (bytes: [UInt8]) throws(PumpCtlError) in
-                let decoded: Element
-                do {
-                    decoded = try JSONDecoder().decode(Element.self, from: Data(bytes))
-                } catch {
-                    throw .badReply(socket: socket, detail: "an unreadable list element")
-                }
-                try element(decoded)
-            })
-    }
-
-    /// The same, each element's bytes as they came.
-    private mutating func receive(
-        _ piece: UnsafeBufferPointer<UInt8>, elementBytes element: ([UInt8]) throws(PumpCtlError) -> Void
-    ) throws(PumpCtlError) {
-        var index = 0
-        if state == .head || state == .whole {
-            try whole.receive(piece)
-            guard state == .head, let matched = whole.starts(with: prefix) else { return }
-            guard matched else {
-                state = .whole
-                return
+        if whole != nil {
+            try whole!.receive(piece)
+            guard let head = whole, head.starts(with: prefix) == true else { return }
+            whole = nil
+            let rest = Array(head.bytes[prefix.count...])
+            try rest.withUnsafeBufferPointer { (rest) throws(PumpCtlError) in
+                try receive(rest, as: Element.self, element: element)
             }
-            state = .between
-            index = piece.count - (whole.bytes.count - prefix.count)
-            whole = WholeReply(socket: whole.socket)
+            return
         }
-        while index < piece.count {
-            let byte = piece[index]
-            index += 1
-            switch state {
-            case .head, .whole:
-                return
-            case .tail:
-                tail.append(byte)
-            case .between:
-                switch byte {
-                case UInt8(ascii: "]"): state = .tail
-                case UInt8(ascii: ","), 0x20, 0x09, 0x0A, 0x0D: break
-                default:
-                    state = .element
-                    current = [byte]
-                    depth = byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") ? 1 : 0
-                    inString = byte == UInt8(ascii: "\"")
-                    escaped = false
-                }
-            case .element:
-                if inString {
-                    if !escaped && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "\"") {
-                        // The run up to the string's next quote or backslash, in one append.
-                        var end = index
-                        while end < piece.count && piece[end] != UInt8(ascii: "\"") && piece[end] != UInt8(ascii: "\\")
-                        {
-                            end += 1
-                        }
-                        current.append(contentsOf: UnsafeBufferPointer(rebasing: piece[(index - 1)..<end]))
-                        index = end
-                        continue
-                    }
-                    current.append(byte)
-                    if escaped {
-                        escaped = false
-                    } else if byte == UInt8(ascii: "\\") {
-                        escaped = true
-                    } else if byte == UInt8(ascii: "\"") {
-                        inString = false
-                    }
-                    continue
-                }
-                if depth == 0 && (byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]")) {
-                    try element(current)
-                    current = []
-                    state = byte == UInt8(ascii: "]") ? .tail : .between
-                    continue
-                }
-                current.append(byte)
-                switch byte {
-                case UInt8(ascii: "\""): inString = true
-                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    depth -= 1
-                    if depth == 0 {
-                        try element(current)
-                        current = []
-                        state = .between
-                    }
-                default: break
-                }
+        var i = 0
+        while i < piece.count, tail == nil {
+            let start = i
+            i = scanner.nextStructural(in: piece, from: i)
+            guard i < piece.count else {
+                current.append(contentsOf: UnsafeBufferPointer(rebasing: piece[start...]))
+                break
             }
+            scanner.count(piece[i])
+            // An element ends at a `,` between elements or at the list's `]`.
+            let separates = scanner.depth == 0 || scanner.depth == 1 && piece[i] == UInt8(ascii: ",")
+            current.append(contentsOf: UnsafeBufferPointer(rebasing: piece[start..<(separates ? i : i + 1)]))
+            i += 1
+            guard separates else { continue }
+            if scanner.depth == 0 { tail = [] }
+            defer { current = [] }
+            guard current.contains(where: { $0 > 0x20 }) else { continue }  // `[]` holds no element
+            let decoded: Element
+            do {
+                decoded = try JSONDecoder().decode(Element.self, from: Data(current))
+            } catch {
+                throw .badReply(socket: socket, detail: "an unreadable list element")
+            }
+            try element(decoded)
         }
+        if tail != nil { tail!.append(contentsOf: UnsafeBufferPointer(rebasing: piece[i...])) }
     }
 
     /// Checks that the list ended as a reply does, or throws the failure the reply reports.
     func finish() throws(PumpCtlError) {
-        switch state {
-        case .tail where tail == Array("}}".utf8):
-            return
-        case .whole, .head:
+        if let whole {
             _ = try whole.document(JSONValue.self)
-            throw .badReply(socket: whole.socket, detail: #"a result not sent as {"ok":true,"result":...}"#)
-        default:
-            throw .badReply(socket: whole.socket, detail: "not JSON")
+            throw .badReply(socket: socket, detail: #"a result not sent as {"ok":true,"result":...}"#)
         }
+        guard tail == Array("}}".utf8) else { throw .badReply(socket: socket, detail: "not JSON") }
     }
 }
