@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes sure the system libraries the build links are installed: libsystemd (sd-daemon, sd-journal)
-# and SQLite's headers, plus the sqlite3 tool the benchmarks compare against, and Prometheus
+# Makes sure the system libraries the build links are installed: libsystemd (sd-daemon, sd-journal),
+# OpenSSL's libcrypto (SHA-256) and SQLite's headers, plus the sqlite3 tool the benchmarks compare against, and Prometheus
 # Alertmanager (prometheus-alertmanager and amtool), which the alerting tests, the alert benchmark
 # and the demo start on loopback, Prometheus (prometheus and promtool) for the metrics tests, and
 # python3-venv. Installs them with apt when running as root; otherwise says what to install and
@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 
 missing=()
 pkg-config --exists libsystemd 2>/dev/null || missing+=(libsystemd-dev)
+pkg-config --exists libcrypto 2>/dev/null || missing+=(libssl-dev)
 [ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)

@@ -1,4 +1,4 @@
-import Crypto
+import CLibcrypto
 import NIOSSL
 import PumpIngest
 
@@ -77,7 +77,9 @@ extension CertificateIdentity {
     /// DNS alternative names.
     init(_ certificate: NIOSSLCertificate) throws {
         let der = try certificate.toDERBytes()
-        let digest = SHA256.hash(data: der)
+        var digest = [UInt8](repeating: 0, count: 32)
+        let done = der.withUnsafeBytes { clibcrypto_sha256($0.baseAddress, $0.count, &digest) }
+        precondition(done == 1, "libcrypto could not compute a SHA-256 (out of memory)")
         let hex = digest.map { byte in
             let text = String(byte, radix: 16)
             return byte < 16 ? "0" + text : text

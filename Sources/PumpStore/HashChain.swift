@@ -1,4 +1,4 @@
-import Crypto
+import CLibcrypto
 import Foundation
 import GRDB
 import PumpControlProtocol
@@ -43,12 +43,12 @@ package enum HashChain: String, Sendable, CaseIterable {
     /// The chain hash (hex) of a row with `values` (in `columns` order) after a row whose chain
     /// hash is `previous` (nil before the first row).
     static func link(previous: String?, values: [DatabaseValue]) -> String {
-        var hasher = SHA256()
-        hasher.update(data: previous.flatMap(bytes(hex:)) ?? genesis)
-        var content: [UInt8] = []
+        var content = previous.flatMap(bytes(hex:)) ?? genesis
         for value in values { append(value, to: &content) }
-        hasher.update(data: content)
-        return hex(Array(hasher.finalize()))
+        var digest = [UInt8](repeating: 0, count: 32)
+        let done = content.withUnsafeBytes { clibcrypto_sha256($0.baseAddress, $0.count, &digest) }
+        precondition(done == 1, "libcrypto could not compute a SHA-256 (out of memory)")
+        return hex(digest)
     }
 
     /// The row's values in `columns` order.
