@@ -76,7 +76,7 @@ let package = Package(
             name: "PumpDaemon",
             dependencies: [
                 "PumpPolicy", "PumpTelemetry", "PumpHealth", "PumpControlProtocol", "PumpStore", "PumpIngest",
-                "PumpAlerts", "PumpHL7", "SystemdSupport", "CLibcrypto",
+                "PumpAlerts", "PumpHL7", "SystemdSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

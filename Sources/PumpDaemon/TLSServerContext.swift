@@ -1,6 +1,6 @@
-import CLibcrypto
 import NIOSSL
 import PumpIngest
+import PumpStore
 
 /// The files of the TCP listener's mutual TLS: the server's certificate chain and key, and the
 /// bundle of CAs whose certificates gateways must present (PEM files).
@@ -76,14 +76,7 @@ extension CertificateIdentity {
     /// What a verified client certificate says: its SHA-256 fingerprint, subject common names and
     /// DNS alternative names.
     init(_ certificate: NIOSSLCertificate) throws {
-        let der = try certificate.toDERBytes()
-        var digest = [UInt8](repeating: 0, count: 32)
-        let done = der.withUnsafeBytes { clibcrypto_sha256($0.baseAddress, $0.count, &digest) }
-        precondition(done == 1, "libcrypto could not compute a SHA-256 (out of memory)")
-        let hex = digest.map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
+        let hex = SHA256.hex(of: try certificate.toDERBytes())
         let names = certificate.subjectName.filter { $0.type == .commonName }.map(\.value)
         var dns: [String] = []
         for name in certificate._subjectAlternativeNames() where name.nameType == .dnsName {

@@ -1,4 +1,3 @@
-import CLibcrypto
 import Foundation
 import GRDB
 import PumpControlProtocol
@@ -45,10 +44,7 @@ package enum HashChain: String, Sendable, CaseIterable {
     static func link(previous: String?, values: [DatabaseValue]) -> String {
         var content = previous.flatMap(bytes(hex:)) ?? genesis
         for value in values { append(value, to: &content) }
-        var digest = [UInt8](repeating: 0, count: 32)
-        let done = content.withUnsafeBytes { clibcrypto_sha256($0.baseAddress, $0.count, &digest) }
-        precondition(done == 1, "libcrypto could not compute a SHA-256 (out of memory)")
-        return hex(digest)
+        return SHA256.hex(of: content)
     }
 
     /// The row's values in `columns` order.
@@ -81,18 +77,6 @@ package enum HashChain: String, Sendable, CaseIterable {
             bigEndian(UInt64(d.count))
             content.append(contentsOf: d)
         }
-    }
-
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// The 32 bytes of a stored hash, nil when it is not 64 hex digits.

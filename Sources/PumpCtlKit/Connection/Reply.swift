@@ -194,21 +194,23 @@ struct ListElementReply {
                 current.append(contentsOf: UnsafeBufferPointer(rebasing: piece[start...]))
                 break
             }
-            scanner.count(piece[i])
-            // An element ends at a `,` between elements or at the list's `]`.
-            let separates = scanner.depth == 0 || scanner.depth == 1 && piece[i] == UInt8(ascii: ",")
-            current.append(contentsOf: UnsafeBufferPointer(rebasing: piece[start..<(separates ? i : i + 1)]))
+            let byte = piece[i]
+            scanner.count(byte)
+            // An element ends at a `,` between elements or at the list's `]`; white space is dropped.
+            let separates = scanner.depth == 0 || scanner.depth == 1 && byte == UInt8(ascii: ",")
+            let keep = !separates && byte > 0x20
+            current.append(contentsOf: UnsafeBufferPointer(rebasing: piece[start..<(keep ? i + 1 : i)]))
             i += 1
             guard separates else { continue }
             if scanner.depth == 0 { tail = [] }
-            defer { current = [] }
-            guard current.contains(where: { $0 > 0x20 }) else { continue }  // `[]` holds no element
+            guard !current.isEmpty else { continue }  // `[]` holds no element
             let decoded: Element
             do {
                 decoded = try JSONDecoder().decode(Element.self, from: Data(current))
             } catch {
                 throw .badReply(socket: socket, detail: "an unreadable list element")
             }
+            current = []
             try element(decoded)
         }
         if tail != nil { tail!.append(contentsOf: UnsafeBufferPointer(rebasing: piece[i...])) }
