@@ -7,20 +7,35 @@
 # stops. Then it creates the virtual environment .venv at the package root (once) with the Python
 # peers and validators of scripts/python-requirements.txt (python-hl7, hl7apy, fhir.resources) from
 # PyPI; tests find it as PumpTesting's PythonEnvironment.
+#
+# `scripts/ensure-deps.sh build` stops after the libraries the build links: scripts/test installs
+# those first and the rest (servers, Python packages: network time) while it compiles.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+scope="${1:-all}"
+case "$scope" in
+build | all) ;;
+*)
+    echo "usage: scripts/ensure-deps.sh [build]" >&2
+    exit 64
+    ;;
+esac
 
 missing=()
 pkg-config --exists libsystemd 2>/dev/null || missing+=(libsystemd-dev)
 pkg-config --exists libcrypto 2>/dev/null || missing+=(libssl-dev)
 [ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
-command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
-{ [ -x /usr/bin/prometheus-alertmanager ] && [ -x /usr/bin/amtool ]; } || missing+=(prometheus-alertmanager)
-{ [ -x /usr/bin/prometheus ] && [ -x /usr/bin/promtool ]; } || missing+=(prometheus)
-/usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+if [ "$scope" = all ]; then
+    command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
+    { [ -x /usr/bin/prometheus-alertmanager ] && [ -x /usr/bin/amtool ]; } || missing+=(prometheus-alertmanager)
+    { [ -x /usr/bin/prometheus ] && [ -x /usr/bin/promtool ]; } || missing+=(prometheus)
+    /usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+fi
 
 python_environment() {
+    [ "$scope" = all ] || return 0
     local stamp=.venv/requirements.txt
     if [ -x .venv/bin/python ] && cmp -s scripts/python-requirements.txt "$stamp"; then return 0; fi
     echo "ensure-deps: creating .venv with $(grep -c '^[a-z]' scripts/python-requirements.txt) Python packages from PyPI" >&2

@@ -84,17 +84,21 @@ package struct HealthSignal: Sendable, Hashable, Codable {
 }
 
 /// A stored message cited as evidence for a finding.
-package struct EvidenceRef: Sendable, Hashable, Codable {
+///
+/// Immutable, and a class: a pump's ``PumpHealth`` has a dozen places for one, most of them empty.
+/// As a reference each costs 8 bytes in it instead of 72, which keeps the ingest writer's 4,096
+/// cached pumps near 1 MB instead of 4.5 (bench row 4b). Equal and hashed by value.
+package final class EvidenceRef: Sendable, Hashable, Codable {
     /// The message's `id`.
-    package var messageID: String
+    package let messageID: String
     /// The message's `kind`.
-    package var kind: SignalKind
+    package let kind: SignalKind
     /// For an alert, its `code`; `nil` for a status.
-    package var code: String?
+    package let code: String?
     /// The pump's `at`, in microseconds since the Unix epoch.
-    package var at: Int64
+    package let at: Int64
     /// The pump's `at` exactly as the pump stamped it.
-    package var atText: String
+    package let atText: String
 
     package init(messageID: String, kind: SignalKind, code: String? = nil, at: Int64, atText: String) {
         self.messageID = messageID
@@ -102,6 +106,18 @@ package struct EvidenceRef: Sendable, Hashable, Codable {
         self.code = code
         self.at = at
         self.atText = atText
+    }
+
+    package static func == (a: EvidenceRef, b: EvidenceRef) -> Bool {
+        (a.messageID, a.kind, a.code, a.at, a.atText) == (b.messageID, b.kind, b.code, b.at, b.atText)
+    }
+
+    package func hash(into hasher: inout Hasher) {
+        hasher.combine(messageID)
+        hasher.combine(kind)
+        hasher.combine(code)
+        hasher.combine(at)
+        hasher.combine(atText)
     }
 }
 

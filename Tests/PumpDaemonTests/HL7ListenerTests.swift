@@ -368,7 +368,8 @@ enum PythonAcks {
         let pumpsim = Process()
         pumpsim.executableURL = URL(fileURLWithPath: BuiltProducts.path(of: "pumpsim"))
         pumpsim.arguments = [
-            "fleet", "--pumps", "300", "--years", "1", "--status-every", "7d", "--seed", "15", "--fault-scale", "5",
+            "fleet", "--pumps", "\(FleetSize.pumps)", "--years", "1", "--status-every", "7d", "--seed", "15",
+            "--fault-scale", "5",
             "--socket", "tcp:127.0.0.1:\(daemon.port)", "--control-socket", daemon.harness.daemon.controlSocket,
             "--format", "hl7", "--connections", "8", "--verify",
         ]

@@ -14,7 +14,8 @@ import Testing
         let pumpsim = Process()
         pumpsim.executableURL = URL(fileURLWithPath: BuiltProducts.path(of: "pumpsim"))
         pumpsim.arguments = [
-            "fleet", "--pumps", "300", "--years", "2", "--status-every", "7d", "--seed", "14", "--fault-scale", "5",
+            "fleet", "--pumps", "\(FleetSize.pumps)", "--years", "2", "--status-every", "7d", "--seed", "14",
+            "--fault-scale", "5",
             "--socket", "tcp:127.0.0.1:\(daemon.port)", "--control-socket", daemon.harness.daemon.controlSocket,
             "--tls-cert", pki.certificate("gateway-a"), "--tls-key", pki.key("gateway-a"), "--tls-ca", pki.caBundle,
             "--connections", "8", "--verify",
