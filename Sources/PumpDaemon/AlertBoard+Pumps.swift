@@ -80,8 +80,12 @@ struct PumpDetail: Sendable {
         }
     }
 
-    /// Keeps the latest reservoir message of its code (by `at`, then arrival).
+    /// Keeps the latest reservoir message of its code (by `at`, then arrival). A cleared mark only
+    /// orders the messages after it, and no alert shows its id: the id is not kept (most marks
+    /// are cleared ones, and an id longer than 15 bytes is an allocation of its own).
     mutating func note(_ mark: ReservoirMark) {
+        var mark = mark
+        if !mark.raised { mark.messageID = "" }
         guard let i = reservoir.firstIndex(where: { $0.code == mark.code }) else {
             reservoir.append(mark)
             return
