@@ -51,10 +51,6 @@ package struct PumpStore: Sendable {
             // Checkpoints run on the checkpointer's own connection, off the writer's commits (see
             // `Checkpointer`), not inside the commit that crosses SQLite's automatic threshold.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
-            // Readers (up to four) keep 256 KiB of pages each instead of SQLite's 2 MiB: the queries
-            // read each page about once and the kernel's page cache holds the file; the daemon's
-            // peak with 100,000 pumps (bench row 4b) is 3 MB lower, the query timings unchanged.
-            if db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -256") }
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
