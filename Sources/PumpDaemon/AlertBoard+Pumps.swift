@@ -26,28 +26,41 @@ struct WordTable: Sendable {
     }
 }
 
-/// One pump in service as the board keeps it for every pump: its words as numbers and its last
-/// message's receipt (µs, `.min` for none).
+/// One pump in service as the board keeps it for every pump: its words as numbers, its last
+/// message's receipt (µs, `.min` for none) and, when it has any, its detail.
+///
+/// The detail is inline, not in a second table keyed by serial: a table of 26,501 entries (the
+/// bench's pumps with a reservoir alert in their history) has 65,536 buckets, each paying a key.
 struct CompactPump: Sendable {
     var state: UInt32
     var reason: UInt32
     var model: UInt32
     var battery: UInt32
     var lastSeen: Int64
+    var detail: PumpDetail?
 
     var lastSeenOrNil: Int64? { lastSeen == .min ? nil : lastSeen }
+
+    /// Changes the pump's detail, making one first when it has none (its state taken to start at
+    /// its last message, else `now`).
+    mutating func changeDetail(now: Int64, _ change: (inout PumpDetail) -> Void) {
+        var changed = detail ?? PumpDetail(stateSince: lastSeenOrNil ?? now)
+        detail = nil  // the only copy while it changes: its marks are not copied
+        change(&changed)
+        detail = changed
+    }
 }
 
 /// What the board keeps only for pumps that have it: the telemetry records behind an alert, the
-/// latest reservoir message per code, when the pump entered its state, its last message's id.
+/// latest reservoir message per code, when the pump entered its state.
 ///
 /// Every pump with a reservoir alert in its history has one (26,501 of the bench's 100,000 pumps),
-/// so it is kept narrow (40 bytes in the board's table): the records, which few pumps have, in a
-/// box, and the reservoir marks (one per code, two codes) in a small array. Inline records and a
-/// dictionary of marks held 16.3 MB there at start, 6.9 MB this way.
+/// so it is kept narrow (24 bytes): the records, which few pumps have, in a box, and the reservoir
+/// marks (one per code, two codes) in a small array. Inline records and a dictionary of marks held
+/// 16.3 MB at start, 6.9 MB this way. The last message's id is not here: only `PumpSilent` shows
+/// it, so the board keeps it only with `--silence-alert`.
 struct PumpDetail: Sendable {
     var stateSince: Int64
-    var lastMessageID: String?
     /// Nil when the pump has neither record.
     private var records: RecordMarks?
     /// The latest reservoir message of each code, at most one per code.

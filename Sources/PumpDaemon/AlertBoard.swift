@@ -24,12 +24,10 @@ final class AlertBoard: Sendable {
         var words = WordTable()
         /// The pumps the rules need to see: every one in service with `--silence-alert` (any may
         /// fall silent), else those in a failing state or with a record, a reservoir alert or a
-        /// firing alert. Compact.
+        /// firing alert. Compact: what only some pumps have is in their ``PumpDetail``.
         var pumps: [String: CompactPump] = [:]
-        /// What only some pumps have (records, reservoir alerts, a failing state's start).
-        var details: [String: PumpDetail] = [:]
         /// With `--silence-alert`: the id of each pump's last message since the start (the evidence
-        /// of `PumpSilent`).
+        /// of `PumpSilent`, and only of it: without the flag no id is kept).
         var lastMessage: [String: String] = [:]
         var firing: [String: [AlertName: AlertDocument]] = [:]
         var watchers: [Int: Watcher] = [:]
@@ -64,31 +62,32 @@ final class AlertBoard: Sendable {
                 s.pumps[pump.serial] = CompactPump(
                     state: s.words.number(pump.state), reason: s.words.number(pump.reason),
                     model: s.words.number(pump.model), battery: s.words.number(pump.battery),
-                    lastSeen: pump.lastSeen ?? .min)
+                    lastSeen: pump.lastSeen ?? .min, detail: nil)
             }
         }
         state.withLock { s in
             for record in seed.records {
                 guard let pump = s.pumps[record.serial] else { continue }
-                var detail = s.details[record.serial] ?? PumpDetail(stateSince: pump.lastSeenOrNil ?? now)
-                detail.attach(record)
                 // The record of the pump's state was raised when it entered it: the best start time
                 // kept (the time of the message that changed the state is not stored).
                 let state = s.words.word(pump.state)
                 let matches =
                     (record.replacementCriterion == "non_function" && state == "non_functional")
                     || (record.replacementCriterion == "impending_failure" && state == "impending_failure")
-                if matches, let createdAt = Timestamp.parseRFC3339(record.createdAt) { detail.stateSince = createdAt }
-                s.details[record.serial] = detail
+                s.pumps[record.serial]!.changeDetail(now: now) { detail in
+                    detail.attach(record)
+                    if matches, let createdAt = Timestamp.parseRFC3339(record.createdAt) {
+                        detail.stateSince = createdAt
+                    }
+                }
             }
-            for r in seed.reservoirs {
-                guard let pump = s.pumps[r.serial] else { continue }
-                var detail = s.details[r.serial] ?? PumpDetail(stateSince: pump.lastSeenOrNil ?? now)
-                detail.note(
-                    ReservoirMark(
-                        code: r.code, raised: r.raised, at: r.at, arrival: r.arrival, messageID: r.messageID,
-                        receivedAt: r.receivedAt))
-                s.details[r.serial] = detail
+            for r in seed.reservoirs where s.pumps[r.serial] != nil {
+                s.pumps[r.serial]!.changeDetail(now: now) { detail in
+                    detail.note(
+                        ReservoirMark(
+                            code: r.code, raised: r.raised, at: r.at, arrival: r.arrival, messageID: r.messageID,
+                            receivedAt: r.receivedAt))
+                }
             }
             for serial in s.pumps.keys {
                 guard let input = Self.input(s, serial: serial, now: now) else { continue }
@@ -115,11 +114,10 @@ final class AlertBoard: Sendable {
                 update(&s, with: change, records: records, now: now, at: at, into: &events)
             }
             // Records of pumps whose row did not change (requests, implants).
-            for (serial, records) in recordsBySerial.sorted(by: { $0.key < $1.key }) {
-                guard let pump = s.pumps[serial] else { continue }
-                var detail = s.details[serial] ?? PumpDetail(stateSince: pump.lastSeenOrNil ?? now)
-                for record in records { detail.attach(record) }
-                s.details[serial] = detail
+            for (serial, records) in recordsBySerial.sorted(by: { $0.key < $1.key }) where s.pumps[serial] != nil {
+                s.pumps[serial]!.changeDetail(now: now) { detail in
+                    for record in records { detail.attach(record) }
+                }
                 recompute(&s, serial: serial, now: now, at: at, into: &events)
             }
             return publish(&s, events)
@@ -236,13 +234,13 @@ final class AlertBoard: Sendable {
     /// The rules' view of a pump, nil when it is not in service.
     private static func input(_ s: State, serial: String, now: Int64) -> PumpAlertInput? {
         guard let pump = s.pumps[serial] else { return nil }
-        let detail = s.details[serial]
+        let detail = pump.detail
         return PumpAlertInput(
             serial: serial, model: s.words.word(pump.model), state: s.words.word(pump.state) ?? "unknown",
             reason: s.words.word(pump.reason), stateSince: detail?.stateSince ?? pump.lastSeenOrNil ?? now,
             openAlerts: detail?.openAlerts ?? [:], nonFunctionRecord: detail?.nonFunctionRecord,
             impendingRecord: detail?.impendingRecord, lastSeen: pump.lastSeenOrNil,
-            lastMessageID: detail?.lastMessageID ?? s.lastMessage[serial])
+            lastMessageID: s.lastMessage[serial])
     }
 
     private func update(
@@ -250,13 +248,9 @@ final class AlertBoard: Sendable {
         into events: inout [WatchEventDocument]
     ) {
         let serial = change.serial
-        let pump = CompactPump(
-            state: s.words.number(change.state), reason: s.words.number(change.reason),
-            model: s.words.number(change.model), battery: s.words.number(change.battery),
-            lastSeen: change.lastSeen ?? .min)
         let (stateChanged, shown) = (change.stateChanged, change.shown)
         let failing = Self.isFailing(change.state)
-        var detail = s.details[serial]
+        var detail = s.pumps[serial]?.detail
         if detail == nil, !records.isEmpty || !change.reservoirAlerts.isEmpty || failing {
             detail = PumpDetail(stateSince: change.changedAt)
         }
@@ -265,17 +259,17 @@ final class AlertBoard: Sendable {
             if let refill = change.refill, d.hasReservoirMark(code: refill.code) { d.note(refill) }
             for record in records { d.attach(record) }
             if stateChanged { d.stateSince = change.changedAt }
-            if let id = change.lastMessageID { d.lastMessageID = id }
             detail = d
         }
         if silenceThreshold != nil, let id = change.lastMessageID { s.lastMessage[serial] = id }
         if change.state == "retired" {
             s.pumps[serial] = nil
-            s.details[serial] = nil
             s.lastMessage[serial] = nil
         } else if silenceThreshold != nil || failing || detail != nil || s.firing[serial] != nil {
-            s.pumps[serial] = pump
-            s.details[serial] = detail
+            s.pumps[serial] = CompactPump(
+                state: s.words.number(change.state), reason: s.words.number(change.reason),
+                model: s.words.number(change.model), battery: s.words.number(change.battery),
+                lastSeen: change.lastSeen ?? .min, detail: detail)
         } else {
             s.pumps[serial] = nil  // nothing the rules act on: not held
         }
