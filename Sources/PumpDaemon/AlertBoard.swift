@@ -52,43 +52,45 @@ final class AlertBoard: Sendable {
         self.logger = logger
     }
 
-    /// Fills the board from the store (at start, before any commit): the pumps one at a time as the
-    /// store reads them, then their records and reservoir alerts.
+    /// Fills the board from the store (at start, before any commit), a pump at a time as the store
+    /// reads it: those the rules act on, with their records and reservoir alerts.
     func load(from store: PumpStore, now: Int64) async throws(StoreError) {
         let keepsAll = silenceThreshold != nil
-        let seed = try await store.alertSeed { pump, inSeed in
-            guard keepsAll || inSeed || Self.isFailing(pump.state) else { return }
+        try await store.alertSeed { seed in
+            let hasDetail = !seed.records.isEmpty || !seed.reservoirs.isEmpty
+            guard keepsAll || hasDetail || Self.isFailing(seed.state) else { return }
             self.state.withLock { s in
-                s.pumps[pump.serial] = CompactPump(
-                    state: s.words.number(pump.state), reason: s.words.number(pump.reason),
-                    model: s.words.number(pump.model), battery: s.words.number(pump.battery),
-                    lastSeen: pump.lastSeen ?? .min, detail: nil)
+                var pump = CompactPump(
+                    state: s.words.number(seed.state), reason: s.words.number(seed.reason),
+                    model: s.words.number(seed.model), battery: s.words.number(seed.battery),
+                    lastSeen: seed.lastSeen ?? .min, detail: nil)
+                if hasDetail {
+                    pump.changeDetail(now: now) { detail in
+                        for record in seed.records {
+                            detail.attach(record)
+                            // The record of the pump's state was raised when it entered it: the best
+                            // start time kept (the time of the message that changed the state is not
+                            // stored).
+                            let matches =
+                                (record.replacementCriterion == "non_function" && seed.state == "non_functional")
+                                || (record.replacementCriterion == "impending_failure"
+                                    && seed.state == "impending_failure")
+                            if matches, let createdAt = Timestamp.parseRFC3339(record.createdAt) {
+                                detail.stateSince = createdAt
+                            }
+                        }
+                        for r in seed.reservoirs {
+                            detail.note(
+                                ReservoirMark(
+                                    code: r.code, raised: r.raised, at: r.at, arrival: r.arrival,
+                                    messageID: r.messageID, receivedAt: r.receivedAt))
+                        }
+                    }
+                }
+                s.pumps[seed.serial] = pump
             }
         }
         state.withLock { s in
-            for record in seed.records {
-                guard let pump = s.pumps[record.serial] else { continue }
-                // The record of the pump's state was raised when it entered it: the best start time
-                // kept (the time of the message that changed the state is not stored).
-                let state = s.words.word(pump.state)
-                let matches =
-                    (record.replacementCriterion == "non_function" && state == "non_functional")
-                    || (record.replacementCriterion == "impending_failure" && state == "impending_failure")
-                s.pumps[record.serial]!.changeDetail(now: now) { detail in
-                    detail.attach(record)
-                    if matches, let createdAt = Timestamp.parseRFC3339(record.createdAt) {
-                        detail.stateSince = createdAt
-                    }
-                }
-            }
-            for r in seed.reservoirs where s.pumps[r.serial] != nil {
-                s.pumps[r.serial]!.changeDetail(now: now) { detail in
-                    detail.note(
-                        ReservoirMark(
-                            code: r.code, raised: r.raised, at: r.at, arrival: r.arrival, messageID: r.messageID,
-                            receivedAt: r.receivedAt))
-                }
-            }
             for serial in s.pumps.keys {
                 guard let input = Self.input(s, serial: serial, now: now) else { continue }
                 let alerts = AlertRules.alerts(for: input, now: now, silenceThreshold: silenceThreshold)

@@ -3,10 +3,9 @@ import PumpControlProtocol
 import PumpJSON
 import PumpTelemetry
 
-/// What the daemon's alert board is built from at start, besides the pumps (which it reads one at
-/// a time): the telemetry records and the latest reservoir alert per pump and code.
-package struct AlertSeed: Sendable {
-    /// A pump in service, as `devices` lists it.
+/// What the daemon's alert board is built from at start, pump by pump.
+package enum AlertSeed {
+    /// A pump in service, as `devices` lists it, with its telemetry records and reservoir alerts.
     package struct Pump: Sendable {
         package var serial: String
         package var model: String?
@@ -15,81 +14,104 @@ package struct AlertSeed: Sendable {
         package var battery: String?
         /// The latest `received_at` (µs), nil for a pump that never reported.
         package var lastSeen: Int64?
+        /// Its telemetry records (`trigger` = `telemetry`), oldest first.
+        package var records: [EligibilityRecordDocument]
+        /// The latest message of each reservoir code (`LOW_RESERVOIR`, `EMPTY_RESERVOIR`) by (`at`,
+        /// row id): at most one per code.
+        package var reservoirs: [Reservoir]
     }
 
     /// The latest message of one reservoir code of one pump.
     package struct Reservoir: Sendable {
-        package var serial: String
         package var code: String
         package var raised: Bool
         package var at: Int64
         package var arrival: Int64
+        /// The raise's message id; empty for a clear, whose id no alert shows.
         package var messageID: String
         package var receivedAt: Int64
     }
-
-    /// Telemetry records (`trigger` = `telemetry`), oldest first.
-    package var records: [EligibilityRecordDocument]
-    /// Per pump and code (`LOW_RESERVOIR`, `EMPTY_RESERVOIR`), the latest message by (`at`, row id).
-    package var reservoirs: [Reservoir]
 }
 
 extension PumpStore {
-    /// Reads the alert board's seed in one snapshot: returns the records and reservoir alerts, and
-    /// hands every pump in service to `eachPump` as it reads it (none is held), with whether a record
-    /// or a reservoir alert of it is in the seed. Costs a scan of the pumps and of the stored alert
-    /// messages (reservoir codes have no index of their own); run once at start.
-    package func alertSeed(
-        eachPump: @escaping @Sendable (AlertSeed.Pump, _ inSeed: Bool) -> Void
-    ) async throws(StoreError) -> AlertSeed {
+    /// Reads the alert board's seed in one snapshot, handing every pump in service to `eachPump` as
+    /// it reads it, with its records and reservoir alerts. The pumps (by their key) and the alerts
+    /// (by the reservoir index) are both read in serial order and merged as they come, so nothing is
+    /// held beyond one pump but the telemetry records. Costs a scan of the pumps and of the
+    /// reservoir index; run once at start.
+    package func alertSeed(eachPump: @escaping @Sendable (AlertSeed.Pump) -> Void) async throws(StoreError) {
         try await read { db in
-            let records = try RecordRow.filter(Column("trigger") == "telemetry").order(RecordRow.Columns.id)
-                .fetchAll(db).map(\.document)
-            var latest: [String: AlertSeed.Reservoir] = [:]
-            let cursor = try Row.fetchCursor(
+            var records: [String: [EligibilityRecordDocument]] = [:]
+            for row in try RecordRow.filter(Column("trigger") == "telemetry").order(RecordRow.Columns.id).fetchAll(db) {
+                records[row.serial, default: []].append(row.document)
+            }
+            let alerts = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT serial, code, alert_state, at, id, message_id, received_at FROM message
                     WHERE kind = 'alert' AND code IN ('LOW_RESERVOIR', 'EMPTY_RESERVOIR')
+                    ORDER BY serial, code, at, id
                     """)
-            while let row = try cursor.next() {
-                let mark = AlertSeed.Reservoir(
-                    serial: row["serial"], code: row["code"], raised: (row["alert_state"] as String?) != "cleared",
-                    at: row["at"], arrival: row["id"], messageID: row["message_id"], receivedAt: row["received_at"])
-                let key = mark.serial + "\u{0}" + mark.code
-                if let kept = latest[key], (kept.at, kept.arrival) > (mark.at, mark.arrival) { continue }
-                latest[key] = mark
+            func nextAlert() throws -> (serial: String, mark: AlertSeed.Reservoir)? {
+                guard let row = try alerts.next() else { return nil }
+                let raised = (row["alert_state"] as String?) != "cleared"
+                return (
+                    row["serial"],
+                    AlertSeed.Reservoir(
+                        code: row["code"], raised: raised, at: row["at"], arrival: row["id"],
+                        messageID: raised ? row["message_id"] : "", receivedAt: row["received_at"])
+                )
             }
-            // An empty reservoir still raised may have been refilled since: a later status that
-            // reports drug ends the alert (as at ingest). Few pumps have one open; each is read from
-            // its newest status back to the raise, until one reports drug.
-            for (key, mark) in latest where mark.raised && mark.code == "EMPTY_RESERVOIR" {
-                let statuses = try MessageRow.filter(
-                    MessageRow.Columns.serial == mark.serial && MessageRow.Columns.kind == "status"
-                        && (MessageRow.Columns.at > mark.at
-                            || (MessageRow.Columns.at == mark.at && MessageRow.Columns.id > mark.arrival))
-                ).order(MessageRow.Columns.at.desc, MessageRow.Columns.id.desc).fetchCursor(db)
-                while let status = try statuses.next() {
-                    let reservoir = (try? JSONParser.parse(Array(status.raw)))?["reservoir_ml"]?.numberValue?
-                        .doubleValue
-                    guard let reservoir, reservoir > 0, let id = status.id else { continue }
-                    latest[key] = AlertSeed.Reservoir(
-                        serial: mark.serial, code: mark.code, raised: false, at: status.at, arrival: id,
-                        messageID: status.messageID, receivedAt: status.receivedAt)
-                    break
-                }
-            }
-            let seed = AlertSeed(records: records, reservoirs: Array(latest.values))
-            let inSeed = Set(seed.records.map(\.serial) + seed.reservoirs.map(\.serial))
+            var alert = try nextAlert()
             let pumps = try Row.fetchCursor(
-                db, sql: "SELECT serial, model, state, reason, battery, last_seen FROM pump WHERE state != 'retired'")
+                db,
+                sql: """
+                    SELECT serial, model, state, reason, battery, last_seen FROM pump
+                    WHERE state != 'retired' ORDER BY serial
+                    """)
             while let row = try pumps.next() {
-                let pump = AlertSeed.Pump(
+                var pump = AlertSeed.Pump(
                     serial: row["serial"], model: row["model"], state: row["state"], reason: row["reason"],
-                    battery: row["battery"], lastSeen: row["last_seen"])
-                eachPump(pump, inSeed.contains(pump.serial))
+                    battery: row["battery"], lastSeen: row["last_seen"], records: records[row["serial"]] ?? [],
+                    reservoirs: [])
+                // SQLite orders text by its bytes: alerts of serials before this one belong to no pump
+                // in service (retired ones) and are passed over.
+                while let (serial, mark) = alert, !pump.serial.utf8.lexicographicallyPrecedes(serial.utf8) {
+                    if serial == pump.serial {
+                        // By code, then (at, row id): a later row of the code is its latest.
+                        if pump.reservoirs.last?.code == mark.code {
+                            pump.reservoirs[pump.reservoirs.count - 1] = mark
+                        } else {
+                            pump.reservoirs.append(mark)
+                        }
+                    }
+                    alert = try nextAlert()
+                }
+                for (i, mark) in pump.reservoirs.enumerated() where mark.raised && mark.code == "EMPTY_RESERVOIR" {
+                    if let refill = try refill(after: mark, serial: pump.serial, db) { pump.reservoirs[i] = refill }
+                }
+                eachPump(pump)
             }
-            return seed
         }
+    }
+
+    /// An empty reservoir still raised may have been refilled since: a later status that reports
+    /// drug ends the alert (as at ingest). Few pumps have one open; each is read from its newest
+    /// status back to the raise, until one reports drug.
+    private func refill(after mark: AlertSeed.Reservoir, serial: String, _ db: Database) throws -> AlertSeed.Reservoir?
+    {
+        let statuses = try MessageRow.filter(
+            MessageRow.Columns.serial == serial && MessageRow.Columns.kind == "status"
+                && (MessageRow.Columns.at > mark.at
+                    || (MessageRow.Columns.at == mark.at && MessageRow.Columns.id > mark.arrival))
+        ).order(MessageRow.Columns.at.desc, MessageRow.Columns.id.desc).fetchCursor(db)
+        while let status = try statuses.next() {
+            let reservoir = (try? JSONParser.parse(Array(status.raw)))?["reservoir_ml"]?.numberValue?.doubleValue
+            guard let reservoir, reservoir > 0, let id = status.id else { continue }
+            return AlertSeed.Reservoir(
+                code: mark.code, raised: false, at: status.at, arrival: id, messageID: "",
+                receivedAt: status.receivedAt)
+        }
+        return nil
     }
 }

@@ -135,6 +135,46 @@ struct WatchStreamTests {
         #expect(again.compactMap(\.alert).isEmpty)
     }
 
+    @Test func aRestartedDaemonFiresTheReservoirAlertsItFiredBeforeForEveryPump() throws {
+        let h = try DaemonHarness()
+        func alert(_ serial: String, _ id: String, _ code: String, _ seconds: TimeInterval, cleared: Bool = false)
+            -> String
+        {
+            Lines.alert(serial, id: id, code: code, at: Lines.time(seconds), state: cleared ? "cleared" : "raised")
+        }
+        let lines = [
+            // Cleared, and a raise from before the clear arriving after it: closed.
+            alert("SM2-000010", "a1", "LOW_RESERVOIR", -900),
+            alert("SM2-000010", "a2", "LOW_RESERVOIR", -600, cleared: true),
+            alert("SM2-000010", "a0", "LOW_RESERVOIR", -1200),
+            // Both codes open.
+            alert("SM2-000011", "b1", "LOW_RESERVOIR", -900),
+            alert("SM2-000011", "b2", "EMPTY_RESERVOIR", -600),
+            // Open, then retired (below): not held, and its alerts are passed over at start.
+            alert("SM2-000012", "c1", "EMPTY_RESERVOIR", -600),
+            Lines.status("SM2-000013", id: "d1", at: Lines.time(-600)),
+            // Raised twice: the later one is the evidence.
+            alert("SM2-000014", "e1", "LOW_RESERVOIR", -300),
+            alert("SM2-000014", "e2", "LOW_RESERVOIR", -200),
+        ]
+        #expect(try h.send(lines).map(\.result) == Array(repeating: "accepted", count: lines.count))
+        _ = try h.control(
+            ControlRequest(op: .retire, serial: "SM2-000012", reason: "explanted"), as: RetirementDocument.self)
+        func firing() throws -> [String] {
+            try WatchClient(controlSocket: h.daemon.controlSocket).snapshot().compactMap(\.alert).map {
+                "\($0.serial) \($0.alertname.rawValue) \($0.evidence)"
+            }
+        }
+        let before = try firing()
+        #expect(before.contains("SM2-000011 PumpReservoirEmpty [\"b2\"]"))
+        #expect(before.contains("SM2-000014 PumpReservoirLow [\"e2\"]"))
+        #expect(!before.contains { $0.hasPrefix("SM2-000010") || $0.hasPrefix("SM2-000012") })
+
+        _ = h.daemon.stop()
+        try h.daemon.start()
+        #expect(try firing() == before)
+    }
+
     @Test func aPumpEventIsSentOnlyWhenItsStateReasonOrModelChanges() throws {
         let h = try DaemonHarness()
         let watch = try WatchClient(controlSocket: h.daemon.controlSocket)
