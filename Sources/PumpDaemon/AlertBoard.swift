@@ -79,12 +79,7 @@ final class AlertBoard: Sendable {
                                 detail.stateSince = createdAt
                             }
                         }
-                        for r in seed.reservoirs {
-                            detail.note(
-                                ReservoirMark(
-                                    code: r.code, raised: r.raised, at: r.at, arrival: r.arrival,
-                                    messageID: r.messageID, receivedAt: r.receivedAt))
-                        }
+                        for mark in seed.reservoirs { detail.note(mark) }
                     }
                 }
                 s.pumps[seed.serial] = pump

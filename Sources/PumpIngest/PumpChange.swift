@@ -1,4 +1,5 @@
 import PumpControlProtocol
+import PumpStore
 
 /// What a committed transaction left of one pump it touched, for the daemon's alert board and its
 /// `watch` stream: the row's state as committed, and the reservoir alerts the transaction stored.
@@ -46,39 +47,6 @@ package struct PumpChange: Sendable, Hashable {
         self.lastMessageID = lastMessageID
         self.changedAt = changedAt
         self.reservoirAlerts = reservoirAlerts
-    }
-}
-
-/// One stored reservoir alert: a pump's alert of a code is open while the latest of its messages
-/// by (`at`, arrival) is a raise (as `device`'s open alerts).
-package struct ReservoirMark: Sendable, Hashable {
-    /// `LOW_RESERVOIR` or `EMPTY_RESERVOIR`.
-    package var code: String
-    /// Raised (true) or cleared.
-    package var raised: Bool
-    /// The pump's `at` (µs).
-    package var at: Int64
-    /// The message's row id: its place in arrival order.
-    package var arrival: Int64
-    package var messageID: String
-    /// When the daemon received it (µs).
-    package var receivedAt: Int64
-
-    package init(code: String, raised: Bool, at: Int64, arrival: Int64, messageID: String, receivedAt: Int64) {
-        self.code = code
-        self.raised = raised
-        self.at = at
-        self.arrival = arrival
-        self.messageID = messageID
-        self.receivedAt = receivedAt
-    }
-
-    /// The codes kept.
-    package static let codes: Set<String> = ["LOW_RESERVOIR", "EMPTY_RESERVOIR"]
-
-    /// Whether this mark is later than `other` in the order that decides which one holds.
-    package func supersedes(_ other: ReservoirMark) -> Bool {
-        (at, arrival) >= (other.at, other.arrival)
     }
 }
 

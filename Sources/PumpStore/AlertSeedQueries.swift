@@ -18,18 +18,40 @@ package enum AlertSeed {
         package var records: [EligibilityRecordDocument]
         /// The latest message of each reservoir code (`LOW_RESERVOIR`, `EMPTY_RESERVOIR`) by (`at`,
         /// row id): at most one per code.
-        package var reservoirs: [Reservoir]
+        package var reservoirs: [ReservoirMark]
+    }
+}
+
+/// One stored reservoir alert: a pump's alert of a code is open while the latest of its messages
+/// by (`at`, arrival) is a raise (as `device`'s open alerts).
+package struct ReservoirMark: Sendable, Hashable {
+    /// `LOW_RESERVOIR` or `EMPTY_RESERVOIR`.
+    package var code: String
+    /// Raised (true) or cleared.
+    package var raised: Bool
+    /// The pump's `at` (µs).
+    package var at: Int64
+    /// The message's row id: its place in arrival order.
+    package var arrival: Int64
+    package var messageID: String
+    /// When the daemon received it (µs).
+    package var receivedAt: Int64
+
+    package init(code: String, raised: Bool, at: Int64, arrival: Int64, messageID: String, receivedAt: Int64) {
+        self.code = code
+        self.raised = raised
+        self.at = at
+        self.arrival = arrival
+        self.messageID = messageID
+        self.receivedAt = receivedAt
     }
 
-    /// The latest message of one reservoir code of one pump.
-    package struct Reservoir: Sendable {
-        package var code: String
-        package var raised: Bool
-        package var at: Int64
-        package var arrival: Int64
-        /// The raise's message id; empty for a clear, whose id no alert shows.
-        package var messageID: String
-        package var receivedAt: Int64
+    /// The codes kept.
+    package static let codes: Set<String> = ["LOW_RESERVOIR", "EMPTY_RESERVOIR"]
+
+    /// Whether this mark is later than `other` in the order that decides which one holds.
+    package func supersedes(_ other: ReservoirMark) -> Bool {
+        (at, arrival) >= (other.at, other.arrival)
     }
 }
 
@@ -52,12 +74,13 @@ extension PumpStore {
                     WHERE kind = 'alert' AND code IN ('LOW_RESERVOIR', 'EMPTY_RESERVOIR')
                     ORDER BY serial, code, at, id
                     """)
-            func nextAlert() throws -> (serial: String, mark: AlertSeed.Reservoir)? {
+            func nextAlert() throws -> (serial: String, mark: ReservoirMark)? {
                 guard let row = try alerts.next() else { return nil }
                 let raised = (row["alert_state"] as String?) != "cleared"
+                // A clear's id is not read: no alert shows it (the board keeps none).
                 return (
                     row["serial"],
-                    AlertSeed.Reservoir(
+                    ReservoirMark(
                         code: row["code"], raised: raised, at: row["at"], arrival: row["id"],
                         messageID: raised ? row["message_id"] : "", receivedAt: row["received_at"])
                 )
@@ -98,8 +121,7 @@ extension PumpStore {
     /// An empty reservoir still raised may have been refilled since: a later status that reports
     /// drug ends the alert (as at ingest). Few pumps have one open; each is read from its newest
     /// status back to the raise, until one reports drug.
-    private func refill(after mark: AlertSeed.Reservoir, serial: String, _ db: Database) throws -> AlertSeed.Reservoir?
-    {
+    private func refill(after mark: ReservoirMark, serial: String, _ db: Database) throws -> ReservoirMark? {
         let statuses = try MessageRow.filter(
             MessageRow.Columns.serial == serial && MessageRow.Columns.kind == "status"
                 && (MessageRow.Columns.at > mark.at
@@ -108,7 +130,7 @@ extension PumpStore {
         while let status = try statuses.next() {
             let reservoir = (try? JSONParser.parse(Array(status.raw)))?["reservoir_ml"]?.numberValue?.doubleValue
             guard let reservoir, reservoir > 0, let id = status.id else { continue }
-            return AlertSeed.Reservoir(
+            return ReservoirMark(
                 code: mark.code, raised: false, at: status.at, arrival: id, messageID: "",
                 receivedAt: status.receivedAt)
         }

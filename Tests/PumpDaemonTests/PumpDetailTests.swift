@@ -1,5 +1,6 @@
 import PumpAlerts
 import PumpIngest
+import PumpStore
 import Testing
 
 @testable import PumpDaemon
